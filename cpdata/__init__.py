@@ -1,0 +1,1 @@
+"""cpdata command line."""

@@ -1,0 +1,3 @@
+from cpdata.cli import main
+
+main()

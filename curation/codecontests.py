@@ -1,0 +1,225 @@
+"""The CodeContests record: exact field names, enum integers and encodings (reference: codecontests.md section 1-2).
+
+A user of DeepMind's dataset must be able to swap ours in without changing code, so the CodeContests fields carry
+the values its Hugging Face copy carries, including proto2 defaults where a value is unknown (``cf_rating`` 0,
+``input_file`` ""). The truth beside them is in our extra fields (``time_limit_ms`` None means unknown).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schema import Contest, Language, Problem, Site, Submission, Test, TestKind
+
+__all__ = [
+    "CODECONTESTS_FIELDS",
+    "DIFFICULTY_LETTER_BASE",
+    "LANGUAGE",
+    "SOURCE",
+    "CodeContestsRecord",
+    "Duration",
+    "SolutionsField",
+    "TestsField",
+    "build_record",
+    "codecontests_difficulty",
+    "release_time",
+]
+
+# Source enum of contest_problem.proto. yukicoder has no value there: UNKNOWN_SOURCE, with `site` telling the truth.
+SOURCE: dict[Site, int] = {
+    Site.codechef: 1,
+    Site.codeforces: 2,
+    Site.atcoder: 6,
+    Site.aoj: 7,
+    Site.yukicoder: 0,
+}
+
+# Solution.Language enum: UNKNOWN_LANGUAGE=0, PYTHON=1 (Python 2), CPP=2, PYTHON3=3, JAVA=4.
+LANGUAGE: dict[Language, int] = {Language.python2: 1, Language.cpp: 2, Language.python3: 3, Language.java: 4}
+
+# Difficulty enum: A=7 ... K=17, then L=19 ... V=29 (18 is skipped in the proto).
+DIFFICULTY_LETTER_BASE = 7
+_NAMED_DIFFICULTY = {"easy": 1, "medium": 2, "hard": 3, "harder": 4, "hardest": 5, "external": 6}
+
+
+def _letter_difficulty(index: str) -> int:
+    letter = index[:1].upper()
+    if not ("A" <= letter <= "V"):
+        return 0
+    value = DIFFICULTY_LETTER_BASE + ord(letter) - ord("A")
+    return value + 1 if letter >= "L" else value
+
+
+def codecontests_difficulty(problem: Problem) -> int:
+    """The Difficulty enum value CodeContests would give: the index letter for contest sites, the category for
+    CodeChef's practice buckets, else UNKNOWN_DIFFICULTY (0)."""
+    if problem.site in (Site.codeforces, Site.atcoder):
+        return _letter_difficulty(problem.index)
+    if problem.category and problem.category.lower() in _NAMED_DIFFICULTY:
+        return _NAMED_DIFFICULTY[problem.category.lower()]
+    return 0
+
+
+class TestsField(BaseModel):
+    __test__ = False
+    input: list[str] = Field(default_factory=list)
+    output: list[str] = Field(default_factory=list)
+
+
+class SolutionsField(BaseModel):
+    language: list[int] = Field(default_factory=list)
+    solution: list[str] = Field(default_factory=list)
+
+
+class Duration(BaseModel):
+    seconds: int = 0
+    nanos: int = 0
+
+
+class CodeContestsRecord(BaseModel):
+    """One exported problem. The first 20 fields are CodeContests'; the rest are cpdata's."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: str = ""
+    description: str = ""
+    public_tests: TestsField = Field(default_factory=TestsField)
+    private_tests: TestsField = Field(default_factory=TestsField)
+    generated_tests: TestsField = Field(default_factory=TestsField)
+    source: int = 0
+    difficulty: int = 0
+    solutions: SolutionsField = Field(default_factory=SolutionsField)
+    incorrect_solutions: SolutionsField = Field(default_factory=SolutionsField)
+    cf_contest_id: int = 0
+    cf_index: str = ""
+    cf_points: float = 0.0
+    cf_rating: int = 0
+    cf_tags: list[str] = Field(default_factory=list)
+    is_description_translated: bool = False
+    untranslated_description: str = ""
+    time_limit: Duration | None = None
+    memory_limit_bytes: int = 0
+    input_file: str = ""
+    output_file: str = ""
+    # cpdata's own fields
+    site: str
+    contest_id: str
+    index: str
+    problem_id: str | None = None
+    contest_name: str | None = None
+    url: str | None = None
+    published_at: datetime | None = None
+    """The contest start (else the problem's own date) that decided the split; None means unknown."""
+    rating: int | None = None
+    tags: list[str] = Field(default_factory=list)
+    points: float | None = None
+    site_difficulty: float | None = None
+    interactive: bool | None = None
+    time_limit_ms: int | None = None
+    statement_language: str | None = None
+
+
+CODECONTESTS_FIELDS = [
+    "name",
+    "description",
+    "public_tests",
+    "private_tests",
+    "generated_tests",
+    "source",
+    "difficulty",
+    "solutions",
+    "incorrect_solutions",
+    "cf_contest_id",
+    "cf_index",
+    "cf_points",
+    "cf_rating",
+    "cf_tags",
+    "is_description_translated",
+    "untranslated_description",
+    "time_limit",
+    "memory_limit_bytes",
+    "input_file",
+    "output_file",
+]
+
+
+def release_time(problem: Problem, contest: Contest | None) -> datetime | None:
+    """The date that decides a problem's split: its contest's start, else its own publication date."""
+    if contest is not None and contest.start_time is not None:
+        return contest.start_time
+    return problem.published_at
+
+
+def _tests(tests: list[Test], kind: TestKind) -> TestsField:
+    chosen = [t for t in tests if t.kind == kind and t.output is not None]
+    return TestsField(input=[t.input for t in chosen], output=[t.output or "" for t in chosen])
+
+
+def _solutions(submissions: list[Submission], correct: bool) -> SolutionsField:
+    chosen = [s for s in submissions if s.is_correct is correct and s.source_code is not None]
+    return SolutionsField(language=[LANGUAGE.get(s.language, 0) for s in chosen], solution=[s.source_code or "" for s in chosen])
+
+
+def build_record(
+    problem: Problem, contest: Contest | None, tests: list[Test], submissions: list[Submission]
+) -> CodeContestsRecord:
+    """The CodeContests record of one problem. Tests whose output is unknown (hack inputs) are left out."""
+    is_cf = problem.site is Site.codeforces
+    time_limit = None
+    if problem.time_limit_ms is not None:
+        time_limit = Duration(seconds=problem.time_limit_ms // 1000, nanos=(problem.time_limit_ms % 1000) * 1_000_000)
+    cf_contest_id = 0
+    if is_cf and problem.contest_id.isdigit():
+        cf_contest_id = int(problem.contest_id)
+    return CodeContestsRecord(
+        name=_display_name(problem),
+        description=problem.statement or "",
+        public_tests=_tests(tests, TestKind.public),
+        private_tests=_tests(tests, TestKind.private),
+        generated_tests=_tests(tests, TestKind.generated),
+        source=SOURCE[problem.site],
+        difficulty=codecontests_difficulty(problem),
+        solutions=_solutions(submissions, True),
+        incorrect_solutions=_solutions(submissions, False),
+        cf_contest_id=cf_contest_id,
+        cf_index=problem.index if is_cf else "",
+        cf_points=float(problem.points or 0.0) if is_cf else 0.0,
+        cf_rating=int(problem.rating or 0) if is_cf else 0,
+        cf_tags=list(problem.tags) if is_cf else [],
+        is_description_translated=problem.untranslated_statement is not None,
+        untranslated_description=problem.untranslated_statement or "",
+        time_limit=time_limit,
+        memory_limit_bytes=problem.memory_limit_bytes or 0,
+        input_file=problem.input_file or "",
+        output_file=problem.output_file or "",
+        site=problem.site.value,
+        contest_id=problem.contest_id,
+        index=problem.index,
+        problem_id=problem.problem_id,
+        contest_name=contest.name if contest else None,
+        url=problem.url,
+        published_at=release_time(problem, contest),
+        rating=problem.rating,
+        tags=list(problem.tags),
+        points=problem.points,
+        site_difficulty=problem.difficulty,
+        interactive=problem.interactive,
+        time_limit_ms=problem.time_limit_ms,
+        statement_language=problem.statement_language,
+    )
+
+
+def _display_name(problem: Problem) -> str:
+    # CodeContests names Codeforces problems "1368_A. C+=": contest, index and title.
+    title = problem.name or problem.problem_id or problem.index
+    if problem.site is Site.codeforces:
+        return f"{problem.contest_id}_{problem.index}. {title}"
+    return title
+
+
+def record_to_dict(record: CodeContestsRecord) -> dict[str, Any]:
+    """The JSON-ready dict of a record (datetimes as ISO 8601 strings)."""
+    return record.model_dump(mode="json")

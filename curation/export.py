@@ -1,0 +1,167 @@
+"""``cpdata export codecontests``: the store as a CodeContests-like dataset, split by release date.
+
+The export is a view of the store: problems are read a batch at a time in key order, each becomes one record,
+and the record goes to the writer of its split. Nothing holds the whole dataset, so memory stays flat as the
+store grows. The output directory gets one file per split, ``manifest.json`` and a README dataset card.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from curation.codecontests import build_record
+from curation.splits import DEFAULT_CUTOFFS, Split, SplitCutoffs, assign_split
+from curation.writers import ExportFormat, RecordWriter, open_writer, sha256_file
+from schema import Store
+from schema.store import redact_url
+
+__all__ = ["MANIFEST_NAME", "ExportResult", "cpdata_version", "export_codecontests"]
+
+MANIFEST_NAME = "manifest.json"
+ProgressCallback = Callable[[int, int], None]
+
+
+def cpdata_version() -> str:
+    try:
+        return version("cpdata")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
+_COUNTED = (
+    "problems",
+    "public_tests",
+    "private_tests",
+    "generated_tests",
+    "solutions",
+    "incorrect_solutions",
+    "tests_without_output_left_out",
+)
+
+
+@dataclass
+class ExportResult:
+    out_dir: Path
+    fmt: ExportFormat
+    counts: dict[str, Counter[str]] = field(default_factory=lambda: {s.value: Counter(dict.fromkeys(_COUNTED, 0)) for s in Split})
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def _count_record(counter: Counter[str], record: Any, dropped_tests: int) -> None:
+    counter["problems"] += 1
+    counter["public_tests"] += len(record.public_tests.input)
+    counter["private_tests"] += len(record.private_tests.input)
+    counter["generated_tests"] += len(record.generated_tests.input)
+    counter["solutions"] += len(record.solutions.solution)
+    counter["incorrect_solutions"] += len(record.incorrect_solutions.solution)
+    counter["tests_without_output_left_out"] += dropped_tests
+    counter[f"site:{record.site}"] += 1
+
+
+def export_codecontests(
+    store: Store,
+    out_dir: Path,
+    *,
+    fmt: ExportFormat = "jsonl",
+    cutoffs: SplitCutoffs = DEFAULT_CUTOFFS,
+    batch_size: int = 200,
+    progress: ProgressCallback | None = None,
+) -> ExportResult:
+    """Write train/valid/test files, the manifest and the dataset card into ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = ExportResult(out_dir=out_dir, fmt=fmt)
+    total = store.count("problem")
+    writers: dict[str, RecordWriter] = {s.value: open_writer(out_dir, s.value, fmt) for s in Split}
+    done = 0
+    try:
+        for batch in store.iter_problem_batches(batch_size):
+            keys = [problem.key for problem, _ in batch]
+            tests = store.tests_for(keys)
+            submissions = store.submissions_for(keys)
+            for problem, contest in batch:
+                problem_tests = tests[problem.key]
+                record = build_record(problem, contest, problem_tests, submissions[problem.key])
+                split = assign_split(record.published_at, cutoffs).value
+                writers[split].write(record)
+                _count_record(result.counts[split], record, sum(t.output is None for t in problem_tests))
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+    finally:
+        for writer in writers.values():
+            writer.close()
+    for split, writer in writers.items():
+        result.files[writer.path.name] = {
+            "split": split,
+            "records": writer.count,
+            "bytes": writer.path.stat().st_size,
+            "sha256": sha256_file(writer.path),
+        }
+    result.manifest = _manifest(store, result, cutoffs)
+    (out_dir / MANIFEST_NAME).write_text(json.dumps(result.manifest, indent=2, ensure_ascii=False) + "\n")
+    (out_dir / "README.md").write_text(_dataset_card(result, cutoffs))
+    return result
+
+
+def _manifest(store: Store, result: ExportResult, cutoffs: SplitCutoffs) -> dict[str, Any]:
+    return {
+        "dataset": "codecontests",
+        "cpdata_version": cpdata_version(),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "store": redact_url(store.url),
+        "options": {"format": result.fmt, **cutoffs.as_dict()},
+        "cutoffs": cutoffs.as_dict(),
+        "splits": {split: dict(sorted(counter.items())) for split, counter in result.counts.items()},
+        "files": result.files,
+    }
+
+
+def _dataset_card(result: ExportResult, cutoffs: SplitCutoffs) -> str:
+    files = {info["split"]: name for name, info in result.files.items()}
+    config = "\n".join(f"  - split: {split}\n    path: {name}" for split, name in files.items())
+    rows = "\n".join(
+        f"| {split} | `{files[split]}` | {c['problems']} | {c['public_tests']} | {c['private_tests']} | "
+        f"{c['generated_tests']} | {c['solutions']} | {c['incorrect_solutions']} |"
+        for split, c in result.counts.items()
+    )
+    return f"""---
+configs:
+- config_name: default
+  data_files:
+{config}
+---
+# CodeContests-like dataset (cpdata)
+
+Exported by cpdata {cpdata_version()} on {datetime.now(UTC).date().isoformat()}. Every record carries the
+fields of DeepMind's CodeContests (same names, enum integers and encodings), plus cpdata's own fields
+(`site`, `contest_id`, `index`, `problem_id`, `url`, `published_at`, ...).
+
+## Splits
+
+Split by the contest start date (else the problem's own publication date), in UTC:
+train before {cutoffs.valid_from}, valid from {cutoffs.valid_from}, test from {cutoffs.test_from}.
+A problem with no known date is always in train.
+
+| split | file | problems | public tests | private tests | generated tests | solutions | incorrect solutions |
+|---|---|---|---|---|---|---|---|
+{rows}
+
+Tests whose expected output is unknown (e.g. hack inputs not yet labelled) are left out; their count per split is
+`tests_without_output_left_out` in `manifest.json`, which also holds the options and file checksums.
+
+## Loading
+
+```python
+from curation import load_dataset
+train = load_dataset("{result.out_dir}", split="train")
+```
+or with Hugging Face: `datasets.load_dataset("{result.fmt}", data_files={{"train": "{files["train"]}"}})`.
+"""

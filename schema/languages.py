@@ -1,0 +1,50 @@
+"""Map a site's free-text language name ("GNU G++17 7.3.0", "Python (CPython 3.11.4)", "PYTH 3") to a family.
+
+Sites rename compilers every few years, so this matches on stable fragments, most specific first, rather
+than on a list of exact names that would rot.
+"""
+
+from __future__ import annotations
+
+import re
+
+from schema.enums import Language
+
+__all__ = ["normalize_language"]
+
+# Order matters: "kotlin" before "java"-ish names, "c++"/"g++" before plain "c", PyPy 2 before PyPy 3.
+_PATTERNS: list[tuple[re.Pattern[str], Language]] = [
+    (re.compile(r"kotlin", re.I), Language.kotlin),
+    (re.compile(r"javascript|node\.?js|\bjs\b|v8|spidermonkey", re.I), Language.javascript),
+    (re.compile(r"typescript|\bts\b", re.I), Language.typescript),
+    (re.compile(r"java", re.I), Language.java),
+    (re.compile(r"c\+\+|g\+\+|clang\+\+|\bcpp|msvc|\bicc\b|intel c", re.I), Language.cpp),
+    (re.compile(r"c#|csharp|mono c|\.net|c sharp", re.I), Language.csharp),
+    (re.compile(r"f#|fsharp", re.I), Language.fsharp),
+    (re.compile(r"pypy\s*2|python\s*2|pyth\b(?!\s*3)|cpython\s*2", re.I), Language.python2),
+    (re.compile(r"pypy|python|pyth\s*3|cpython|\bpy3?\b", re.I), Language.python3),
+    (re.compile(r"rust", re.I), Language.rust),
+    (re.compile(r"\bgo\b|golang", re.I), Language.go),
+    (re.compile(r"ruby", re.I), Language.ruby),
+    (re.compile(r"\bphp", re.I), Language.php),
+    (re.compile(r"perl|raku", re.I), Language.perl),
+    (re.compile(r"haskell|ghc", re.I), Language.haskell),
+    (re.compile(r"ocaml", re.I), Language.ocaml),
+    (re.compile(r"scala", re.I), Language.scala),
+    (re.compile(r"pascal|delphi|\bfpc\b", re.I), Language.pascal),
+    (re.compile(r"\bd\b|dmd|ldc|gdc", re.I), Language.d),
+    (re.compile(r"swift", re.I), Language.swift),
+    (re.compile(r"julia", re.I), Language.julia),
+    (re.compile(r"\bnim\b", re.I), Language.nim),
+    (re.compile(r"\bgnu c\d*\b|\bc\d{2}\b|\bgcc\b|\bclang\b|^c\b|\bc \(|\bansi c", re.I), Language.c),
+]
+
+
+def normalize_language(raw: str | None) -> Language:
+    """The family of a language name as a site prints it; ``other`` when nothing matches."""
+    if not raw:
+        return Language.other
+    for pattern, family in _PATTERNS:
+        if pattern.search(raw):
+            return family
+    return Language.other

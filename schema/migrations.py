@@ -1,0 +1,65 @@
+"""Schema versions. A new store is created at the current version in one go; an older one is upgraded step by step.
+
+To change the schema: edit ``schema.tables``, bump ``SCHEMA_VERSION``, and add ``MIGRATIONS[new_version]``, a
+function that brings a store of the previous version to the new one (``ALTER TABLE ...``). Views are rebuilt
+after every upgrade, so they may select any column of the current tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, Engine, inspect, text
+
+from schema.tables import metadata
+from schema.views import VIEWS
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
+
+SCHEMA_VERSION = 1
+
+# MIGRATIONS[n] upgrades a store at version n-1 to version n.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+
+def _stored_version(conn: Connection) -> int | None:
+    if not inspect(conn).has_table("cpdata_meta"):
+        return None
+    value = conn.execute(text("SELECT value FROM cpdata_meta WHERE key = 'schema_version'")).scalar_one_or_none()
+    return None if value is None else int(value)
+
+
+def _set_version(conn: Connection, version: int) -> None:
+    conn.execute(text("DELETE FROM cpdata_meta WHERE key = 'schema_version'"))
+    conn.execute(text("INSERT INTO cpdata_meta (key, value) VALUES ('schema_version', :v)"), {"v": str(version)})
+
+
+def _rebuild_views(conn: Connection) -> None:
+    for name in VIEWS:
+        conn.execute(text(f"DROP VIEW IF EXISTS {name}"))
+    for name, body in VIEWS.items():
+        conn.execute(text(f"CREATE VIEW {name} AS {body}"))
+
+
+def migrate(engine: Engine, target: int | None = None) -> int:
+    """Bring the store to ``target`` (default: the current version); return the version it is at now."""
+    from schema.store import StoreError  # the error type lives with the store, which imports this module
+
+    target = SCHEMA_VERSION if target is None else target
+    with engine.begin() as conn:
+        version = _stored_version(conn)
+        if version == target:
+            return version
+        if version is None:
+            if inspect(conn).has_table("problem"):
+                raise StoreError("this database has cpdata-like tables but no schema version; refusing to touch it")
+            metadata.create_all(conn)
+        elif version > target:
+            raise StoreError(f"the store is at schema version {version}, newer than this cpdata ({target}); upgrade cpdata")
+        else:
+            for step in range(version + 1, target + 1):
+                MIGRATIONS[step](conn)
+            metadata.create_all(conn)  # tables that are new in this version
+        _rebuild_views(conn)
+        _set_version(conn, target)
+    return target

@@ -1,0 +1,174 @@
+"""The entities, as pydantic models: the contract between scrapers, the entity stream, the store and the export.
+
+These models validate at the boundary (a parser's output, a line of a stream). The store keeps them in table
+models (``schema.tables``) that only store. Derivable fields (language family, normalized verdict,
+``is_correct``) may be omitted by producers and are filled in from the raw values.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+
+from schema.enums import Language, Site, TestKind, TestOrigin, Verdict, is_correct_verdict
+from schema.languages import normalize_language
+from schema.verdicts import normalize_verdict
+
+__all__ = [
+    "ENTITY_ADAPTER",
+    "Contest",
+    "Entity",
+    "Problem",
+    "ProblemKey",
+    "Submission",
+    "Test",
+    "to_utc",
+]
+
+ProblemKey = tuple[str, str, str]
+"""(site, contest_id, index): how a problem is named everywhere in the store."""
+
+
+def to_utc(value: datetime | None) -> datetime | None:
+    """An aware UTC datetime. Naive values are taken to be UTC already (SQLite hands them back naive)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+class _EntityBase(BaseModel):
+    # Ids are strings everywhere (AtCoder's are words, Codeforces' are numbers): accept numbers and convert.
+    model_config = ConfigDict(coerce_numbers_to_str=True, extra="forbid", str_strip_whitespace=False)
+
+    entity_name: ClassVar[str]
+    site: Site
+
+    def stream_dict(self) -> dict[str, Any]:
+        """The JSON-ready dict of one stream line, ``entity`` first."""
+        return self.model_dump(mode="json")
+
+
+class Contest(_EntityBase):
+    entity: Literal["contest"] = "contest"
+    entity_name: ClassVar[str] = "contest"
+
+    contest_id: str = Field(min_length=1)
+    name: str | None = None
+    start_time: datetime | None = None
+    duration_seconds: int | None = Field(default=None, ge=0)
+    url: str | None = None
+    kind: str | None = None
+    """The site's own category, e.g. Codeforces' CF/ICPC/IOI, "gym", AtCoder's abc/arc, AOJ's "volume"."""
+    parent_contest_id: str | None = None
+    """For division child contests (CodeChef START154A is a child of START154)."""
+
+    _utc = field_validator("start_time")(to_utc)
+
+
+class Problem(_EntityBase):
+    entity: Literal["problem"] = "problem"
+    entity_name: ClassVar[str] = "problem"
+
+    contest_id: str = Field(min_length=1)
+    index: str = Field(min_length=1)
+    problem_id: str | None = None
+    name: str | None = None
+    statement: str | None = None
+    """Markdown; TeX kept between ``$...$`` (inline) and ``$$...$$`` (display)."""
+    statement_html: str | None = None
+    statement_format: Literal["html", "pdf", "markdown"] | None = None
+    statement_language: str | None = None
+    untranslated_statement: str | None = None
+    """The original-language statement when ``statement`` is a translation (e.g. AtCoder ja beside en)."""
+    time_limit_ms: int | None = Field(default=None, ge=0)
+    memory_limit_bytes: int | None = Field(default=None, ge=0)
+    input_file: str | None = None
+    output_file: str | None = None
+    interactive: bool | None = None
+    rating: int | None = None
+    """The site's own rating (Codeforces' problem rating)."""
+    difficulty: float | None = None
+    """Difficulty on another scale: AtCoder Problems' model, yukicoder's level, CodeChef's difficulty rating."""
+    category: str | None = None
+    """A site's difficulty bucket, e.g. CodeChef's 'easy'/'medium'; feeds CodeContests' Difficulty enum."""
+    tags: list[str] = Field(default_factory=list)
+    points: float | None = None
+    url: str | None = None
+    published_at: datetime | None = None
+    """When the problem appeared, if the site says so apart from a contest (AOJ, yukicoder)."""
+
+    _utc = field_validator("published_at")(to_utc)
+
+    @property
+    def key(self) -> ProblemKey:
+        return (self.site.value, self.contest_id, self.index)
+
+
+class Test(_EntityBase):
+    __test__ = False
+
+    entity: Literal["test"] = "test"
+    entity_name: ClassVar[str] = "test"
+
+    contest_id: str = Field(min_length=1)
+    index: str = Field(min_length=1)
+    kind: TestKind
+    ordinal: int = Field(ge=0)
+    input: str
+    output: str | None = None
+    """None when unknown, e.g. a hack's input before a correct solution has been run on it."""
+    truncated: bool = False
+    origin: TestOrigin = TestOrigin.sample
+
+    @property
+    def problem_key(self) -> ProblemKey:
+        return (self.site.value, self.contest_id, self.index)
+
+
+class Submission(_EntityBase):
+    entity: Literal["submission"] = "submission"
+    entity_name: ClassVar[str] = "submission"
+
+    submission_id: str = Field(min_length=1)
+    contest_id: str = Field(min_length=1)
+    index: str = Field(min_length=1)
+    problem_id: str | None = None
+    language_raw: str | None = None
+    language: Language = Language.other
+    verdict_raw: str | None = None
+    verdict: Verdict = Verdict.pending
+    is_correct: bool | None = None
+    source_code: str | None = None
+    created_at: datetime | None = None
+    time_ms: int | None = Field(default=None, ge=0)
+    memory_bytes: int | None = Field(default=None, ge=0)
+    passed_tests: int | None = Field(default=None, ge=0)
+    score: float | None = None
+
+    _utc = field_validator("created_at")(to_utc)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_normalized(cls, data: Any) -> Any:
+        # Producers may give only the raw strings; the normalized ones follow from them.
+        if not isinstance(data, dict):
+            return data
+        if data.get("language") is None:
+            data = {**data, "language": normalize_language(data.get("language_raw"))}
+        if data.get("verdict") is None and data.get("site") in Site.__members__:
+            data = {**data, "verdict": normalize_verdict(data["site"], data.get("verdict_raw"))}
+        if "is_correct" not in data and data.get("verdict") in Verdict.__members__:
+            data = {**data, "is_correct": is_correct_verdict(Verdict(data["verdict"]))}
+        return data
+
+    @property
+    def problem_key(self) -> ProblemKey:
+        return (self.site.value, self.contest_id, self.index)
+
+
+Entity = Annotated[Contest | Problem | Test | Submission, Field(discriminator="entity")]
+ENTITY_ADAPTER: TypeAdapter[Contest | Problem | Test | Submission] = TypeAdapter(Entity)

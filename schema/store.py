@@ -1,0 +1,292 @@
+"""The store: open (any SQLAlchemy URL), migrate, upsert entities idempotently, and read them back in key order.
+
+SQLite is the default (a file under ``data/``), tuned for one writer and many readers (WAL, foreign keys on).
+PostgreSQL works through the same code: the upserts use each dialect's ``INSERT .. ON CONFLICT``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, create_engine, event, func, inspect, or_, select, text, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+
+from schema.migrations import SCHEMA_VERSION, migrate
+from schema.models import Contest, Problem, ProblemKey, Submission, Test, to_utc
+from schema.tables import ContestRow, ProblemRow, SubmissionRow, TestRow
+
+__all__ = [
+    "DEFAULT_DB_PATH",
+    "ENV_DB",
+    "SCHEMA_VERSION",
+    "IngestReport",
+    "Store",
+    "StoreError",
+    "resolve_db_url",
+]
+
+ENV_DB = "CPDATA_DB"
+DEFAULT_DB_PATH = Path("data") / "cpdata.sqlite"
+
+_MODEL_TABLE: dict[type, Table] = {
+    Contest: ContestRow.__table__,  # type: ignore[attr-defined]
+    Problem: ProblemRow.__table__,  # type: ignore[attr-defined]
+    Test: TestRow.__table__,  # type: ignore[attr-defined]
+    Submission: SubmissionRow.__table__,  # type: ignore[attr-defined]
+}
+# Parents before children, so that foreign keys hold inside one transaction.
+_WRITE_ORDER = (Contest, Problem, Test, Submission)
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used as asked (bad URL, newer schema, ...)."""
+
+
+def resolve_db_url(db: str | os.PathLike[str] | None = None) -> str:
+    """A SQLAlchemy URL from ``--db``, else ``$CPDATA_DB``, else ``data/cpdata.sqlite``. A bare path means SQLite."""
+    chosen = str(db) if db is not None else os.environ.get(ENV_DB) or str(DEFAULT_DB_PATH)
+    if "://" in chosen:
+        return chosen
+    return f"sqlite:///{Path(chosen).expanduser()}"
+
+
+def redact_url(url: str) -> str:
+    """The URL with any password masked, for manifests and messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@dataclass
+class IngestReport:
+    """What an ingest stored, per entity kind; errors are kept by the caller that knows line numbers."""
+
+    stored: Counter[str] = field(default_factory=Counter)
+    """Entities received and written, per kind."""
+    changed: Counter[str] = field(default_factory=Counter)
+    """Rows that were new or different; zero when the same stream is ingested twice."""
+    batches: int = 0
+
+    def add(self, other: tuple[Counter[str], Counter[str]]) -> None:
+        self.stored.update(other[0])
+        self.changed.update(other[1])
+        self.batches += 1
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def _row(entity: Contest | Problem | Test | Submission) -> dict[str, Any]:
+    data = entity.__dict__  # fields only; cheaper than model_dump on the ingest hot path
+    return {name: _plain(data[name]) for name in type(entity).model_fields if name != "entity"}
+
+
+class Store:
+    """One database. Cheap to create; holds a connection pool. Use as a context manager or call ``close``."""
+
+    def __init__(self, db: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
+        self.url = resolve_db_url(db)
+        url = make_url(self.url)
+        self.dialect = url.get_backend_name()
+        if self.dialect == "sqlite" and url.database and url.database != ":memory:":
+            path = Path(url.database)
+            if not create and not path.exists():
+                raise StoreError(f"no store at {path} (run a scrape or `cpdata ingest` first)")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.engine: Engine = create_engine(self.url, pool_pre_ping=self.dialect != "sqlite")
+        except Exception as exc:  # bad driver names, missing DBAPI packages
+            raise StoreError(f"cannot open store {redact_url(self.url)}: {exc}") from exc
+        if self.dialect == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        try:
+            migrate(self.engine)
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise StoreError(f"cannot open store {redact_url(self.url)}: {exc}") from exc
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            value = conn.execute(text("SELECT value FROM cpdata_meta WHERE key = 'schema_version'")).scalar_one()
+        return int(value)
+
+    # -- writing ---------------------------------------------------------------------------------------
+    def write(self, entities: Sequence[Contest | Problem | Test | Submission]) -> tuple[Counter[str], Counter[str]]:
+        """Upsert one batch in one transaction; return (written, changed) counts per entity kind.
+
+        Re-writing the same entities changes nothing."""
+        by_type: dict[type, list[Any]] = {}
+        for entity in entities:
+            by_type.setdefault(type(entity), []).append(entity)
+        stored: Counter[str] = Counter()
+        changed: Counter[str] = Counter()
+        with self.engine.begin() as conn:
+            self._write_parents(conn, by_type)
+            for model in _WRITE_ORDER:
+                batch = by_type.get(model)
+                if batch:
+                    changed[model.entity_name] += self._upsert(conn, _MODEL_TABLE[model], [_row(e) for e in batch])
+                    stored[model.entity_name] += len(batch)
+        return stored, changed
+
+    def ingest(self, entities: Iterable[Contest | Problem | Test | Submission], batch_size: int = 5000) -> IngestReport:
+        """Write a stream of entities in batches (one transaction each), so memory stays flat."""
+        report = IngestReport()
+        batch: list[Contest | Problem | Test | Submission] = []
+        for entity in entities:
+            batch.append(entity)
+            if len(batch) >= batch_size:
+                report.add(self.write(batch))
+                batch = []
+        if batch:
+            report.add(self.write(batch))
+        return report
+
+    def _write_parents(self, conn: Connection, by_type: dict[type, list[Any]]) -> None:
+        # A child may arrive before its parent (a status page parsed before the problem page): create the bare
+        # parent row now, and let the parent's own upsert fill it in later.
+        contests: set[tuple[str, str]] = set()
+        problems: set[ProblemKey] = set()
+        for model in (Problem, Test, Submission):
+            for entity in by_type.get(model, ()):
+                contests.add((entity.site.value, entity.contest_id))
+                if model is not Problem:
+                    problems.add(entity.problem_key)
+        if contests:
+            rows = [{"site": s, "contest_id": c} for s, c in sorted(contests)]
+            self._insert_missing(conn, _MODEL_TABLE[Contest], rows)
+        if problems:
+            rows = [{"site": s, "contest_id": c, "index": i} for s, c, i in sorted(problems)]
+            self._insert_missing(conn, _MODEL_TABLE[Problem], rows)
+
+    def _insert_fn(self) -> Any:
+        if self.dialect == "sqlite":
+            return sqlite.insert
+        if self.dialect == "postgresql":
+            return postgresql.insert
+        raise StoreError(f"upserts are implemented for SQLite and PostgreSQL, not {self.dialect}")
+
+    def _insert_missing(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+        stmt = self._insert_fn()(table).on_conflict_do_nothing()
+        conn.execute(stmt, rows)
+
+    def _upsert(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> int:
+        stmt = self._insert_fn()(table)
+        keys = [c.name for c in table.primary_key.columns]
+        values = [c for c in table.columns if c.name not in keys]
+        # A known value is never erased by an unknown one (a status page re-read must not drop fetched source
+        # code), and a row is only rewritten when something really changed, so a second ingest writes nothing.
+        assignments = {c.name: func.coalesce(stmt.excluded[c.name], c) for c in values}
+        changed = or_(*(stmt.excluded[c.name].is_not(None) & stmt.excluded[c.name].is_distinct_from(c) for c in values))
+        result = conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=assignments, where=changed), rows)
+        return max(int(result.rowcount), 0)
+
+    # -- reading ---------------------------------------------------------------------------------------
+    def count(self, table: str) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(text(f'SELECT COUNT(*) FROM "{table}"')).scalar_one())
+
+    def iter_problem_batches(self, batch_size: int = 500) -> Iterator[list[tuple[Problem, Contest]]]:
+        """Every problem with its contest, in key order, a batch at a time (keyset pagination: flat memory)."""
+        problem_t = _MODEL_TABLE[Problem]
+        contest_t = _MODEL_TABLE[Contest]
+        key_cols = (problem_t.c.site, problem_t.c.contest_id, problem_t.c["index"])
+        last: tuple[str, str, str] | None = None
+        while True:
+            query = (
+                select(problem_t, *(c.label(f"contest__{c.name}") for c in contest_t.columns))
+                .join(contest_t, (contest_t.c.site == problem_t.c.site) & (contest_t.c.contest_id == problem_t.c.contest_id))
+                .order_by(*key_cols)
+                .limit(batch_size)
+            )
+            if last is not None:
+                query = query.where(tuple_(*key_cols) > tuple_(*last))
+            with self.engine.connect() as conn:
+                rows = conn.execute(query).mappings().all()
+            if not rows:
+                return
+            batch = []
+            for row in rows:
+                problem = _problem_from_row(row)
+                contest = _contest_from_row({k.removeprefix("contest__"): v for k, v in row.items() if k.startswith("contest__")})
+                batch.append((problem, contest))
+            last = batch[-1][0].key
+            yield batch
+
+    def tests_for(self, keys: Sequence[ProblemKey]) -> dict[ProblemKey, list[Test]]:
+        table = _MODEL_TABLE[Test]
+        found: dict[ProblemKey, list[Test]] = {k: [] for k in keys}
+        if not keys:
+            return found
+        key_cols = tuple_(table.c.site, table.c.contest_id, table.c["index"])
+        query = select(table).where(key_cols.in_(list(keys))).order_by(table.c.kind, table.c.ordinal)
+        with self.engine.connect() as conn:
+            for row in conn.execute(query).mappings():
+                test = Test.model_validate({k: v for k, v in row.items()})
+                found[test.problem_key].append(test)
+        return found
+
+    def submissions_for(self, keys: Sequence[ProblemKey], *, with_source: bool = True) -> dict[ProblemKey, list[Submission]]:
+        """Submissions of these problems (by default only those whose source code we have), oldest first."""
+        table = _MODEL_TABLE[Submission]
+        found: dict[ProblemKey, list[Submission]] = {k: [] for k in keys}
+        if not keys:
+            return found
+        key_cols = tuple_(table.c.site, table.c.contest_id, table.c["index"])
+        query = select(table).where(key_cols.in_(list(keys)))
+        if with_source:
+            query = query.where(table.c.source_code.is_not(None))
+        query = query.order_by(table.c.created_at, table.c.submission_id)
+        with self.engine.connect() as conn:
+            for row in conn.execute(query).mappings():
+                submission = Submission.model_validate(dict(row))
+                found[submission.problem_key].append(submission)
+        return found
+
+    def run_sql(self, sql: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Run a user's SQL; return column names and rows (empty for statements that return none)."""
+        with self.engine.begin() as conn:
+            result = conn.execute(text(sql), params or {})
+            if not result.returns_rows:
+                return [], []
+            return list(result.keys()), [tuple(r) for r in result.fetchall()]
+
+    def table_names(self) -> list[str]:
+        return sorted(inspect(self.engine).get_table_names())
+
+
+def _problem_from_row(row: Any) -> Problem:
+    data = {c: row[c] for c in Problem.model_fields if c != "entity" and c in row}
+    data["tags"] = data.get("tags") or []
+    data["published_at"] = to_utc(data.get("published_at"))
+    return Problem.model_validate(data)
+
+
+def _contest_from_row(data: dict[str, Any]) -> Contest:
+    return Contest.model_validate({k: v for k, v in data.items() if k in Contest.model_fields})
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; a crash loses at most the last batch
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()

@@ -1,0 +1,142 @@
+"""Table models: how the entities are stored. They only store; validation happens in ``schema.models``.
+
+Keys are the natural ones (a problem is (site, contest_id, index)) so that upserts are idempotent and a user's
+SQL needs no surrogate ids. Foreign keys hold: the store creates a bare parent row when a child arrives first.
+Enum-valued columns are plain strings, so SQL reads ``WHERE verdict = 'accepted'`` on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, ForeignKeyConstraint, Index, Text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+__all__ = ["ENTITY_TABLES", "ContestRow", "MetaRow", "ProblemRow", "SubmissionRow", "TestRow", "metadata"]
+
+metadata = SQLModel.metadata
+
+
+def _text() -> Column[str]:
+    return Column(Text, nullable=True)
+
+
+def _when() -> Column[datetime]:
+    return Column(DateTime(timezone=True), nullable=True)
+
+
+class MetaRow(SQLModel, table=True):
+    """Key/value facts about the store itself, e.g. ``schema_version``."""
+
+    __tablename__ = "cpdata_meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class ContestRow(SQLModel, table=True):
+    __tablename__ = "contest"
+    __table_args__ = (Index("ix_contest_start_time", "start_time"),)
+
+    site: str = Field(primary_key=True)
+    contest_id: str = Field(primary_key=True)
+    name: str | None = Field(default=None, sa_column=_text())
+    start_time: datetime | None = Field(default=None, sa_column=_when())
+    duration_seconds: int | None = None
+    url: str | None = None
+    kind: str | None = None
+    parent_contest_id: str | None = None
+
+
+class ProblemRow(SQLModel, table=True):
+    __tablename__ = "problem"
+    __table_args__ = (
+        ForeignKeyConstraint(["site", "contest_id"], ["contest.site", "contest.contest_id"], ondelete="CASCADE"),
+        Index("ix_problem_problem_id", "site", "problem_id"),
+        Index("ix_problem_published_at", "published_at"),
+    )
+
+    site: str = Field(primary_key=True)
+    contest_id: str = Field(primary_key=True)
+    index: str = Field(primary_key=True)
+    problem_id: str | None = None
+    name: str | None = Field(default=None, sa_column=_text())
+    statement: str | None = Field(default=None, sa_column=_text())
+    statement_html: str | None = Field(default=None, sa_column=_text())
+    statement_format: str | None = None
+    statement_language: str | None = None
+    untranslated_statement: str | None = Field(default=None, sa_column=_text())
+    time_limit_ms: int | None = None
+    memory_limit_bytes: int | None = Field(default=None, sa_type=BigInteger)
+    input_file: str | None = None
+    output_file: str | None = None
+    interactive: bool | None = None
+    rating: int | None = None
+    difficulty: float | None = None
+    category: str | None = None
+    # JSONB on PostgreSQL: plain json has no equality operator, and the upsert compares old and new values.
+    tags: list[str] | None = Field(default=None, sa_column=Column(JSON().with_variant(JSONB(), "postgresql"), nullable=True))
+    points: float | None = None
+    url: str | None = None
+    published_at: datetime | None = Field(default=None, sa_column=_when())
+
+
+_PROBLEM_FK = ForeignKeyConstraint(
+    ["site", "contest_id", "index"],
+    ["problem.site", "problem.contest_id", "problem.index"],
+    ondelete="CASCADE",
+)
+
+
+class TestRow(SQLModel, table=True):
+    __test__ = False
+    __tablename__ = "test"
+    __table_args__ = (_PROBLEM_FK,)
+
+    site: str = Field(primary_key=True)
+    contest_id: str = Field(primary_key=True)
+    index: str = Field(primary_key=True)
+    kind: str = Field(primary_key=True)
+    ordinal: int = Field(primary_key=True)
+    input: str = Field(sa_column=Column(Text, nullable=False))
+    output: str | None = Field(default=None, sa_column=_text())
+    truncated: bool = False
+    origin: str | None = None
+
+
+class SubmissionRow(SQLModel, table=True):
+    __tablename__ = "submission"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["site", "contest_id", "index"],
+            ["problem.site", "problem.contest_id", "problem.index"],
+            ondelete="CASCADE",
+        ),
+        Index("ix_submission_problem", "site", "contest_id", "index", "is_correct", "language"),
+        Index("ix_submission_verdict", "site", "verdict"),
+    )
+
+    site: str = Field(primary_key=True)
+    submission_id: str = Field(primary_key=True)
+    contest_id: str
+    index: str
+    problem_id: str | None = None
+    language_raw: str | None = None
+    language: str | None = None
+    verdict_raw: str | None = None
+    verdict: str | None = None
+    is_correct: bool | None = None
+    source_code: str | None = Field(default=None, sa_column=_text())
+    created_at: datetime | None = Field(default=None, sa_column=_when())
+    time_ms: int | None = None
+    memory_bytes: int | None = Field(default=None, sa_type=BigInteger)
+    passed_tests: int | None = None
+    score: float | None = None
+
+
+ENTITY_TABLES = {
+    "contest": ContestRow,
+    "problem": ProblemRow,
+    "test": TestRow,
+    "submission": SubmissionRow,
+}

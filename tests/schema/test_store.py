@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from schema import Store, StoreError, migrations, read_stream
+from tests import factories as f
+
+
+def _dump(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    tables = {}
+    for name in ("contest", "problem", "test", "submission"):
+        _columns, rows = store.run_sql(f'SELECT * FROM "{name}"')
+        tables[name] = sorted(tuple(json.dumps(v, default=str, sort_keys=True) for v in row) for row in rows)
+    return tables
+
+
+def _sample() -> list:  # type: ignore[type-arg]
+    return [
+        f.contest("1001"),
+        f.problem("1001", "A"),
+        f.problem("1001", "B", tags=["greedy", "dp"]),
+        f.test_case("1001", "A", 0),
+        f.test_case("1001", "A", 1, kind="private", origin="hack", output=None),
+        f.submission("10", verdict_raw="OK"),
+        f.submission("11", verdict_raw="WRONG_ANSWER", language_raw="Python 3"),
+    ]
+
+
+def test_ingest_stores_every_entity(store: Store) -> None:
+    report = store.ingest(_sample())
+    assert dict(report.stored) == {"contest": 1, "problem": 2, "test": 2, "submission": 2}
+    assert [store.count(t) for t in ("contest", "problem", "test", "submission")] == [1, 2, 2, 2]
+    _, rows = store.run_sql("SELECT submission_id, language, verdict, is_correct FROM submission ORDER BY submission_id")
+    assert [(r[0], r[1], r[2], bool(r[3])) for r in rows] == [
+        ("10", "cpp", "accepted", True),
+        ("11", "python3", "wrong_answer", False),
+    ]
+
+
+def test_ingesting_twice_changes_nothing(store: Store) -> None:
+    store.ingest(_sample())
+    before = _dump(store)
+    again = store.ingest(_sample(), batch_size=3)
+    assert sum(again.changed.values()) == 0
+    assert _dump(store) == before
+
+
+def test_known_values_are_not_erased_by_unknown_ones(store: Store) -> None:
+    store.ingest([f.contest("1001"), f.problem("1001", "A"), f.submission("10", source_code="print(1)")])
+    # A status page re-read later knows nothing of the source code; the stored code must survive.
+    store.ingest([f.submission("10", source_code=None, time_ms=31)])
+    _, rows = store.run_sql("SELECT source_code, time_ms FROM submission")
+    assert rows == [("print(1)", 31)]
+
+
+def test_children_before_parents_get_bare_parents_then_filled(store: Store) -> None:
+    store.ingest([f.submission("10", contest_id="2000", index="C")])
+    _, rows = store.run_sql("SELECT name FROM problem WHERE contest_id = '2000' AND \"index\" = 'C'")
+    assert rows == [(None,)]
+    store.ingest([f.problem("2000", "C", name="Late parent"), f.contest("2000")])
+    _, rows = store.run_sql(
+        "SELECT p.name, c.name FROM problem p JOIN contest c USING (site, contest_id) WHERE p.\"index\" = 'C'"
+    )
+    assert rows == [("Late parent", "Round 2000")]
+
+
+def test_foreign_keys_are_enforced(store: Store) -> None:
+    with pytest.raises(Exception, match=r"(?i)foreign key"), store.engine.begin() as conn:
+        conn.execute(text("INSERT INTO problem (site, contest_id, \"index\") VALUES ('codeforces', 'nope', 'A')"))
+
+
+def test_iterating_problems_in_batches_sees_each_once(store: Store) -> None:
+    entities = [f.contest(str(c)) for c in range(1000, 1012)]
+    entities += [f.problem(str(c), idx) for c in range(1000, 1012) for idx in "ABC"]
+    store.ingest(entities)
+    seen = [p.key for batch in store.iter_problem_batches(batch_size=5) for p, _ in batch]
+    assert len(seen) == 36 and len(set(seen)) == 36
+    assert seen == sorted(seen)
+
+
+def test_datetimes_come_back_as_utc(store: Store) -> None:
+    store.ingest([f.contest("1001", start=datetime(2021, 7, 15, 0, 0, tzinfo=UTC)), f.problem("1001", "A")])
+    ((_problem, contest),) = next(store.iter_problem_batches())
+    assert contest.start_time == datetime(2021, 7, 15, tzinfo=UTC)
+    assert contest.start_time is not None and contest.start_time.tzinfo is not None
+
+
+def test_views_count_tests_and_solutions(store: Store) -> None:
+    store.ingest(_sample())
+    _columns, rows = store.run_sql(
+        'SELECT "index", public_tests, private_tests, solutions, incorrect_solutions FROM problem_overview ORDER BY "index"'
+    )
+    assert rows == [("A", 1, 1, 1, 1), ("B", 0, 0, 0, 0)]
+    _, by_language = store.run_sql("SELECT language, accepted, rejected FROM solutions_by_language ORDER BY language")
+    assert by_language == [("cpp", 1, 0), ("python3", 0, 1)]
+
+
+def test_bad_stream_lines_are_reported_and_good_ones_kept(store: Store) -> None:
+    lines = [
+        json.dumps({"entity": "contest", "site": "codeforces", "contest_id": "1"}),
+        "{not json",
+        json.dumps({"entity": "problem", "site": "codeforces", "contest_id": "1", "index": "A", "time_limit_ms": -5}),
+        json.dumps({"entity": "problem", "site": "topcoder", "contest_id": "1", "index": "A"}),
+        json.dumps({"site": "codeforces"}),
+        "",
+        json.dumps({"entity": "problem", "site": "codeforces", "contest_id": "1", "index": "B"}),
+    ]
+    items = list(read_stream(lines))
+    errors = [i for i in items if not hasattr(i, "site")]
+    assert [(e.line, e.reason.split(":")[0]) for e in errors] == [
+        (2, "not JSON (key must be a string at line 1 column 2)"),
+        (3, "problem.time_limit_ms"),
+        (4, "problem.site"),
+        (5, 'needs "entity"'),
+    ]
+    report = store.ingest([i for i in items if hasattr(i, "site")])  # type: ignore[misc]
+    assert dict(report.stored) == {"contest": 1, "problem": 1}
+
+
+def test_schema_version_is_recorded_and_a_newer_store_is_refused(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        assert store.schema_version() == migrations.SCHEMA_VERSION
+        with store.engine.begin() as conn:
+            conn.execute(text("UPDATE cpdata_meta SET value = '999' WHERE key = 'schema_version'"))
+    with pytest.raises(StoreError, match="newer than this cpdata"):
+        Store(tmp_path / "s.sqlite")
+
+
+def test_an_older_store_is_migrated_in_steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        store.ingest([f.contest("1"), f.problem("1", "A")])
+    applied: list[int] = []
+
+    def add_column(conn):  # type: ignore[no-untyped-def]
+        applied.append(2)
+        conn.execute(text("ALTER TABLE problem ADD COLUMN checker TEXT"))
+
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(migrations.MIGRATIONS, 2, add_column)
+    monkeypatch.setattr("schema.store.migrate", migrations.migrate)
+    with Store(tmp_path / "s.sqlite") as store:
+        assert applied == [2]
+        assert store.schema_version() == 2
+        assert store.run_sql("SELECT checker, name FROM problem")[1] == [(None, "Problem A")]
+    with Store(tmp_path / "s.sqlite"):
+        assert applied == [2]  # already at version 2: nothing runs again
+
+
+def test_sqlite_store_uses_wal_and_foreign_keys(sqlite_store: Store) -> None:
+    assert sqlite_store.run_sql("PRAGMA journal_mode")[1] == [("wal",)]
+    assert sqlite_store.run_sql("PRAGMA foreign_keys")[1] == [(1,)]
+
+
+def test_opening_a_missing_store_read_only_fails_clearly(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store at"):
+        Store(tmp_path / "absent.sqlite", create=False)
