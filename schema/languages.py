@@ -7,6 +7,7 @@ than on a list of exact names that would rot.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from schema.enums import Language
 
@@ -40,6 +41,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Language]] = [
 ]
 
 
+@lru_cache(maxsize=4096)  # the same few hundred names repeat millions of times
 def normalize_language(raw: str | None) -> Language:
     """The family of a language name as a site prints it; ``other`` when nothing matches."""
     if not raw:

@@ -7,7 +7,7 @@ models (``schema.tables``) that only store. Derivable fields (language family, n
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
@@ -31,12 +31,17 @@ ProblemKey = tuple[str, str, str]
 """(site, contest_id, index): how a problem is named everywhere in the store."""
 
 
+_ZERO = timedelta(0)
+
+
 def to_utc(value: datetime | None) -> datetime | None:
     """An aware UTC datetime. Naive values are taken to be UTC already (SQLite hands them back naive)."""
     if value is None:
         return None
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
+    if value.utcoffset() == _ZERO:
+        return value if value.tzinfo is UTC else value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
 
 
@@ -129,6 +134,10 @@ class Test(_EntityBase):
         return (self.site.value, self.contest_id, self.index)
 
 
+_SITES = frozenset(s.value for s in Site)
+_VERDICTS = frozenset(v.value for v in Verdict)
+
+
 class Submission(_EntityBase):
     entity: Literal["submission"] = "submission"
     entity_name: ClassVar[str] = "submission"
@@ -157,12 +166,15 @@ class Submission(_EntityBase):
         # Producers may give only the raw strings; the normalized ones follow from them.
         if not isinstance(data, dict):
             return data
+        data = dict(data)
         if data.get("language") is None:
-            data = {**data, "language": normalize_language(data.get("language_raw"))}
-        if data.get("verdict") is None and data.get("site") in Site.__members__:
-            data = {**data, "verdict": normalize_verdict(data["site"], data.get("verdict_raw"))}
-        if "is_correct" not in data and data.get("verdict") in Verdict.__members__:
-            data = {**data, "is_correct": is_correct_verdict(Verdict(data["verdict"]))}
+            data["language"] = normalize_language(data.get("language_raw"))
+        site = data.get("site")
+        if data.get("verdict") is None and isinstance(site, str) and site in _SITES:
+            data["verdict"] = normalize_verdict(site, data.get("verdict_raw"))
+        verdict = data.get("verdict")
+        if "is_correct" not in data and isinstance(verdict, str) and verdict in _VERDICTS:
+            data["is_correct"] = is_correct_verdict(Verdict(verdict))
         return data
 
     @property

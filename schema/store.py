@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -79,12 +80,54 @@ class IngestReport:
 
 
 def _plain(value: Any) -> Any:
-    return value.value if isinstance(value, Enum) else value
+    # str.__str__ is the plain value of a StrEnum, and much cheaper than the .value descriptor
+    return str.__str__(value) if isinstance(value, Enum) else value
 
 
-def _row(entity: Contest | Problem | Test | Submission) -> dict[str, Any]:
-    data = entity.__dict__  # fields only; cheaper than model_dump on the ingest hot path
-    return {name: _plain(data[name]) for name in type(entity).model_fields if name != "entity"}
+class _CompiledUpsert:
+    """An upsert compiled once per table, run with ``executemany`` on the driver directly.
+
+    Ingest is the hot path (millions of submissions): going through SQLAlchemy's per-row parameter machinery
+    cost more than SQLite itself. The values still pass through each column type's own bind processor, so what
+    is stored is exactly what SQLAlchemy would store.
+    """
+
+    def __init__(self, statement: Any, table: Table, dialect: Any) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.sql = str(compiled)
+        names = list(compiled.positiontup) if compiled.positiontup else list(compiled.binds)
+        self.positional = compiled.positiontup is not None
+        self.names = names
+        # sqlite3 binds str subclasses (our StrEnums) as text by itself; other drivers get the plain value.
+        convert_enums = dialect.name != "sqlite"
+        self.processors = [
+            _with_enum(table.c[name].type.dialect_impl(dialect).bind_processor(dialect), name, convert_enums) for name in names
+        ]
+
+    def parameters(self, entities: list[Any]) -> list[tuple[Any, ...]] | list[dict[str, Any]]:
+        # Fetch all fields with one C-level itemgetter, then fix up only the columns that need converting.
+        fetch = itemgetter(*self.names)
+        converted = [(i, p) for i, p in enumerate(self.processors) if p is not None]
+        rows: list[tuple[Any, ...]] = []
+        for entity in entities:
+            values = fetch(entity.__dict__)
+            if converted:
+                values = list(values)
+                for i, process in converted:
+                    values[i] = process(values[i])
+            rows.append(tuple(values))
+        if self.positional:
+            return rows
+        return [dict(zip(self.names, row, strict=True)) for row in rows]
+
+
+def _with_enum(process: Any, name: str, convert_enums: bool) -> Any:
+    if convert_enums and name in _ENUM_COLUMNS:
+        return _plain if process is None else (lambda v: process(_plain(v)))
+    return process
+
+
+_ENUM_COLUMNS = frozenset({"site", "kind", "origin", "language", "verdict"})
 
 
 class Store:
@@ -99,6 +142,7 @@ class Store:
             if not create and not path.exists():
                 raise StoreError(f"no store at {path} (run a scrape or `cpdata ingest` first)")
             path.parent.mkdir(parents=True, exist_ok=True)
+        self._upserts: dict[str, _CompiledUpsert] = {}
         try:
             self.engine: Engine = create_engine(self.url, pool_pre_ping=self.dialect != "sqlite")
         except Exception as exc:  # bad driver names, missing DBAPI packages
@@ -142,12 +186,16 @@ class Store:
             for model in _WRITE_ORDER:
                 batch = by_type.get(model)
                 if batch:
-                    changed[model.entity_name] += self._upsert(conn, _MODEL_TABLE[model], [_row(e) for e in batch])
+                    changed[model.entity_name] += self._upsert(conn, _MODEL_TABLE[model], batch)
                     stored[model.entity_name] += len(batch)
         return stored, changed
 
     def ingest(self, entities: Iterable[Contest | Problem | Test | Submission], batch_size: int = 5000) -> IngestReport:
-        """Write a stream of entities in batches (one transaction each), so memory stays flat."""
+        """Write a stream of entities in batches (one transaction each), so memory stays flat.
+
+        (Writing in a background thread while the next batch is validated was measured slower: the GIL is
+        held for most of both halves. See bench/ingest.py.)
+        """
         report = IngestReport()
         batch: list[Contest | Problem | Test | Submission] = []
         for entity in entities:
@@ -187,16 +235,24 @@ class Store:
         stmt = self._insert_fn()(table).on_conflict_do_nothing()
         conn.execute(stmt, rows)
 
-    def _upsert(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> int:
-        stmt = self._insert_fn()(table)
-        keys = [c.name for c in table.primary_key.columns]
-        values = [c for c in table.columns if c.name not in keys]
-        # A known value is never erased by an unknown one (a status page re-read must not drop fetched source
-        # code), and a row is only rewritten when something really changed, so a second ingest writes nothing.
-        assignments = {c.name: func.coalesce(stmt.excluded[c.name], c) for c in values}
-        changed = or_(*(stmt.excluded[c.name].is_not(None) & stmt.excluded[c.name].is_distinct_from(c) for c in values))
-        result = conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=assignments, where=changed), rows)
+    def _upsert(self, conn: Connection, table: Table, entities: list[Any]) -> int:
+        statement = self._compiled_upsert(table)
+        result = conn.exec_driver_sql(statement.sql, statement.parameters(entities))
         return max(int(result.rowcount), 0)
+
+    def _compiled_upsert(self, table: Table) -> _CompiledUpsert:
+        cached = self._upserts.get(table.name)
+        if cached is None:
+            stmt = self._insert_fn()(table)
+            keys = [c.name for c in table.primary_key.columns]
+            values = [c for c in table.columns if c.name not in keys]
+            # A known value is never erased by an unknown one (a status page re-read must not drop fetched source
+            # code), and a row is only rewritten when something really changed, so a second ingest writes nothing.
+            assignments = {c.name: func.coalesce(stmt.excluded[c.name], c) for c in values}
+            changed = or_(*(stmt.excluded[c.name].is_not(None) & stmt.excluded[c.name].is_distinct_from(c) for c in values))
+            upsert = stmt.on_conflict_do_update(index_elements=keys, set_=assignments, where=changed)
+            cached = self._upserts[table.name] = _CompiledUpsert(upsert, table, self.engine.dialect)
+        return cached
 
     # -- reading ---------------------------------------------------------------------------------------
     def count(self, table: str) -> int:
@@ -235,12 +291,12 @@ class Store:
         found: dict[ProblemKey, list[Test]] = {k: [] for k in keys}
         if not keys:
             return found
-        key_cols = tuple_(table.c.site, table.c.contest_id, table.c["index"])
-        query = select(table).where(key_cols.in_(list(keys))).order_by(table.c.kind, table.c.ordinal)
+        query = select(table).where(*_key_range(table, keys)).order_by(table.c.kind, table.c.ordinal)
         with self.engine.connect() as conn:
             for row in conn.execute(query).mappings():
-                test = Test.model_validate({k: v for k, v in row.items()})
-                found[test.problem_key].append(test)
+                test = Test.model_validate(dict(row))
+                if test.problem_key in found:
+                    found[test.problem_key].append(test)
         return found
 
     def submissions_for(self, keys: Sequence[ProblemKey], *, with_source: bool = True) -> dict[ProblemKey, list[Submission]]:
@@ -249,15 +305,15 @@ class Store:
         found: dict[ProblemKey, list[Submission]] = {k: [] for k in keys}
         if not keys:
             return found
-        key_cols = tuple_(table.c.site, table.c.contest_id, table.c["index"])
-        query = select(table).where(key_cols.in_(list(keys)))
+        query = select(table).where(*_key_range(table, keys))
         if with_source:
             query = query.where(table.c.source_code.is_not(None))
         query = query.order_by(table.c.created_at, table.c.submission_id)
         with self.engine.connect() as conn:
             for row in conn.execute(query).mappings():
                 submission = Submission.model_validate(dict(row))
-                found[submission.problem_key].append(submission)
+                if submission.problem_key in found:
+                    found[submission.problem_key].append(submission)
         return found
 
     def run_sql(self, sql: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -270,6 +326,25 @@ class Store:
 
     def table_names(self) -> list[str]:
         return sorted(inspect(self.engine).get_table_names())
+
+
+def _key_range(table: Table, keys: Sequence[ProblemKey]) -> tuple[Any]:
+    # Per site, an equality on `site` and a range over (contest_id, index), rather than a row-value IN list or a
+    # range over the whole key: SQLite (without ANALYZE statistics) scans the table for the former and a whole
+    # site for the latter, which made exports quadratic. Callers pass keys in store order (a batch of
+    # iter_problem_batches), so each range holds little besides them.
+    per_site: dict[str, list[tuple[str, str]]] = {}
+    for site, contest_id, index in keys:
+        per_site.setdefault(site, []).append((contest_id, index))
+    rest = tuple_(table.c.contest_id, table.c["index"])
+    return (
+        or_(
+            *(
+                (table.c.site == site) & (rest >= tuple_(*min(pairs))) & (rest <= tuple_(*max(pairs)))
+                for site, pairs in per_site.items()
+            )
+        ),
+    )
 
 
 def _problem_from_row(row: Any) -> Problem:

@@ -113,7 +113,8 @@ class SubmissionRow(SQLModel, table=True):
             ondelete="CASCADE",
         ),
         Index("ix_submission_problem", "site", "contest_id", "index", "is_correct", "language"),
-        Index("ix_submission_verdict", "site", "verdict"),
+        # not (site, verdict): with a site prefix SQLite picks it for key-range scans and reads a whole site
+        Index("ix_submission_verdict", "verdict"),
     )
 
     site: str = Field(primary_key=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from schema.enums import Site, Verdict
 
@@ -111,6 +112,7 @@ _IN_PROGRESS = re.compile(r"^\d+\s*/\s*\d+")  # AtCoder's "3/25" while judging
 _CODECHEF_SCORE = re.compile(r"\((\d+(?:\.\d+)?)\)")  # CodeChef's "accepted (100)" or "(50)"
 
 
+@lru_cache(maxsize=4096)
 def normalize_verdict(site: Site | str, raw: str | None) -> Verdict:
     """The normalized verdict for ``raw`` as ``site`` prints it. No verdict at all means still pending."""
     if raw is None or not str(raw).strip():

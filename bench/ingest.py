@@ -1,0 +1,119 @@
+"""Ingest throughput: 1,000,000 synthetic submissions through `Store.ingest` vs plain sqlite3.executemany.
+
+Both sides read the same JSONL file line by line and write the same table (same indexes) in batches of 5,000
+rows, one transaction per batch. cpdata also validates every line with pydantic, derives the normalized
+fields, creates missing parents and upserts; the baseline does a bare INSERT. Goal: within 2x.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from schema import Store, StreamError, read_stream
+
+N = int(os.environ.get("BENCH_INGEST_N", "1000000"))
+BATCH = 5000
+LANGS = ["GNU G++17 7.3.0", "Python 3", "PyPy 3-64", "Java 11", "Kotlin 1.7"]
+VERDICTS = ["OK", "WRONG_ANSWER", "TIME_LIMIT_EXCEEDED", "RUNTIME_ERROR", "COMPILATION_ERROR"]
+
+
+def _write_stream(path: Path, n: int) -> None:
+    with path.open("w") as out:
+        for i in range(n):
+            contest = 1000 + (i // 2000)
+            out.write(
+                json.dumps(
+                    {
+                        "entity": "submission",
+                        "site": "codeforces",
+                        "submission_id": str(10_000_000 + i),
+                        "contest_id": str(contest),
+                        "index": "ABCDEF"[i % 6],
+                        "problem_id": f"{contest}{'ABCDEF'[i % 6]}",
+                        "language_raw": LANGS[i % 5],
+                        "verdict_raw": VERDICTS[(i // 5) % 5],
+                        "created_at": 1_600_000_000 + i,
+                        "time_ms": i % 2000,
+                        "memory_bytes": (i % 256) * 1024,
+                        "passed_tests": i % 50,
+                    }
+                )
+                + "\n"
+            )
+
+
+def _cpdata(stream: Path, db: Path) -> float:
+    started = time.perf_counter()
+    with Store(db) as store, stream.open() as handle:
+        entities = (e for e in read_stream(handle) if not isinstance(e, StreamError))
+        report = store.ingest(entities, batch_size=BATCH)  # type: ignore[arg-type]
+    assert report.stored["submission"] == N
+    return time.perf_counter() - started
+
+
+def _baseline(stream: Path, db: Path) -> float:
+    Store(db).close()  # the same schema and indexes, created by cpdata; then plain sqlite3
+    columns = [
+        "site",
+        "submission_id",
+        "contest_id",
+        "index",
+        "problem_id",
+        "language_raw",
+        "verdict_raw",
+        "created_at",
+        "time_ms",
+        "memory_bytes",
+        "passed_tests",
+    ]
+    sql = f"INSERT INTO submission ({', '.join(chr(34) + c + chr(34) for c in columns)}) VALUES ({', '.join('?' * len(columns))})"
+    started = time.perf_counter()
+    connection = sqlite3.connect(db)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute("PRAGMA foreign_keys=OFF")  # the baseline writes no parents
+    batch: list[tuple[Any, ...]] = []
+    with stream.open() as handle:
+        for line in handle:
+            row = json.loads(line)
+            batch.append(tuple(row[c] for c in columns))
+            if len(batch) >= BATCH:
+                with connection:
+                    connection.executemany(sql, batch)
+                batch = []
+    if batch:
+        with connection:
+            connection.executemany(sql, batch)
+    connection.close()
+    return time.perf_counter() - started
+
+
+def run() -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        stream = folder / "submissions.jsonl"
+        _write_stream(stream, N)
+        baseline = _baseline(stream, folder / "baseline.sqlite")
+        ours = _cpdata(stream, folder / "cpdata.sqlite")
+        again = _cpdata(stream, folder / "cpdata.sqlite")  # idempotent re-ingest: nothing changes
+    result = {
+        "submissions": N,
+        "baseline_seconds": round(baseline, 2),
+        "baseline_rows_per_s": round(N / baseline),
+        "cpdata_seconds": round(ours, 2),
+        "cpdata_rows_per_s": round(N / ours),
+        "ratio_cpdata_over_baseline": round(ours / baseline, 2),
+        "cpdata_reingest_seconds": round(again, 2),
+    }
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2), file=sys.stdout)

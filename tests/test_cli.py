@@ -1,0 +1,93 @@
+"""The command line, run in-process through typer's runner against real stores on disk."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cpdata.cli import app
+
+runner = CliRunner()
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "demo" / "sample_stream.jsonl"
+
+
+def _run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_ingest_reports_bad_lines_and_exits_1(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.sqlite")
+    stream = SAMPLE.read_text() + '{"entity": "problem", "site": "codeforces"}\n'
+    code, out, _ = _run("ingest", "-", "--db", db, "--json", input=stream)
+    summary = json.loads(out)
+    assert code == 1
+    assert summary["stored"] == {"contest": 3, "problem": 4, "test": 5, "submission": 8}
+    assert summary["invalid_lines"] == 1 and summary["errors"][0]["line"] == 21
+    assert "contest_id: Field required" in summary["errors"][0]["reason"]
+
+
+def test_ingest_twice_changes_nothing(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.sqlite")
+    assert _run("ingest", str(SAMPLE), "--db", db)[0] == 0
+    code, out, _ = _run("ingest", str(SAMPLE), "--db", db, "--json")
+    assert code == 0 and sum(json.loads(out)["changed"].values()) == 0
+
+
+def test_db_comes_from_the_environment(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("CPDATA_DB", str(tmp_path / "env.sqlite"))
+    assert _run("ingest", str(SAMPLE))[0] == 0
+    assert (tmp_path / "env.sqlite").exists()
+
+
+def test_sql_formats(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.sqlite")
+    _run("ingest", str(SAMPLE), "--db", db)
+    query = 'SELECT contest_id, "index", solutions FROM problem_overview ORDER BY contest_id, "index"'
+    code, out, _ = _run("sql", query, "--db", db, "--format", "json")
+    assert code == 0 and json.loads(out)[0] == {"contest_id": "1001", "index": "A", "solutions": 1}
+    code, out, _ = _run("sql", query, "--db", db, "--format", "csv")
+    assert list(csv.reader(io.StringIO(out)))[:2] == [["contest_id", "index", "solutions"], ["1001", "A", "1"]]
+    code, _, err = _run("sql", "SELECT nope FROM problem", "--db", db)
+    assert code == 2 and "no such column" in err
+
+
+def test_stats_counts_per_site_and_split(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.sqlite")
+    _run("ingest", str(SAMPLE), "--db", db)
+    code, out, _ = _run("stats", "--db", db, "--json")
+    site = json.loads(out)["sites"]["codeforces"]
+    assert code == 0
+    assert (site["problems_train"], site["problems_valid"], site["problems_test"]) == (2, 1, 1)
+    assert (site["tests_public"], site["tests_private"], site["with_code_correct"]) == (4, 1, 4)
+
+
+def test_export_and_missing_store(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.sqlite")
+    code, _, err = _run("export", "codecontests", str(tmp_path / "out"), "--db", db)
+    assert code == 2 and "no store at" in err
+    _run("ingest", str(SAMPLE), "--db", db)
+    code, out, _ = _run("export", "codecontests", str(tmp_path / "out"), "--db", db, "--format", "parquet", "--json")
+    assert code == 0 and json.loads(out)["splits"]["valid"]["problems"] == 1
+    assert (tmp_path / "out" / "valid.parquet").exists()
+    code, _, err = _run(
+        "export", "codecontests", str(tmp_path / "o2"), "--db", db, "--valid-from", "2022-01-01", "--test-from", "2021-01-01"
+    )
+    assert code == 2 and "before the valid cutoff" in err
+
+
+def test_demo_runs_end_to_end(tmp_path: Path) -> None:
+    code, out, _ = _run("demo", "--workdir", str(tmp_path / "demo"), "--json")
+    summary = json.loads(out)
+    assert code == 0
+    assert summary["loaded"] == {"train": 2, "valid": 1, "test": 1}
+
+
+def test_every_command_has_help() -> None:
+    for command in (["ingest"], ["export", "codecontests"], ["sql"], ["stats"], ["demo"], ["migrate"]):
+        code, out, _ = _run(*command, "--help")
+        assert code == 0 and "Usage" in out
