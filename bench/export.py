@@ -29,8 +29,9 @@ from schema import Store
 started = time.perf_counter()
 with Store(sys.argv[1], create=False) as store:
     result = export_codecontests(store, Path(sys.argv[2]), fmt=sys.argv[3])
-print(json.dumps({"seconds": time.perf_counter() - started, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "problems": sum(c["problems"] for c in result.counts.values())}))
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+problems = sum(c["problems"] for c in result.counts.values())
+print(json.dumps({"seconds": time.perf_counter() - started, "peak_rss_mb": peak_mb, "problems": problems}))
 """
 
 
