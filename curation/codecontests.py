@@ -160,7 +160,8 @@ def _tests(tests: list[Test], kind: TestKind) -> TestsField:
 
 def _solutions(submissions: list[Submission], correct: bool) -> SolutionsField:
     chosen = [s for s in submissions if s.is_correct is correct and s.source_code is not None]
-    return SolutionsField(language=[LANGUAGE.get(s.language, 0) for s in chosen], solution=[s.source_code or "" for s in chosen])
+    languages = [LANGUAGE.get(s.language, 0) if s.language is not None else 0 for s in chosen]
+    return SolutionsField(language=languages, solution=[s.source_code or "" for s in chosen])
 
 
 def build_record(
@@ -188,7 +189,7 @@ def build_record(
         cf_index=problem.index if is_cf else "",
         cf_points=float(problem.points or 0.0) if is_cf else 0.0,
         cf_rating=int(problem.rating or 0) if is_cf else 0,
-        cf_tags=list(problem.tags) if is_cf else [],
+        cf_tags=list(problem.tags or []) if is_cf else [],
         is_description_translated=problem.untranslated_statement is not None,
         untranslated_description=problem.untranslated_statement or "",
         time_limit=time_limit,
@@ -203,7 +204,7 @@ def build_record(
         url=problem.url,
         published_at=release_time(problem, contest),
         rating=problem.rating,
-        tags=list(problem.tags),
+        tags=list(problem.tags or []),
         points=problem.points,
         site_difficulty=problem.difficulty,
         interactive=problem.interactive,

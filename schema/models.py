@@ -100,7 +100,8 @@ class Problem(_EntityBase):
     """Difficulty on another scale: AtCoder Problems' model, yukicoder's level, CodeChef's difficulty rating."""
     category: str | None = None
     """A site's difficulty bucket, e.g. CodeChef's 'easy'/'medium'; feeds CodeContests' Difficulty enum."""
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str] | None = None
+    """None when this source does not say (an HTML page); [] when the site says there are none."""
     points: float | None = None
     url: str | None = None
     published_at: datetime | None = None
@@ -147,9 +148,9 @@ class Submission(_EntityBase):
     index: str = Field(min_length=1)
     problem_id: str | None = None
     language_raw: str | None = None
-    language: Language = Language.other
+    language: Language | None = None
     verdict_raw: str | None = None
-    verdict: Verdict = Verdict.pending
+    verdict: Verdict | None = None
     is_correct: bool | None = None
     source_code: str | None = None
     created_at: datetime | None = None
@@ -166,12 +167,14 @@ class Submission(_EntityBase):
         # Producers may give only the raw strings; the normalized ones follow from them.
         if not isinstance(data, dict):
             return data
+        # Only what the producer gave a raw value for is derived: a partial entity (say, a submission page that
+        # only adds source code) leaves the rest None, and None never overwrites a stored value.
         data = dict(data)
-        if data.get("language") is None:
-            data["language"] = normalize_language(data.get("language_raw"))
+        if data.get("language") is None and data.get("language_raw"):
+            data["language"] = normalize_language(data["language_raw"])
         site = data.get("site")
-        if data.get("verdict") is None and isinstance(site, str) and site in _SITES:
-            data["verdict"] = normalize_verdict(site, data.get("verdict_raw"))
+        if data.get("verdict") is None and data.get("verdict_raw") is not None and isinstance(site, str) and site in _SITES:
+            data["verdict"] = normalize_verdict(site, data["verdict_raw"])
         verdict = data.get("verdict")
         if "is_correct" not in data and isinstance(verdict, str) and verdict in _VERDICTS:
             data["is_correct"] = is_correct_verdict(Verdict(verdict))

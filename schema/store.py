@@ -349,7 +349,6 @@ def _key_range(table: Table, keys: Sequence[ProblemKey]) -> tuple[Any]:
 
 def _problem_from_row(row: Any) -> Problem:
     data = {c: row[c] for c in Problem.model_fields if c != "entity" and c in row}
-    data["tags"] = data.get("tags") or []
     data["published_at"] = to_utc(data.get("published_at"))
     return Problem.model_validate(data)
 

@@ -75,7 +75,10 @@ class ProblemRow(SQLModel, table=True):
     difficulty: float | None = None
     category: str | None = None
     # JSONB on PostgreSQL: plain json has no equality operator, and the upsert compares old and new values.
-    tags: list[str] | None = Field(default=None, sa_column=Column(JSON().with_variant(JSONB(), "postgresql"), nullable=True))
+    tags: list[str] | None = Field(
+        default=None,
+        sa_column=Column(JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql"), nullable=True),
+    )
     points: float | None = None
     url: str | None = None
     published_at: datetime | None = Field(default=None, sa_column=_when())

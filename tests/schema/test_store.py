@@ -175,3 +175,16 @@ def test_children_of_a_batch_are_read_through_an_index_not_a_scan(sqlite_store: 
         sql = str(query.compile(dialect=sqlite_dialect.dialect(), compile_kwargs={"literal_binds": True}))
         plan = " ".join(str(row[-1]) for row in sqlite_store.run_sql("EXPLAIN QUERY PLAN " + sql)[1])
         assert "SEARCH" in plan and "site=?" in plan and "(contest_id,index)>" in plan, plan
+
+
+def test_a_partial_submission_adds_code_without_erasing_the_verdict(store: Store) -> None:
+    from schema import Submission
+
+    store.ingest(
+        [f.problem("1001", "A"), f.submission("10", source_code=None, verdict_raw="WRONG_ANSWER", language_raw="Java 8")]
+    )
+    store.ingest([Submission(site="codeforces", submission_id="10", contest_id="1001", index="A", source_code="class A {}")])
+    _, rows = store.run_sql("SELECT language, verdict, is_correct, source_code FROM submission")
+    assert [(r[0], r[1], bool(r[2]), r[3]) for r in rows] == [("java", "wrong_answer", False, "class A {}")]
+    store.ingest([f.problem("1001", "A", tags=None)])  # an HTML page knows no tags: the API's stay
+    assert store.run_sql("SELECT tags FROM problem")[1][0][0] in (["math"], '["math"]')
