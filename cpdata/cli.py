@@ -6,10 +6,11 @@ parse), with everything else stored; 2 the command could not run (bad options, n
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -19,8 +20,15 @@ from cpdata.output import OutputFormat, print_json, print_rows, progress_bar, st
 from curation.export import export_codecontests
 from curation.splits import DEFAULT_CUTOFFS, Split, SplitCutoffs, assign_split
 from curation.writers import ExportFormat
-from schema import ENV_DB, Contest, Problem, Store, StoreError, StreamError, Submission, Test, read_stream
+from schema import ENV_DB, Contest, Language, Problem, Store, StoreError, StreamError, Submission, Test, read_stream, write_stream
 from schema.store import redact_url
+from scraper.base import Page, ParseError, ScrapeOptions
+from scraper.cache import DEFAULT_CACHE_DIR
+from scraper.registry import UnknownURL, get_site, route_url
+from scraper.run import CrawlSummary
+from scraper.session import ScrapeSettings
+from scraper.session import reparse as run_reparse
+from scraper.session import scrape as run_scrape
 
 app = typer.Typer(
     help="cpdata: build CodeContests-like datasets from competitive-programming sites.",
@@ -208,6 +216,160 @@ def stats(
     print_rows(
         ["", *sites], rows, OutputFormat.table, title=f"{url}\n(valid from {cutoffs.valid_from}, test from {cutoffs.test_from})"
     )
+
+
+def _parse_cookies(values: list[str]) -> dict[str, str]:
+    cookies = {}
+    for value in values:
+        name, sep, content = value.partition("=")
+        if not sep or not name.strip():
+            raise _fail(f"--cookie takes NAME=VALUE, not {value!r}")
+        cookies[name.strip()] = content.strip()
+    return cookies
+
+
+def _parse_age(value: str | None) -> timedelta | None:
+    if value is None:
+        return None
+    found = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([smhdw]?)", value.strip())
+    if not found:
+        raise _fail(f"--max-age takes a number with a unit s, m, h, d or w (e.g. 12h, 7d), not {value!r}")
+    seconds = float(found.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}[found.group(2)]
+    return timedelta(seconds=seconds)
+
+
+@app.command()
+def scrape(
+    site: Annotated[str, typer.Argument(help="codeforces")],
+    contest: Annotated[
+        list[str] | None, typer.Option("--contest", help="A contest id; repeat for several. Default: all.")
+    ] = None,
+    since: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only contests that started on or after this date.")
+    ] = None,
+    solutions: Annotated[
+        int, typer.Option(min=0, help="Source codes per problem, language and outcome (accepted/rejected).")
+    ] = 0,
+    languages: Annotated[str, typer.Option(help="Language families for --solutions, comma-separated.")] = "cpp,python3,java",
+    gym: Annotated[bool, typer.Option("--gym", help="Codeforces: Gym contests instead of regular ones.")] = False,
+    max_status_pages: Annotated[int, typer.Option(min=0, help="Submission list pages per contest (0: no submissions).")] = 5,
+    status_page_size: Annotated[int, typer.Option(min=1, help="Submissions per list page.")] = 1000,
+    cookie: Annotated[list[str] | None, typer.Option("--cookie", help="NAME=VALUE of your own session; never stored.")] = None,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Fetch everything again instead of using the cache.")] = False,
+    max_age: Annotated[str | None, typer.Option(help="Fetch again what is older than this (e.g. 12h, 7d).")] = None,
+    api_interval: Annotated[float | None, typer.Option(help="Seconds between API calls [site default].")] = None,
+    html_interval: Annotated[float | None, typer.Option(help="Seconds between HTML pages [site default].")] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Use only the cache; fetch nothing.")] = False,
+    base_url: Annotated[
+        str | None, typer.Option(help="Send requests to this server instead (a mirror or a local replay).")
+    ] = None,
+    cache_dir: Annotated[Path, typer.Option("--cache", help="Raw page cache directory.")] = DEFAULT_CACHE_DIR,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Crawl a site into the store. Resumable: run it again after a crash or Ctrl-C and it goes on."""
+    try:
+        scraper_site = get_site(site)
+        families = frozenset(Language(x.strip()) for x in languages.split(",") if x.strip())
+    except (UnknownURL, ValueError) as exc:
+        raise _fail(str(exc)) from exc
+    options = ScrapeOptions(
+        contests=tuple(contest or ()),
+        since=since.date() if since else None,
+        solutions=solutions,
+        languages=families,
+        gym=gym,
+        max_status_pages=max_status_pages,
+        status_page_size=status_page_size,
+    )
+    intervals = {k: v for k, v in (("/api/", api_interval), ("/", html_interval)) if v is not None}
+    settings = ScrapeSettings(
+        cache_dir=cache_dir,
+        refresh=refresh,
+        max_age=_parse_age(max_age),
+        offline=offline,
+        cookies=_parse_cookies(cookie or []),
+        host_map={host: base_url for host in scraper_site.hosts} if base_url else {},
+        intervals=intervals,
+    )
+    with _open_store(db) as store, progress_bar(f"scrape {site}", None, enabled=not json_output) as bar:
+        try:
+            summary = run_scrape(store, scraper_site, options, settings, progress=bar.update)
+        except KeyboardInterrupt:
+            stderr.print("interrupted: everything stored so far is kept; run the same command again to resume")
+            raise typer.Exit(130) from None
+    _print_crawl(summary, json_output)
+    raise typer.Exit(summary.exit_code)
+
+
+def _print_crawl(summary: CrawlSummary, json_output: bool) -> None:
+    if json_output:
+        print_json(summary.to_dict())
+    else:
+        rows = [(kind, c["fetched"], c["from_cache"], c["parsed"], c["failed"]) for kind, c in sorted(summary.by_kind.items())]
+        print_rows(
+            ["page kind", "fetched", "from cache", "parsed", "failed"],
+            rows,
+            OutputFormat.table,
+            title=f"{summary.site}: units {summary.units}",
+        )
+        stored = ", ".join(f"{n} {k}s" for k, n in sorted(summary.entities.items())) or "nothing"
+        stdout.print(f"stored {stored}")
+        for failure in summary.failures[:20]:
+            stderr.print(f"failed: {failure['reason']}", style="yellow", markup=False, highlight=False)
+    if summary.blocked:
+        stderr.print(f"blocked: {summary.blocked}", style="bold red", markup=False, highlight=False)
+
+
+@app.command()
+def parse(
+    url: Annotated[str, typer.Argument(help="The URL the page was served at; it picks the site and the parser.")],
+    file: Annotated[Path, typer.Argument(help="The saved response body (HTML or JSON).")],
+) -> None:
+    """Parse a saved page as if served at URL, and print the entity stream (one JSON object per line)."""
+    try:
+        site_scraper, route, _params = route_url(url)
+        body = file.read_bytes()
+    except (UnknownURL, OSError) as exc:
+        raise _fail(str(exc), 1) from exc
+    try:
+        parsed = site_scraper.parse(Page(url=url, status=200, body=body))
+    except ParseError as exc:
+        raise _fail(f"cannot parse as {site_scraper.site.value} {route.kind}: {exc}", 1) from exc
+    write_stream(parsed.entities, sys.stdout)
+    for request in parsed.follow:
+        stderr.print(f"follow: {request.kind} {request.url}", markup=False, highlight=False)
+
+
+@app.command()
+def reparse(
+    site: Annotated[str | None, typer.Option(help="Only this site's pages.")] = None,
+    cache_dir: Annotated[Path, typer.Option("--cache", help="Raw page cache directory.")] = DEFAULT_CACHE_DIR,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Rebuild the store from the page cache with the current parsers, without any network."""
+    if not cache_dir.is_dir():
+        raise _fail(f"no page cache at {cache_dir}")
+    with _open_store(db) as store, progress_bar("reparse", None, enabled=not json_output) as bar:
+        summary = run_reparse(store, cache_dir, site, progress=bar.update)
+    result = {
+        "parsed": summary.parsed,
+        "skipped": summary.skipped,
+        "failed": len(summary.failures),
+        "entities": summary.entities,
+        "failures": summary.failures,
+    }
+    if json_output:
+        print_json(result)
+    else:
+        stdout.print(
+            f"reparsed {summary.parsed} pages ({summary.skipped} skipped, {len(summary.failures)} failed): {summary.entities}"
+        )
+        for failure in summary.failures[:20]:
+            stderr.print(f"failed: {failure['reason']}", style="yellow", markup=False, highlight=False)
+    if summary.failures:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -16,10 +16,15 @@ from schema.views import VIEWS
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _add_crawl_units(conn: Connection) -> None:
+    """Version 2 adds the crawl_unit table (scrape state); ``create_all`` below creates it."""
+
 
 # MIGRATIONS[n] upgrades a store at version n-1 to version n.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _add_crawl_units}
 
 
 def _stored_version(conn: Connection) -> int | None:

@@ -10,6 +10,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import Enum
 from operator import itemgetter
 from pathlib import Path
@@ -21,12 +22,13 @@ from sqlalchemy.engine import make_url
 
 from schema.migrations import SCHEMA_VERSION, migrate
 from schema.models import Contest, Problem, ProblemKey, Submission, Test, to_utc
-from schema.tables import ContestRow, ProblemRow, SubmissionRow, TestRow
+from schema.tables import ContestRow, CrawlUnitRow, ProblemRow, SubmissionRow, TestRow
 
 __all__ = [
     "DEFAULT_DB_PATH",
     "ENV_DB",
     "SCHEMA_VERSION",
+    "CrawlUnit",
     "IngestReport",
     "Store",
     "StoreError",
@@ -61,6 +63,17 @@ def resolve_db_url(db: str | os.PathLike[str] | None = None) -> str:
 def redact_url(url: str) -> str:
     """The URL with any password masked, for manifests and messages."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+@dataclass(frozen=True)
+class CrawlUnit:
+    """A unit of crawl work as the store keeps it (the scraper's Request, with its site)."""
+
+    site: str
+    url: str
+    kind: str
+    priority: int = 5
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -176,19 +189,115 @@ class Store:
         """Upsert one batch in one transaction; return (written, changed) counts per entity kind.
 
         Re-writing the same entities changes nothing."""
+        with self.engine.begin() as conn:
+            return self._write_entities(conn, entities)
+
+    def _write_entities(
+        self, conn: Connection, entities: Sequence[Contest | Problem | Test | Submission]
+    ) -> tuple[Counter[str], Counter[str]]:
         by_type: dict[type, list[Any]] = {}
         for entity in entities:
             by_type.setdefault(type(entity), []).append(entity)
         stored: Counter[str] = Counter()
         changed: Counter[str] = Counter()
-        with self.engine.begin() as conn:
-            self._write_parents(conn, by_type)
-            for model in _WRITE_ORDER:
-                batch = by_type.get(model)
-                if batch:
-                    changed[model.entity_name] += self._upsert(conn, _MODEL_TABLE[model], batch)
-                    stored[model.entity_name] += len(batch)
+        self._write_parents(conn, by_type)
+        for model in _WRITE_ORDER:
+            batch = by_type.get(model)
+            if batch:
+                changed[model.entity_name] += self._upsert(conn, _MODEL_TABLE[model], batch)
+                stored[model.entity_name] += len(batch)
         return stored, changed
+
+    # -- crawl units -----------------------------------------------------------------------------------
+    def add_units(self, units: Sequence[CrawlUnit], requeue_before: datetime | None = None) -> int:
+        """Record units of work; return how many are pending now that were not before."""
+        with self.engine.begin() as conn:
+            return self._add_units(conn, units, requeue_before)
+
+    def _add_units(self, conn: Connection, units: Sequence[CrawlUnit], requeue_before: datetime | None) -> int:
+        if not units:
+            return 0
+        table = CrawlUnitRow.__table__  # type: ignore[attr-defined]
+        now = datetime.now(UTC)
+        rows = [
+            {
+                "site": u.site,
+                "url": u.url,
+                "kind": u.kind,
+                "priority": u.priority,
+                "meta": u.meta or None,
+                "state": "pending",
+                "attempts": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for u in {u.url: u for u in units}.values()
+        ]
+        stmt = self._insert_fn()(table)
+        if requeue_before is None:
+            result = conn.execute(stmt.on_conflict_do_nothing(), rows)
+        else:
+            # --refresh / --max-age: work done before the cut-off is done again
+            stale = (table.c.state != "pending") & (table.c.updated_at < requeue_before)
+            result = conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["site", "url"], set_={"state": "pending", "updated_at": now, "error": None}, where=stale
+                ),
+                rows,
+            )
+        return max(int(result.rowcount), 0)
+
+    def next_units(self, site: str, limit: int) -> list[CrawlUnit]:
+        table = CrawlUnitRow.__table__  # type: ignore[attr-defined]
+        query = (
+            select(table.c.site, table.c.url, table.c.kind, table.c.priority, table.c.meta)
+            .where((table.c.site == site) & (table.c.state == "pending"))
+            .order_by(table.c.priority, table.c.created_at, table.c.url)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [CrawlUnit(r.site, r.url, r.kind, r.priority, dict(r.meta or {})) for r in conn.execute(query)]
+
+    def finish_unit(
+        self,
+        unit: CrawlUnit,
+        entities: Sequence[Contest | Problem | Test | Submission],
+        follow: Sequence[CrawlUnit],
+        requeue_before: datetime | None = None,
+    ) -> tuple[Counter[str], Counter[str]]:
+        """Store what a unit produced, record its follow-up units and mark it done: all or nothing."""
+        table = CrawlUnitRow.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            counts = self._write_entities(conn, entities)
+            self._add_units(conn, follow, requeue_before)
+            conn.execute(
+                table.update()
+                .where((table.c.site == unit.site) & (table.c.url == unit.url))
+                .values(state="done", error=None, attempts=table.c.attempts + 1, updated_at=datetime.now(UTC))
+            )
+        return counts
+
+    def fail_unit(self, unit: CrawlUnit, error: str) -> None:
+        table = CrawlUnitRow.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            conn.execute(
+                table.update()
+                .where((table.c.site == unit.site) & (table.c.url == unit.url))
+                .values(state="failed", error=error, attempts=table.c.attempts + 1, updated_at=datetime.now(UTC))
+            )
+
+    def requeue_failed(self, site: str) -> int:
+        """Failed units get another go at the start of every run (served from the cache when it has them)."""
+        table = CrawlUnitRow.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                table.update().where((table.c.site == site) & (table.c.state == "failed")).values(state="pending")
+            )
+            return max(int(result.rowcount), 0)
+
+    def unit_states(self, site: str) -> dict[str, int]:
+        _, rows = self.run_sql("SELECT state, COUNT(*) FROM crawl_unit WHERE site = :site GROUP BY state", {"site": site})
+        return {str(state): int(n) for state, n in rows}
 
     def ingest(self, entities: Iterable[Contest | Problem | Test | Submission], batch_size: int = 5000) -> IngestReport:
         """Write a stream of entities in batches (one transaction each), so memory stays flat.

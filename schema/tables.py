@@ -144,3 +144,23 @@ ENTITY_TABLES = {
     "test": TestRow,
     "submission": SubmissionRow,
 }
+
+
+class CrawlUnitRow(SQLModel, table=True):
+    """A unit of crawl work (a page to fetch and parse). Its state lives here, beside the entities it produced,
+    and changes in the same transaction that stores them: a crash leaves a unit either done with all its
+    results stored, or pending with none."""
+
+    __tablename__ = "crawl_unit"
+    __table_args__ = (Index("ix_crawl_unit_state", "site", "state", "priority"),)
+
+    site: str = Field(primary_key=True)
+    url: str = Field(primary_key=True)
+    kind: str
+    priority: int = 5
+    state: str = "pending"  # pending | done | failed
+    attempts: int = 0
+    error: str | None = Field(default=None, sa_column=_text())
+    meta: dict[str, object] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
+    created_at: datetime | None = Field(default=None, sa_column=_when())
+    updated_at: datetime | None = Field(default=None, sa_column=_when())

@@ -135,20 +135,31 @@ def test_an_older_store_is_migrated_in_steps(tmp_path: Path, monkeypatch: pytest
     with Store(tmp_path / "s.sqlite") as store:
         store.ingest([f.contest("1"), f.problem("1", "A")])
     applied: list[int] = []
+    future = migrations.SCHEMA_VERSION + 1
 
     def add_column(conn):  # type: ignore[no-untyped-def]
-        applied.append(2)
+        applied.append(future)
         conn.execute(text("ALTER TABLE problem ADD COLUMN checker TEXT"))
 
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(migrations.MIGRATIONS, 2, add_column)
-    monkeypatch.setattr("schema.store.migrate", migrations.migrate)
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", future)
+    monkeypatch.setitem(migrations.MIGRATIONS, future, add_column)
     with Store(tmp_path / "s.sqlite") as store:
-        assert applied == [2]
-        assert store.schema_version() == 2
+        assert applied == [future]
+        assert store.schema_version() == future
         assert store.run_sql("SELECT checker, name FROM problem")[1] == [(None, "Problem A")]
     with Store(tmp_path / "s.sqlite"):
-        assert applied == [2]  # already at version 2: nothing runs again
+        assert applied == [future]  # already at the new version: nothing runs again
+
+
+def test_a_version_1_store_gains_the_crawl_table(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        store.ingest([f.contest("1"), f.problem("1", "A")])
+        store.run_sql("DROP TABLE crawl_unit")
+        store.run_sql("UPDATE cpdata_meta SET value = '1' WHERE key = 'schema_version'")
+    with Store(tmp_path / "s.sqlite") as store:
+        assert store.schema_version() == 2
+        assert "crawl_unit" in store.table_names()
+        assert store.count("problem") == 1
 
 
 def test_sqlite_store_uses_wal_and_foreign_keys(sqlite_store: Store) -> None:

@@ -1,0 +1,191 @@
+"""The site protocol: what every site module provides, and the small value types the engine passes around.
+
+A site declares routes (URL pattern with named groups -> page kind) and pure parse functions from a recorded
+``Page`` to entities plus follow-up ``Request``s. No network, clock or database inside a parser: that is what lets
+us test every parser on recorded pages, re-parse the whole cache, and offer ``cpdata parse URL FILE``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from schema import Contest, Language, Problem, Site, Submission, Test
+
+__all__ = [
+    "AnyEntity",
+    "Page",
+    "ParseContext",
+    "ParseError",
+    "Parsed",
+    "RateLimited",
+    "RateRule",
+    "Request",
+    "Route",
+    "ScrapeOptions",
+    "SiteBlocked",
+    "SiteScraper",
+]
+
+AnyEntity = Contest | Problem | Test | Submission
+
+
+@dataclass(frozen=True)
+class Page:
+    """A response as it was served: what the cache keeps and what a parser reads."""
+
+    url: str
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    fetched_at: datetime | None = None
+
+    @property
+    def text(self) -> str:
+        # Sites sometimes omit the charset (AtCoder); everything we scrape is UTF-8.
+        return self.body.decode("utf-8", errors="replace")
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+
+@dataclass(frozen=True)
+class Request:
+    """A unit of work: a URL to fetch and the page kind its route gives it. ``meta`` carries what a parser may
+    need but the page may not say (e.g. the problem a submission belongs to)."""
+
+    url: str
+    kind: str
+    priority: int = 5
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Parsed:
+    entities: list[AnyEntity] = field(default_factory=list)
+    follow: list[Request] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str
+    pattern: re.Pattern[str]
+    """Matched against the URL's path and query (``/contest/1368/problems``); named groups become parameters."""
+
+    @classmethod
+    def of(cls, kind: str, pattern: str) -> Route:
+        return cls(kind, re.compile(pattern))
+
+
+@dataclass(frozen=True)
+class RateRule:
+    """At most one request per ``interval`` seconds to URLs under ``host`` + ``path_prefix``; ``concurrency``
+    requests in flight at once. The most specific rule (longest prefix) wins."""
+
+    host: str
+    path_prefix: str
+    interval: float
+    concurrency: int = 1
+
+
+@dataclass(frozen=True)
+class ScrapeOptions:
+    contests: tuple[str, ...] = ()
+    since: date | None = None
+    solutions: int = 0
+    """Source codes to fetch per problem, language family and outcome (accepted / rejected)."""
+    languages: frozenset[Language] = frozenset({Language.cpp, Language.python3, Language.java})
+    gym: bool = False
+    max_status_pages: int = 5
+    status_page_size: int = 1000
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Site-specific options (a Dropbox token, an API key), never stored."""
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    options: ScrapeOptions = ScrapeOptions()
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+class ParseError(ValueError):
+    """A page that does not hold what its kind promises. Names the URL and what was missing."""
+
+    def __init__(self, url: str, missing: str) -> None:
+        super().__init__(f"{url}: {missing}")
+        self.url = url
+        self.missing = missing
+
+
+class SiteBlocked(RuntimeError):
+    """The site refused us (challenge page, 403, login wall). The crawl of that site stops; nothing is evaded."""
+
+    def __init__(self, site: str, url: str, reason: str, advice: str) -> None:
+        super().__init__(f"{site} stopped the crawl at {url}: {reason}. {advice}")
+        self.site = site
+        self.url = url
+        self.reason = reason
+        self.advice = advice
+
+
+class RateLimited(RuntimeError):
+    """The site said "too fast" in its own words (not a 429), e.g. Codeforces' "Call limit exceeded"."""
+
+
+Parser = Callable[[Page, dict[str, str], ParseContext], Parsed]
+
+
+class SiteScraper:
+    """Base class of a site module. Subclasses set the class attributes and implement ``parsers`` and ``seeds``."""
+
+    site: ClassVar[Site]
+    hosts: ClassVar[tuple[str, ...]]
+    """Hostnames this site owns; the first is canonical."""
+    routes: ClassVar[Sequence[Route]]
+    examples: ClassVar[Sequence[tuple[str, str]]]
+    """(URL, expected kind) pairs: a test checks each matches exactly one route across all sites."""
+    rate_rules: ClassVar[Sequence[RateRule]] = ()
+    login_hint: ClassVar[str] = "pass your own logged-in session with --cookie NAME=VALUE"
+
+    @property
+    def base_url(self) -> str:
+        return f"https://{self.hosts[0]}"
+
+    def owns(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return host in self.hosts
+
+    def match(self, url: str) -> tuple[Route, dict[str, str]] | None:
+        parts = urlsplit(url)
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        for route in self.routes:
+            found = route.pattern.fullmatch(target)
+            if found:
+                return route, {k: v for k, v in found.groupdict().items() if v is not None}
+        return None
+
+    def parsers(self) -> dict[str, Parser]:
+        raise NotImplementedError
+
+    def parse(self, page: Page, context: ParseContext | None = None) -> Parsed:
+        matched = self.match(page.url)
+        if matched is None:
+            raise ParseError(page.url, f"no {self.site.value} route matches this URL")
+        route, params = matched
+        return self.parsers()[route.kind](page, params, context or ParseContext())
+
+    def seeds(self, options: ScrapeOptions) -> list[Request]:
+        raise NotImplementedError
+
+    def check(self, page: Page) -> None:
+        """Raise ``SiteBlocked`` for a login wall or ``RateLimited`` for the site's own "too fast" answer.
+        Generic challenge pages and 403s are recognised by the fetcher for every site."""
+
+    def submission_request(self, submission: Submission) -> Request | None:
+        """The page that holds a submission's source code, if the site has one."""
+        return None

@@ -1,0 +1,224 @@
+"""Pure helpers that turn HTML into text: sample blocks, statements as Markdown with TeX kept, numbers in labels.
+
+Built on selectolax's lexbor parser (fast, tolerant). Nothing here knows a site; site modules pass selectors.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+__all__ = [
+    "block_text",
+    "collapse_ws",
+    "html_tree",
+    "normalize_sample",
+    "parse_duration_ms",
+    "parse_memory_bytes",
+    "to_markdown",
+]
+
+
+def html_tree(html: str | bytes) -> LexborHTMLParser:
+    return LexborHTMLParser(html)
+
+
+def _text_with_breaks(node: LexborNode, out: list[str]) -> None:
+    for child in node.iter(include_text=True):
+        tag = child.tag
+        if tag == "-text":
+            out.append(child.text_content or "")
+        elif tag == "br":
+            out.append("\n")
+        elif tag in ("script", "style"):
+            continue
+        else:
+            _text_with_breaks(child, out)
+
+
+def block_text(node: LexborNode) -> str:
+    """The text of a ``pre``-like block: ``<br>`` as newlines, entities decoded, ``&nbsp;`` as a space.
+
+    Codeforces' 2022+ layout puts each input line in its own ``div.test-example-line`` (a div holding only
+    ``<br>`` is an empty line); those are joined with newlines.
+    """
+    line_divs = [c for c in node.iter() if c.tag == "div" and "test-example-line" in (c.attributes.get("class") or "")]
+    if line_divs:
+        lines = []
+        for div in line_divs:
+            parts: list[str] = []
+            _text_with_breaks(div, parts)
+            lines.append("".join(parts).rstrip("\n"))
+        return "\n".join(lines)
+    parts = []
+    _text_with_breaks(node, parts)
+    return "".join(parts)
+
+
+def normalize_sample(text: str) -> str:
+    """LF line ends, no trailing spaces on a line, no trailing blank lines, one final newline (as oj-api does).
+    Leading blank lines are kept: some outputs start with an empty line (Codeforces 767A)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+    lines = [line.rstrip() for line in text.split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def collapse_ws(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\xa0", " ")).strip()
+
+
+_DURATION = re.compile(r"(\d+(?:[.,]\d+)?)\s*(ms|msec|millisecond|s|sec|second|секунд)", re.I)
+_MEMORY = re.compile(r"(\d+(?:[.,]\d+)?)\s*(kib|kb|kilobyte|mib|mb|megabyte|мегабайт|gib|gb|gigabyte)", re.I)
+_MEMORY_FACTORS = {"k": 1024, "m": 1024**2, "г": 1024**3, "g": 1024**3, "м": 1024**2}
+
+
+def parse_duration_ms(text: str) -> int | None:
+    """'2 seconds', '0.5 sec', '1500 msec', '2 секунды' -> milliseconds."""
+    found = _DURATION.search(text)
+    if not found:
+        return None
+    value = float(found.group(1).replace(",", "."))
+    unit = found.group(2).lower()
+    return round(value if unit.startswith("m") else value * 1000)
+
+
+def parse_memory_bytes(text: str) -> int | None:
+    """'256 megabytes', '1024 MiB', '64 MB', '65536 KB' -> bytes (binary units: judges mean MiB by MB)."""
+    found = _MEMORY.search(text)
+    if not found:
+        return None
+    value = float(found.group(1).replace(",", "."))
+    return round(value * _MEMORY_FACTORS[found.group(2).lower()[0]])
+
+
+# ---- statements to Markdown -----------------------------------------------------------------------------
+
+_INLINE_STYLE = {
+    "tex-font-style-bf": ("**", "**"),
+    "tex-font-style-it": ("*", "*"),
+    "tex-font-style-sl": ("*", "*"),
+    "tex-font-style-tt": ("`", "`"),
+    "tex-font-style-underline": ("", ""),
+}
+
+
+class _MarkdownWriter:
+    def __init__(self, base_url: str, math: tuple[str, str] | None) -> None:
+        self.base_url = base_url
+        self.math = math  # a site's own inline-math delimiter pair to rewrite to $...$, e.g. ("$$$", "$$$")
+
+    def inline(self, node: LexborNode) -> str:
+        out: list[str] = []
+        for child in node.iter(include_text=True):
+            out.append(self.element(child))
+        return "".join(out)
+
+    def element(self, node: LexborNode) -> str:
+        tag = node.tag
+        if tag == "-text":
+            return self.text(node.text_content or "")
+        if tag == "script" and (node.attributes.get("type") or "").startswith("math/tex"):
+            # A browser-saved page: MathJax replaced the TeX by rendered spans, but kept the source in a script.
+            source = (node.text(deep=True) or "").strip()
+            return f"$${source}$$" if "mode=display" in (node.attributes.get("type") or "") else f"${source}$"
+        if tag in ("script", "style", "noscript"):
+            return ""
+        classes = (node.attributes.get("class") or "").split()
+        if {"MathJax", "MathJax_Preview", "MathJax_Display", "MathJax_SVG", "input-output-copier"} & set(classes):
+            return ""  # rendered copies of math that a script beside them holds as TeX, and "Copy" buttons
+        if tag == "br":
+            return "  \n"
+        if tag == "img":
+            src = node.attributes.get("src") or ""
+            alt = node.attributes.get("alt") or "image"
+            return f"![{alt}]({urljoin(self.base_url, src)})"
+        if tag == "a":
+            href = node.attributes.get("href")
+            inner = self.inline(node)
+            return f"[{inner}]({urljoin(self.base_url, href)})" if href else inner
+        if tag == "span" and "tex-span" in classes:
+            # Pre-MathJax Codeforces: <span class="tex-span"><i>a</i> ≤ 10<sup>9</sup></span> becomes $a ≤ 10^{9}$.
+            return f"${self.tex(node)}$"
+        if tag in ("b", "strong"):
+            return f"**{self.inline(node).strip()}**"
+        if tag in ("i", "em"):
+            return f"*{self.inline(node).strip()}*"
+        if tag in ("code", "tt"):
+            return f"`{self.inline(node)}`"
+        if tag == "sup":
+            return f"^{{{self.inline(node)}}}"
+        if tag == "sub":
+            return f"_{{{self.inline(node)}}}"
+        if tag == "var":
+            # AtCoder writes TeX inside <var>: keep it as inline math
+            return f"${(node.text(deep=True) or '').strip()}$"
+        for css_class, (left, right) in _INLINE_STYLE.items():
+            if css_class in classes:
+                return f"{left}{self.inline(node)}{right}"
+        if tag in ("p", "div", "center", "section", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "pre", "table"):
+            return "\n\n" + self.block(node) + "\n\n"
+        return self.inline(node)
+
+    def text(self, text: str) -> str:
+        text = text.replace("\xa0", " ")
+        if self.math:
+            left, right = self.math
+            display = re.escape(left * 2)
+            text = re.sub(f"{display}(.+?){display}", lambda m: f"$${m.group(1).strip()}$$", text, flags=re.S)
+            text = re.sub(f"{re.escape(left)}(.+?){re.escape(right)}", lambda m: f"${m.group(1).strip()}$", text, flags=re.S)
+        return re.sub(r"[ \t\r\n]+", " ", text)
+
+    def tex(self, node: LexborNode) -> str:
+        out: list[str] = []
+        for child in node.iter(include_text=True):
+            if child.tag == "-text":
+                out.append((child.text_content or "").replace("\xa0", " "))
+            elif child.tag == "sup":
+                out.append(f"^{{{self.tex(child)}}}")
+            elif child.tag == "sub":
+                out.append(f"_{{{self.tex(child)}}}")
+            else:
+                out.append(self.tex(child))
+        return re.sub(r"\s+", " ", "".join(out)).strip()
+
+    def block(self, node: LexborNode) -> str:
+        tag = node.tag
+        if tag in ("ul", "ol"):
+            items = [c for c in node.iter() if c.tag == "li"]
+            markers = [f"{i + 1}." if tag == "ol" else "-" for i in range(len(items))]
+            return "\n".join(f"{marker} {_squash(self.inline(item))}" for marker, item in zip(markers, items, strict=True))
+        if tag == "pre":
+            return "```\n" + normalize_sample(block_text(node)) + "```"
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            return "#" * int(tag[1]) + " " + _squash(self.inline(node))
+        if tag == "table":
+            rows = [[_squash(self.inline(cell)) for cell in row.iter() if cell.tag in ("td", "th")] for row in node.css("tr")]
+            rows = [r for r in rows if r]
+            if not rows:
+                return ""
+            width = max(len(r) for r in rows)
+            rows = [r + [""] * (width - len(r)) for r in rows]
+            lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
+            lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+            return "\n".join(lines)
+        return _squash(self.inline(node))
+
+
+def _squash(markdown: str) -> str:
+    """Tidy blank lines: at most one empty line between blocks, no spaces at line ends except hard breaks."""
+    lines = [line.rstrip() if not line.endswith("  ") else line for line in markdown.split("\n")]
+    text = "\n".join(line.strip(" ") if not line.endswith("  ") else line.lstrip(" ") for line in lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def to_markdown(node: LexborNode | None, base_url: str, math: tuple[str, str] | None = None) -> str:
+    """Markdown of an HTML fragment: paragraphs, lists, tables, code blocks, images as absolute URLs; a site's
+    inline-math delimiters (``math``) become ``$...$`` and doubled ones ``$$...$$``."""
+    if node is None:
+        return ""
+    writer = _MarkdownWriter(base_url, math)
+    return _squash(writer.block(node) if node.tag in ("ul", "ol", "pre", "table") else writer.inline(node))

@@ -1,0 +1,36 @@
+"""The ordered registry of sites, and URL -> (site, route) lookup. A URL has exactly one owner."""
+
+from __future__ import annotations
+
+from scraper.base import Route, SiteScraper
+from scraper.sites.codeforces import Codeforces
+
+__all__ = ["SITES", "UnknownURL", "get_site", "route_url", "site_for_url"]
+
+SITES: tuple[SiteScraper, ...] = (Codeforces(),)
+
+
+class UnknownURL(LookupError):
+    pass
+
+
+def get_site(name: str) -> SiteScraper:
+    for site in SITES:
+        if site.site.value == name:
+            return site
+    raise UnknownURL(f"no site named {name!r} (known: {', '.join(s.site.value for s in SITES)})")
+
+
+def site_for_url(url: str) -> SiteScraper:
+    for site in SITES:
+        if site.owns(url):
+            return site
+    raise UnknownURL(f"{url}: no site owns this host (known: {', '.join(h for s in SITES for h in s.hosts)})")
+
+
+def route_url(url: str) -> tuple[SiteScraper, Route, dict[str, str]]:
+    site = site_for_url(url)
+    matched = site.match(url)
+    if matched is None:
+        raise UnknownURL(f"{url}: {site.site.value} has no route for this page")
+    return site, matched[0], matched[1]

@@ -1,0 +1,115 @@
+"""One scrape of one site, wired up: store, cache, fetcher and crawl. Used by ``cpdata scrape`` and the demo."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from pathlib import Path
+
+from schema import Store
+from scraper.base import RateRule, ScrapeOptions, SiteScraper
+from scraper.cache import PageCache
+from scraper.fetch import Fetcher, FetchPolicy
+from scraper.run import Crawl, CrawlSummary, ProgressCallback
+
+__all__ = ["ScrapeSettings", "reparse", "scrape"]
+
+
+@dataclass
+class ScrapeSettings:
+    cache_dir: Path
+    refresh: bool = False
+    max_age: timedelta | None = None
+    offline: bool = False
+    cookies: Mapping[str, str] = field(default_factory=dict)
+    host_map: Mapping[str, str] = field(default_factory=dict)
+    """Send a site's canonical host to another server (testing and the offline demo)."""
+    intervals: Mapping[str, float] = field(default_factory=dict)
+    """Path prefix -> seconds between requests, overriding the site's defaults (e.g. {"/": 2.0} for HTML)."""
+    policy: FetchPolicy = field(default_factory=FetchPolicy)
+
+
+def _rules(site: SiteScraper, intervals: Mapping[str, float]) -> list[RateRule]:
+    rules = [replace(rule, interval=intervals.get(rule.path_prefix, rule.interval)) for rule in site.rate_rules]
+    known = {rule.path_prefix for rule in rules}
+    rules += [RateRule(site.hosts[0], prefix, interval) for prefix, interval in intervals.items() if prefix not in known]
+    return rules
+
+
+async def _scrape(
+    store: Store, site: SiteScraper, options: ScrapeOptions, settings: ScrapeSettings, progress: ProgressCallback | None
+) -> CrawlSummary:
+    fetcher = (
+        None
+        if settings.offline
+        else Fetcher(
+            rules=_rules(site, settings.intervals), policy=settings.policy, cookies=settings.cookies, host_map=settings.host_map
+        )
+    )
+    try:
+        with PageCache(settings.cache_dir) as cache:
+            crawl = Crawl(
+                store, cache, fetcher, site, options, refresh=settings.refresh, max_age=settings.max_age, progress=progress
+            )
+            return await crawl.run()
+    finally:
+        if fetcher is not None:
+            await fetcher.aclose()
+
+
+def scrape(
+    store: Store, site: SiteScraper, options: ScrapeOptions, settings: ScrapeSettings, progress: ProgressCallback | None = None
+) -> CrawlSummary:
+    return asyncio.run(_scrape(store, site, options, settings, progress))
+
+
+@dataclass
+class ReparseSummary:
+    parsed: int = 0
+    failures: list[dict[str, str]] = field(default_factory=list)
+    skipped: int = 0
+    entities: dict[str, int] = field(default_factory=dict)
+
+
+def reparse(
+    store: Store, cache_dir: Path, site_name: str | None = None, progress: ProgressCallback | None = None
+) -> ReparseSummary:
+    """Rebuild the store's entities from every cached response with the current parsers. No network at all."""
+    import json
+    from collections import Counter
+
+    from scraper.base import ParseContext, ParseError
+    from scraper.registry import UnknownURL, route_url
+
+    summary = ReparseSummary()
+    written: Counter[str] = Counter()
+    metas = {
+        url: json.loads(meta) if isinstance(meta, str) else meta
+        for url, meta in store.run_sql("SELECT url, meta FROM crawl_unit WHERE meta IS NOT NULL")[1]
+    }
+    with PageCache(cache_dir) as cache:
+        urls = list(cache.urls())
+        for done, url in enumerate(urls, start=1):
+            page = cache.get(url)
+            try:
+                site, _route, _params = route_url(url)
+            except UnknownURL:
+                summary.skipped += 1
+                continue
+            if page is None or (site_name and site.site.value != site_name) or page.status >= 400:
+                summary.skipped += 1
+                continue
+            try:
+                parsed = site.parse(page, ParseContext(meta=metas.get(url) or {}))
+            except ParseError as exc:
+                summary.failures.append({"url": url, "reason": str(exc)})
+                continue
+            stored, _ = store.write(parsed.entities)
+            written.update(stored)
+            summary.parsed += 1
+            if progress is not None:
+                progress(done, len(urls))
+    summary.entities = dict(written)
+    return summary

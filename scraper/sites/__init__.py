@@ -1,0 +1,1 @@
+"""One module per site. A new site is a module here, one line in ``scraper.registry``, and its fixtures."""
