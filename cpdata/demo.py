@@ -1,23 +1,36 @@
-"""``cpdata demo``: the whole pipeline on bundled data, offline, in seconds.
+"""``cpdata demo``: the whole pipeline offline, in seconds, with the real scraper.
 
-Ingests the bundled sample entity stream into a fresh store, exports it as a CodeContests dataset in JSONL and
-Parquet, and loads it back, printing what each step did.
+1. A loopback HTTP server serves a small recorded Codeforces (``data/demo/codeforces``: API bodies and pages we
+   wrote in the real formats: three contests, their problems, status pages, hacks, submission pages).
+2. The real Codeforces scraper crawls it (contest.list since 2021, standings, whole-contest problem pages,
+   status pages, hacks, then source code for 2 submissions per problem, language and outcome) into a fresh
+   store, through the polite fetcher (rate limits scaled down for loopback) and the page cache.
+3. A second crawl shows the resume path: everything is done or served from the cache, nothing is fetched.
+4. The store is exported as a CodeContests dataset (JSONL and Parquet) and loaded back.
 """
 
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from cpdata.output import stdout
 from curation import export_codecontests, load_dataset
-from schema import Store, StreamError, read_stream
+from schema import Store
+from scraper.base import ScrapeOptions
+from scraper.fetch import FetchPolicy
+from scraper.registry import get_site
+from scraper.replay import ReplayServer
+from scraper.session import ScrapeSettings, scrape
 
 __all__ = ["DEFAULT_WORKDIR", "DEMO_INPUTS", "run_demo"]
 
 DEMO_INPUTS = Path(__file__).resolve().parent.parent / "data" / "demo"
 DEFAULT_WORKDIR = DEMO_INPUTS / "run"
+# Loopback answers in microseconds; keep the limiter in the path but scaled down (real defaults: 2 s API, 1 s HTML).
+DEMO_INTERVALS = {"/api/": 0.05, "/": 0.02}
 
 
 def run_demo(workdir: Path = DEFAULT_WORKDIR, *, quiet: bool = False) -> dict[str, Any]:
@@ -29,22 +42,44 @@ def run_demo(workdir: Path = DEFAULT_WORKDIR, *, quiet: bool = False) -> dict[st
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
     summary: dict[str, Any] = {"workdir": str(workdir)}
-    with Store(workdir / "cpdata.sqlite") as store:
-        with (DEMO_INPUTS / "sample_stream.jsonl").open(encoding="utf-8") as handle:
-            items = list(read_stream(handle))
-        entities = [i for i in items if not isinstance(i, StreamError)]
-        report = store.ingest(entities)
-        summary["ingested"] = dict(report.stored)
-        say(f"[bold]1. ingest[/] {sum(report.stored.values())} entities into {store.url}")
-        for fmt in ("jsonl", "parquet"):
-            result = export_codecontests(store, workdir / f"export-{fmt}", fmt=fmt)
-            summary[f"export_{fmt}"] = {s: c["problems"] for s, c in result.counts.items()}
-            say(f"[bold]2. export[/] {fmt}: " + ", ".join(f"{s} {c['problems']}" for s, c in result.counts.items()))
-        loaded = {split: load_dataset(workdir / "export-parquet", split=split) for split in ("train", "valid", "test")}
-        summary["loaded"] = {split: len(records) for split, records in loaded.items()}
-        first = loaded["train"][0]
-        say(
-            f"[bold]3. load[/] {summary['loaded']}; first train record: {first.name!r}, "
-            f"{len(first.public_tests.input)} public tests, {len(first.solutions.solution)} solutions"
+    site = get_site("codeforces")
+    options = ScrapeOptions(since=date(2021, 1, 1), solutions=2)
+    with ReplayServer(DEMO_INPUTS / "codeforces") as server, Store(workdir / "cpdata.sqlite") as store:
+        say(f"[bold]1. serve[/] a recorded Codeforces on {server.base_url} ({len(server.recordings)} responses)")
+        settings = ScrapeSettings(
+            cache_dir=workdir / "cache",
+            host_map={host: server.base_url for host in site.hosts},
+            intervals=DEMO_INTERVALS,
+            policy=FetchPolicy(timeout=5.0, max_attempts=2, backoff_base=0.05),
         )
+        crawl = scrape(store, site, options, settings)
+        summary["scrape"] = crawl.to_dict()
+        say(
+            f"[bold]2. scrape[/] codeforces --since 2021-01-01 --solutions 2: {crawl.count('fetched')} pages fetched, "
+            f"{crawl.count('parsed')} parsed, {crawl.count('failed')} failed; stored "
+            + ", ".join(f"{n} {kind}s" for kind, n in sorted(crawl.entities.items()))
+        )
+        again = scrape(store, site, options, settings)
+        summary["rescrape"] = again.to_dict()
+        say(f"[bold]3. resume[/] the same scrape again: {again.count('fetched')} fetched, {again.count('from_cache')} from cache")
+        counts = {t: store.count(t) for t in ("contest", "problem", "test", "submission")}
+        with_code = store.run_sql("SELECT COUNT(*) FROM submission WHERE source_code IS NOT NULL")[1][0][0]
+        summary["store"] = {**counts, "submissions_with_code": with_code}
+        say(f"   store: {counts}, {with_code} submissions with source code")
+        for fmt in ("jsonl", "parquet"):
+            result = export_codecontests(store, workdir / f"export-{fmt}", fmt=fmt)  # type: ignore[arg-type]
+            summary[f"export_{fmt}"] = {s: c["problems"] for s, c in result.counts.items()}
+        say(
+            "[bold]4. export[/] CodeContests JSONL and Parquet: "
+            + ", ".join(f"{s} {n}" for s, n in summary["export_parquet"].items())
+            + f" problems in {workdir}/export-parquet"
+        )
+    loaded = {split: load_dataset(workdir / "export-parquet", split=split) for split in ("train", "valid", "test")}
+    summary["loaded"] = {split: len(records) for split, records in loaded.items()}
+    first = loaded["train"][0]
+    say(
+        f"[bold]5. load[/] {summary['loaded']}; e.g. {first.name!r}: {len(first.public_tests.input)} public tests, "
+        f"{len(first.solutions.solution)} correct and {len(first.incorrect_solutions.solution)} incorrect solutions"
+    )
+    summary["ok"] = crawl.exit_code == 0 and again.count("fetched") == 0 and sum(summary["loaded"].values()) > 0
     return summary

@@ -84,7 +84,8 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     code, out, _ = _run("demo", "--workdir", str(tmp_path / "demo"), "--json")
     summary = json.loads(out)
     assert code == 0
-    assert summary["loaded"] == {"train": 2, "valid": 1, "test": 1}
+    assert summary["ok"] is True
+    assert summary["loaded"] == {"train": 2, "valid": 2, "test": 2}
 
 
 def test_every_command_has_help() -> None:
