@@ -255,7 +255,10 @@ def scrape(
     max_status_pages: Annotated[int, typer.Option(min=0, help="Submission list pages per contest (0: no submissions).")] = 5,
     status_page_size: Annotated[int, typer.Option(min=1, help="Submissions per list page.")] = 1000,
     cookie: Annotated[list[str] | None, typer.Option("--cookie", help="NAME=VALUE of your own session; never stored.")] = None,
-    refresh: Annotated[bool, typer.Option("--refresh", help="Fetch everything again instead of using the cache.")] = False,
+    refresh: Annotated[
+        bool,
+        typer.Option("--refresh", help="Fetch again every page the crawl visits (not submission sources: they never change)."),
+    ] = False,
     max_age: Annotated[str | None, typer.Option(help="Fetch again what is older than this (e.g. 12h, 7d).")] = None,
     api_interval: Annotated[float | None, typer.Option(help="Seconds between API calls [site default].")] = None,
     html_interval: Annotated[float | None, typer.Option(help="Seconds between HTML pages [site default].")] = None,

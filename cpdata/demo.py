@@ -67,7 +67,7 @@ def run_demo(workdir: Path = DEFAULT_WORKDIR, *, quiet: bool = False) -> dict[st
         summary["store"] = {**counts, "submissions_with_code": with_code}
         say(f"   store: {counts}, {with_code} submissions with source code")
         for fmt in ("jsonl", "parquet"):
-            result = export_codecontests(store, workdir / f"export-{fmt}", fmt=fmt)  # type: ignore[arg-type]
+            result = export_codecontests(store, workdir / f"export-{fmt}", fmt=fmt)
             summary[f"export_{fmt}"] = {s: c["problems"] for s, c in result.counts.items()}
         say(
             "[bold]4. export[/] CodeContests JSONL and Parquet: "

@@ -216,7 +216,7 @@ def parse_hacks(page: Page, params: dict[str, str], context: ParseContext) -> Pa
                 index=str(problem["index"]),
                 kind=TestKind.private,
                 ordinal=int(hack["id"]),
-                input=test.replace("\r\n", "\n"),
+                input=test.replace("\r\n", "\n").replace("\r", "\n"),  # judges store tests with LF line ends
                 output=None,
                 origin=TestOrigin.hack,
             )
