@@ -3,6 +3,7 @@ retried, or stopped with a clear message, and nothing stored twice."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -207,7 +208,7 @@ def test_cookies_are_sent_but_never_kept(tmp_path: Path) -> None:
         return False
 
     with replay(misbehave) as server:
-        summary, store = crawl(server, tmp_path, cookies={"JSESSIONID": "s3cr3t-session"})
+        summary, _store = crawl(server, tmp_path, cookies={"JSESSIONID": "s3cr3t-session"})
         assert summary.exit_code == 0
     assert seen_headers and all(h.startswith("JSESSIONID=s3cr3t-session|cpdata/") for h in seen_headers)
     for path in tmp_path.rglob("*"):
@@ -225,7 +226,7 @@ def test_rate_limits_space_requests_per_host(tmp_path: Path) -> None:
 
     with replay(misbehave) as server:
         crawl(server, tmp_path, intervals={"/api/": 0.2, "/": 0.0})
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert len(times) == 3 and min(gaps) >= 0.18
 
 
