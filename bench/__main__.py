@@ -6,7 +6,7 @@ import importlib
 import json
 import sys
 
-BENCHMARKS = ["ingest", "export"]
+BENCHMARKS = ["ingest", "export", "parse", "rate"]
 
 
 def main(argv: list[str]) -> None:
