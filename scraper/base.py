@@ -29,6 +29,7 @@ __all__ = [
     "ScrapeOptions",
     "SiteBlocked",
     "SiteScraper",
+    "WireRequest",
 ]
 
 AnyEntity = Contest | Problem | Test | Submission
@@ -52,6 +53,17 @@ class Page:
     @property
     def content_type(self) -> str:
         return self.headers.get("content-type", "")
+
+
+@dataclass(frozen=True)
+class WireRequest:
+    """What actually goes over the wire for a unit's URL, when that is not a plain GET: an API that wants a POST
+    or a key in a header. Secrets live here, in memory, never in the unit's URL (which the store and cache keep)."""
+
+    url: str
+    method: str = "GET"
+    headers: dict[str, str] = field(default_factory=dict)
+    content: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +163,8 @@ class SiteScraper:
     """(URL, expected kind) pairs: a test checks each matches exactly one route across all sites."""
     rate_rules: ClassVar[Sequence[RateRule]] = ()
     login_hint: ClassVar[str] = "pass your own logged-in session with --cookie NAME=VALUE"
+    rate_limit_pause: ClassVar[float] = 0.0
+    """Seconds to hold off the whole host after an HTTP 429 that names no Retry-After (CodeChef: 60)."""
 
     @property
     def base_url(self) -> str:
@@ -185,6 +199,10 @@ class SiteScraper:
     def check(self, page: Page) -> None:
         """Raise ``SiteBlocked`` for a login wall or ``RateLimited`` for the site's own "too fast" answer.
         Generic challenge pages and 403s are recognised by the fetcher for every site."""
+
+    def wire(self, url: str, options: ScrapeOptions) -> WireRequest:
+        """The HTTP request behind a unit's URL; a plain GET unless the site says otherwise."""
+        return WireRequest(url.partition("#")[0])
 
     def submission_request(self, submission: Submission) -> Request | None:
         """The page that holds a submission's source code, if the site has one."""

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from scraper.base import Page, RateLimited, RateRule, SiteBlocked, SiteScraper
+from scraper.base import Page, RateLimited, RateRule, SiteBlocked, SiteScraper, WireRequest
 
 __all__ = ["FetchFailed", "FetchPolicy", "Fetcher", "user_agent"]
 
@@ -144,16 +144,22 @@ class Fetcher:
                 return None
         return max(0.0, min(seconds, self.policy.retry_after_cap))
 
-    async def fetch(self, url: str, site: SiteScraper) -> Page:
-        """The response for ``url`` (any status but the retried ones), or an exception that says why not."""
-        gate = self._gate(url)
+    async def fetch(self, url: str, site: SiteScraper, wire: WireRequest | None = None) -> Page:
+        """The response for ``url`` (any status but the retried ones), or an exception that says why not.
+
+        ``wire`` is the request actually sent when it is not a plain GET of ``url``; the page keeps ``url``."""
+        wire = wire or WireRequest(url.partition("#")[0])
+        gate = self._gate(wire.url)
         last_error = "no attempt made"
         for attempt in range(1, self.policy.max_attempts + 1):
             wait: float | None = None
             async with gate.semaphore:
                 await gate.wait_turn()
                 try:
-                    response = await self._client.get(self._wire_url(url), headers=self._headers_for(url, site))
+                    response = await self._client.request(
+                        wire.method, self._wire_url(wire.url), headers={**self._headers_for(wire.url, site), **wire.headers},
+                        content=wire.content,
+                    )
                     body = response.content
                 except httpx.TimeoutException as exc:
                     last_error = f"timed out ({type(exc).__name__})"
@@ -179,6 +185,8 @@ class Fetcher:
                             return page
                         last_error = f"HTTP {response.status_code}"
                         wait = self._retry_after(response)
+                        if wait is None and response.status_code == 429 and site.rate_limit_pause:
+                            wait = site.rate_limit_pause  # slow down for the site, do not retry in a loop
             self.stats["retries"] += 1
             delay = wait if wait is not None else self._backoff(attempt)
             gate.push_back(delay)  # the whole host slows down, not just this request

@@ -118,13 +118,15 @@ class Crawl:
 
     async def _page(self, unit: CrawlUnit) -> Page:
         stats = self.summary.by_kind[unit.kind]
-        cached = self.cache.get(unit.url)
+        # A fragment only tells units apart (one page parsed for several contests); the response is the same.
+        key = unit.url.partition("#")[0]
+        cached = self.cache.get(key)
         if cached is not None and (self.cutoff is None or (cached.fetched_at is not None and cached.fetched_at >= self.cutoff)):
             stats["from_cache"] += 1
-            return cached
+            return Page(unit.url, cached.status, cached.body, cached.headers, cached.fetched_at)
         if self.fetcher is None:
-            raise FetchFailed(f"{unit.url}: not in the cache, and this run is offline")
-        page = await self.fetcher.fetch(unit.url, self.site)
+            raise FetchFailed(f"{key}: not in the cache, and this run is offline")
+        page = await self.fetcher.fetch(key, self.site, self.site.wire(unit.url, self.options))
         self.cache.put(page, PARSER_VERSION)
         stats["fetched"] += 1
         return page
@@ -137,6 +139,8 @@ class Crawl:
             page = await self._page(unit)
             if page.status >= 400:
                 raise ParseError(unit.url, f"HTTP {page.status}")
+            if page.url != unit.url:
+                page = Page(unit.url, page.status, page.body, page.headers, page.fetched_at)
             parsed = self.site.parse(page, ParseContext(self.options, unit.meta))
         except SiteBlocked as exc:
             self.summary.blocked = str(exc)
