@@ -154,8 +154,8 @@ def release_time(problem: Problem, contest: Contest | None) -> datetime | None:
 
 
 def _tests(tests: list[Test], kind: TestKind) -> TestsField:
-    chosen = [t for t in tests if t.kind == kind and t.output is not None]
-    return TestsField(input=[t.input for t in chosen], output=[t.output or "" for t in chosen])
+    chosen = [t for t in tests if t.kind == kind and t.input is not None and t.output is not None]
+    return TestsField(input=[t.input or "" for t in chosen], output=[t.output or "" for t in chosen])
 
 
 def _solutions(submissions: list[Submission], correct: bool) -> SolutionsField:

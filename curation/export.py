@@ -91,7 +91,7 @@ def export_codecontests(
                 record = build_record(problem, contest, problem_tests, submissions[problem.key])
                 split = assign_split(record.published_at, cutoffs).value
                 writers[split].write(record)
-                _count_record(result.counts[split], record, sum(t.output is None for t in problem_tests))
+                _count_record(result.counts[split], record, sum(t.output is None or t.input is None for t in problem_tests))
             done += len(batch)
             if progress is not None:
                 progress(done, total)

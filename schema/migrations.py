@@ -19,12 +19,23 @@ __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 SCHEMA_VERSION = 2
 
 
-def _add_crawl_units(conn: Connection) -> None:
-    """Version 2 adds the crawl_unit table (scrape state); ``create_all`` below creates it."""
+def _crawl_units_and_optional_test_input(conn: Connection) -> None:
+    """Version 2 adds the crawl_unit table (scrape state; ``create_all`` creates it) and lets ``test.input`` be
+    NULL for a while (a test whose input and output come from two responses)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE test ALTER COLUMN input DROP NOT NULL"))
+        return
+    # SQLite cannot drop a NOT NULL in place: rebuild the table under the current definition.
+    conn.execute(text("ALTER TABLE test RENAME TO test_v1"))
+    conn.execute(text("DROP INDEX IF EXISTS ix_test_problem"))
+    metadata.tables["test"].create(conn)
+    columns = ", ".join(f'"{c.name}"' for c in metadata.tables["test"].columns)
+    conn.execute(text(f"INSERT INTO test ({columns}) SELECT {columns} FROM test_v1"))
+    conn.execute(text("DROP TABLE test_v1"))
 
 
 # MIGRATIONS[n] upgrades a store at version n-1 to version n.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _add_crawl_units}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _crawl_units_and_optional_test_input}
 
 
 def _stored_version(conn: Connection) -> int | None:
@@ -39,9 +50,13 @@ def _set_version(conn: Connection, version: int) -> None:
     conn.execute(text("INSERT INTO cpdata_meta (key, value) VALUES ('schema_version', :v)"), {"v": str(version)})
 
 
-def _rebuild_views(conn: Connection) -> None:
+def _drop_views(conn: Connection) -> None:
     for name in VIEWS:
         conn.execute(text(f"DROP VIEW IF EXISTS {name}"))
+
+
+def _rebuild_views(conn: Connection) -> None:
+    _drop_views(conn)
     for name, body in VIEWS.items():
         conn.execute(text(f"CREATE VIEW {name} AS {body}"))
 
@@ -62,6 +77,7 @@ def migrate(engine: Engine, target: int | None = None) -> int:
         elif version > target:
             raise StoreError(f"the store is at schema version {version}, newer than this cpdata ({target}); upgrade cpdata")
         else:
+            _drop_views(conn)  # views may read the tables a step rebuilds
             for step in range(version + 1, target + 1):
                 MIGRATIONS[step](conn)
             metadata.create_all(conn)  # tables that are new in this version

@@ -124,7 +124,8 @@ class Test(_EntityBase):
     index: str = Field(min_length=1)
     kind: TestKind
     ordinal: int = Field(ge=0)
-    input: str
+    input: str | None = None
+    """None only while unknown: a test whose input and output come from two responses (AtCoder's Dropbox files)."""
     output: str | None = None
     """None when unknown, e.g. a hack's input before a correct solution has been run on it."""
     truncated: bool = False

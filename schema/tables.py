@@ -101,7 +101,7 @@ class TestRow(SQLModel, table=True):
     index: str = Field(primary_key=True)
     kind: str = Field(primary_key=True)
     ordinal: int = Field(primary_key=True)
-    input: str = Field(sa_column=Column(Text, nullable=False))
+    input: str | None = Field(default=None, sa_column=_text())
     output: str | None = Field(default=None, sa_column=_text())
     truncated: bool = False
     origin: str | None = None

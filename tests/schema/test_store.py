@@ -151,15 +151,29 @@ def test_an_older_store_is_migrated_in_steps(tmp_path: Path, monkeypatch: pytest
         assert applied == [future]  # already at the new version: nothing runs again
 
 
-def test_a_version_1_store_gains_the_crawl_table(tmp_path: Path) -> None:
-    with Store(tmp_path / "s.sqlite") as store:
-        store.ingest([f.contest("1"), f.problem("1", "A")])
+V1_TEST_TABLE = """CREATE TABLE test (
+    site VARCHAR NOT NULL, contest_id VARCHAR NOT NULL, "index" VARCHAR NOT NULL, kind VARCHAR NOT NULL, ordinal INTEGER NOT NULL,
+    input TEXT NOT NULL, output TEXT, truncated BOOLEAN NOT NULL, origin VARCHAR,
+    PRIMARY KEY (site, contest_id, "index", kind, ordinal),
+    FOREIGN KEY(site, contest_id, "index") REFERENCES problem (site, contest_id, "index") ON DELETE CASCADE)"""
+
+
+def test_a_version_1_store_is_upgraded_to_version_2(store_url: str) -> None:
+    with Store(store_url) as store:
+        # take the store back to version 1: no crawl table, test.input NOT NULL
+        for view in VIEWS:
+            store.run_sql(f"DROP VIEW {view}")
         store.run_sql("DROP TABLE crawl_unit")
+        store.run_sql("DROP TABLE test")
+        store.run_sql(V1_TEST_TABLE)
         store.run_sql("UPDATE cpdata_meta SET value = '1' WHERE key = 'schema_version'")
-    with Store(tmp_path / "s.sqlite") as store:
+        store.ingest([f.contest("1"), f.problem("1", "A"), f.test_case("1", "A", 0)])
+    with Store(store_url) as store:
         assert store.schema_version() == 2
         assert "crawl_unit" in store.table_names()
-        assert store.count("problem") == 1
+        assert store.run_sql('SELECT "index", input, output FROM test')[1] == [("A", "1 2\n", "3\n")]
+        store.ingest([f.test_case("1", "A", 1, kind="private", input=None, output="42\n")])  # allowed from version 2
+        assert store.count("test") == 2
 
 
 def test_sqlite_store_uses_wal_and_foreign_keys(sqlite_store: Store) -> None:
