@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from schema import Store, StoreError, migrations, read_stream
+from schema.views import VIEWS
 from tests import factories as f
 
 
