@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from scraper.base import Route, SiteScraper
+from scraper.sites.atcoder import AtCoder
 from scraper.sites.codeforces import Codeforces
 
 __all__ = ["SITES", "UnknownURL", "get_site", "route_url", "site_for_url"]
 
-SITES: tuple[SiteScraper, ...] = (Codeforces(),)
+SITES: tuple[SiteScraper, ...] = (Codeforces(), AtCoder())
 
 
 class UnknownURL(LookupError):
