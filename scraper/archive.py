@@ -9,7 +9,7 @@ import posixpath
 import zipfile
 from dataclasses import dataclass
 
-__all__ = ["ArchiveError", "ArchiveLimits", "read_zip", "pair_tests"]
+__all__ = ["ArchiveError", "ArchiveLimits", "pair_tests", "read_zip"]
 
 
 class ArchiveError(ValueError):
@@ -46,7 +46,9 @@ def read_zip(data: bytes, limits: ArchiveLimits = ArchiveLimits(), source: str =
     for member in members:
         name = _safe_name(member.filename)
         if member.file_size > limits.max_file_bytes:
-            raise ArchiveError(f"{source}: {name} declares {member.file_size} bytes, over the per-file limit {limits.max_file_bytes}")
+            raise ArchiveError(
+                f"{source}: {name} declares {member.file_size} bytes, over the per-file limit {limits.max_file_bytes}"
+            )
         if member.compress_size and member.file_size / member.compress_size > limits.max_ratio and member.file_size > 1 << 20:
             raise ArchiveError(f"{source}: {name} expands {member.file_size // member.compress_size}x: refused as a zip bomb")
         # Declared sizes can lie: count what really comes out, and stop at the limits.

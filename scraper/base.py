@@ -204,6 +204,6 @@ class SiteScraper:
         """The HTTP request behind a unit's URL; a plain GET unless the site says otherwise."""
         return WireRequest(url.partition("#")[0])
 
-    def submission_request(self, submission: Submission) -> Request | None:
+    def submission_request(self, submission: Submission, options: ScrapeOptions) -> Request | None:
         """The page that holds a submission's source code, if the site has one."""
         return None

@@ -14,6 +14,8 @@ __all__ = [
     "block_text",
     "collapse_ws",
     "html_tree",
+    "json_body",
+    "letters",
     "normalize_sample",
     "parse_duration_ms",
     "parse_memory_bytes",
@@ -222,3 +224,25 @@ def to_markdown(node: LexborNode | None, base_url: str, math: tuple[str, str] | 
         return ""
     writer = _MarkdownWriter(base_url, math)
     return _squash(writer.block(node) if node.tag in ("ul", "ol", "pre", "table") else writer.inline(node))
+
+
+def json_body(page_url: str, body: bytes) -> object:
+    """The JSON of a response, or a ParseError naming the URL."""
+    import json
+
+    from scraper.base import ParseError
+
+    try:
+        return json.loads(body)
+    except ValueError as exc:
+        raise ParseError(page_url, f"not JSON ({exc})") from exc
+
+
+def letters(position: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: a problem index from its position in a contest."""
+    name = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name

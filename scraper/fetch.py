@@ -157,7 +157,9 @@ class Fetcher:
                 await gate.wait_turn()
                 try:
                     response = await self._client.request(
-                        wire.method, self._wire_url(wire.url), headers={**self._headers_for(wire.url, site), **wire.headers},
+                        wire.method,
+                        self._wire_url(wire.url),
+                        headers={**self._headers_for(wire.url, site), **wire.headers},
                         content=wire.content,
                     )
                     body = response.content

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from scraper.base import Route, SiteScraper
+from scraper.sites.aoj import AOJ
 from scraper.sites.atcoder import AtCoder
+from scraper.sites.codechef import CodeChef
 from scraper.sites.codeforces import Codeforces
+from scraper.sites.yukicoder import Yukicoder
 
 __all__ = ["SITES", "UnknownURL", "get_site", "route_url", "site_for_url"]
 
-SITES: tuple[SiteScraper, ...] = (Codeforces(), AtCoder())
+SITES: tuple[SiteScraper, ...] = (Codeforces(), AtCoder(), AOJ(), CodeChef(), Yukicoder())
 
 
 class UnknownURL(LookupError):

@@ -198,7 +198,7 @@ class Crawl:
                 if has_code:
                     continue
                 request = self.site.submission_request(
-                    Submission(site=self.site.site, submission_id=submission_id, contest_id=contest_id, index=index)
+                    Submission(site=self.site.site, submission_id=submission_id, contest_id=contest_id, index=index), self.options
                 )
                 if request is None or request.url in queued:
                     continue

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -34,7 +34,15 @@ from scraper.base import (
     SiteScraper,
     WireRequest,
 )
-from scraper.extract import block_text, collapse_ws, html_tree, normalize_sample, parse_duration_ms, parse_memory_bytes, to_markdown
+from scraper.extract import (
+    block_text,
+    collapse_ws,
+    html_tree,
+    normalize_sample,
+    parse_duration_ms,
+    parse_memory_bytes,
+    to_markdown,
+)
 
 __all__ = ["AtCoder"]
 
@@ -114,9 +122,15 @@ def parse_archive(page: Page, params: dict[str, str], context: ParseContext) -> 
         contest_id = (link.attributes.get("href") or "").rstrip("/").rsplit("/", 1)[-1]
         start = _time(when.text(deep=True) or "")
         parsed.entities.append(
-            Contest(site=Site.atcoder, contest_id=contest_id, name=collapse_ws(link.text(deep=True) or ""), start_time=start,
-                    duration_seconds=_duration(cells[2].text(deep=True) or ""), url=f"{BASE}/contests/{contest_id}",
-                    kind=_kind(contest_id))
+            Contest(
+                site=Site.atcoder,
+                contest_id=contest_id,
+                name=collapse_ws(link.text(deep=True) or ""),
+                start_time=start,
+                duration_seconds=_duration(cells[2].text(deep=True) or ""),
+                url=f"{BASE}/contests/{contest_id}",
+                kind=_kind(contest_id),
+            )
         )
         if not options.contests and (options.since is None or start.date() >= options.since):
             parsed.follow.append(Request(tasks_url(contest_id), "tasks", priority=1))
@@ -136,8 +150,15 @@ def parse_contests_top(page: Page, params: dict[str, str], context: ParseContext
     parsed = Parsed()
     for link in table.css('tbody a[href^="/contests/"]'):
         contest_id = (link.attributes.get("href") or "").rstrip("/").rsplit("/", 1)[-1]
-        parsed.entities.append(Contest(site=Site.atcoder, contest_id=contest_id, name=collapse_ws(link.text(deep=True) or ""),
-                                       url=f"{BASE}/contests/{contest_id}", kind="permanent"))
+        parsed.entities.append(
+            Contest(
+                site=Site.atcoder,
+                contest_id=contest_id,
+                name=collapse_ws(link.text(deep=True) or ""),
+                url=f"{BASE}/contests/{contest_id}",
+                kind="permanent",
+            )
+        )
         if not context.options.contests and context.options.since is None:
             parsed.follow.append(Request(tasks_url(contest_id), "tasks", priority=1))
     return parsed
@@ -152,8 +173,15 @@ def parse_contest_page(page: Page, params: dict[str, str], context: ParseContext
         raise ParseError(page.url, "no contest title (.contest-title)")
     start = _time(times[0]) if times else None
     duration = int((_time(times[1]) - start).total_seconds()) if start is not None and len(times) > 1 else None
-    contest = Contest(site=Site.atcoder, contest_id=contest_id, name=collapse_ws(title.text(deep=True) or ""), start_time=start,
-                      duration_seconds=duration, url=f"{BASE}/contests/{contest_id}", kind=_kind(contest_id))
+    contest = Contest(
+        site=Site.atcoder,
+        contest_id=contest_id,
+        name=collapse_ws(title.text(deep=True) or ""),
+        start_time=start,
+        duration_seconds=duration,
+        url=f"{BASE}/contests/{contest_id}",
+        kind=_kind(contest_id),
+    )
     return Parsed(entities=[contest], follow=[Request(tasks_url(contest_id), "tasks", priority=1)])
 
 
@@ -176,23 +204,36 @@ def parse_tasks(page: Page, params: dict[str, str], context: ParseContext) -> Pa
         index = collapse_ws(cells[0].text(deep=True) or "")
         tasks[task_id] = index
         parsed.entities.append(
-            Problem(site=Site.atcoder, contest_id=contest_id, index=index, problem_id=task_id,
-                    name=collapse_ws(cells[1].text(deep=True) or ""), time_limit_ms=parse_duration_ms(cells[2].text(deep=True) or ""),
-                    memory_limit_bytes=parse_memory_bytes(cells[3].text(deep=True) or ""),
-                    url=f"{BASE}/contests/{contest_id}/tasks/{task_id}")
+            Problem(
+                site=Site.atcoder,
+                contest_id=contest_id,
+                index=index,
+                problem_id=task_id,
+                name=collapse_ws(cells[1].text(deep=True) or ""),
+                time_limit_ms=parse_duration_ms(cells[2].text(deep=True) or ""),
+                memory_limit_bytes=parse_memory_bytes(cells[3].text(deep=True) or ""),
+                url=f"{BASE}/contests/{contest_id}/tasks/{task_id}",
+            )
         )
         parsed.follow.append(Request(f"{BASE}/contests/{contest_id}/tasks/{task_id}?lang=en", "task", priority=2))
     if not tasks:
         raise ParseError(page.url, "no task rows (table tbody tr with a task link)")
     options = context.options
     # One response, parsed once per contest: the fragment tells the units apart, the cache keeps one copy.
-    parsed.follow.append(Request(f"{MODELS_URL}#{contest_id}", "problem_models", priority=2,
-                                 meta={"contest_id": contest_id, "tasks": tasks}))
+    parsed.follow.append(
+        Request(f"{MODELS_URL}#{contest_id}", "problem_models", priority=2, meta={"contest_id": contest_id, "tasks": tasks})
+    )
     if options.max_status_pages > 0 and options.extra.get("cookies"):
         parsed.follow.append(Request(submissions_url(contest_id, 1), "submissions", priority=3))
     if options.extra.get("dropbox_token"):
-        parsed.follow.append(Request(_dropbox_list_url(""), "dropbox_list", priority=4,
-                                     meta={"contest_id": contest_id, "tasks": tasks, "level": "root"}))
+        parsed.follow.append(
+            Request(
+                _dropbox_list_url(""),
+                "dropbox_list",
+                priority=4,
+                meta={"contest_id": contest_id, "tasks": tasks, "level": "root"},
+            )
+        )
     return parsed
 
 
@@ -224,7 +265,12 @@ def _samples(block: LexborNode) -> list[tuple[str, str]]:
         pre = paragraph.next
         while pre is not None and pre.tag == "-text":
             pre = pre.next
-        if (found_in or found_out) and pre is not None and pre.tag == "pre" and "literal-block" in (pre.attributes.get("class") or ""):
+        if (
+            (found_in or found_out)
+            and pre is not None
+            and pre.tag == "pre"
+            and "literal-block" in (pre.attributes.get("class") or "")
+        ):
             target = inputs if found_in else outputs
             number = int((found_in or found_out).group(1))  # type: ignore[union-attr]
             target.setdefault(number, normalize_sample(block_text(pre)))
@@ -238,14 +284,29 @@ def parse_task(page: Page, params: dict[str, str], context: ParseContext) -> Par
     statement_node = tree.css_first("#task-statement")
     if title_node is None or statement_node is None:
         raise ParseError(page.url, "no span.h2 title or #task-statement")
-    title = collapse_ws(next((n.text_content or "" for n in title_node.iter(include_text=True) if n.tag == "-text" and
-                              (n.text_content or "").strip()), ""))
+    title = collapse_ws(
+        next(
+            (
+                n.text_content or ""
+                for n in title_node.iter(include_text=True)
+                if n.tag == "-text" and (n.text_content or "").strip()
+            ),
+            "",
+        )
+    )
     found = re.match(r"^(\w+)\s+-\s+(.*)$", title)
     if not found:
         raise ParseError(page.url, f"title {title!r} is not 'INDEX - Name'")
     index, name = found.group(1), found.group(2)
-    limits_text = next((collapse_ws(p.text(deep=True) or "") for p in tree.css("p") if "sec" in (p.text(deep=True) or "")
-                        and ("Memory" in (p.text(deep=True) or "") or "メモリ" in (p.text(deep=True) or ""))), "")
+    limits_text = next(
+        (
+            collapse_ws(p.text(deep=True) or "")
+            for p in tree.css("p")
+            if "sec" in (p.text(deep=True) or "")
+            and ("Memory" in (p.text(deep=True) or "") or "メモリ" in (p.text(deep=True) or ""))
+        ),
+        "",
+    )
     english, japanese = statement_node.css_first("span.lang-en"), statement_node.css_first("span.lang-ja")
     # Old contests have only Japanese, without the span.lang wrapper.
     primary = english or japanese or statement_node
@@ -292,8 +353,15 @@ def parse_problem_models(page: Page, params: dict[str, str], context: ParseConte
     for task_id, index in tasks.items():
         model = models.get(task_id)
         if isinstance(model, dict) and model.get("difficulty") is not None:
-            parsed.entities.append(Problem(site=Site.atcoder, contest_id=contest_id, index=index, problem_id=task_id,
-                                           difficulty=float(model["difficulty"])))
+            parsed.entities.append(
+                Problem(
+                    site=Site.atcoder,
+                    contest_id=contest_id,
+                    index=index,
+                    problem_id=task_id,
+                    difficulty=float(model["difficulty"]),
+                )
+            )
     return parsed
 
 
@@ -374,8 +442,13 @@ def parse_submission(page: Page, params: dict[str, str], context: ParseContext) 
     if not index:
         raise ParseError(page.url, "no task link on the page and no problem index known for this submission")
     source = (code.text(deep=True) or "").replace("\r\n", "\n")
-    return Parsed(entities=[Submission(site=Site.atcoder, submission_id=params["submission_id"], contest_id=contest_id,
-                                       index=index, source_code=source)])
+    return Parsed(
+        entities=[
+            Submission(
+                site=Site.atcoder, submission_id=params["submission_id"], contest_id=contest_id, index=index, source_code=source
+            )
+        ]
+    )
 
 
 # ---- hidden tests from Dropbox ------------------------------------------------------------------------------
@@ -422,11 +495,18 @@ def parse_dropbox_list(page: Page, params: dict[str, str], context: ParseContext
         for ordinal, path in enumerate(files):
             for side in ("in", "out"):
                 file_path = path if side == "in" else re.sub(r"/in/([^/]+)$", r"/out/\1", path)
-                parsed.follow.append(Request(_dropbox_file_url(file_path), "dropbox_file", priority=5,
-                                             meta={"contest_id": contest_id, "index": meta.get("index"), "ordinal": ordinal,
-                                                   "side": side}))
+                parsed.follow.append(
+                    Request(
+                        _dropbox_file_url(file_path),
+                        "dropbox_file",
+                        priority=5,
+                        meta={"contest_id": contest_id, "index": meta.get("index"), "ordinal": ordinal, "side": side},
+                    )
+                )
     if listing.get("has_more") and listing.get("cursor"):
-        parsed.follow.append(Request(f"{DROPBOX_SHARED}?cursor={quote(listing['cursor'])}", "dropbox_list", priority=4, meta=meta))
+        parsed.follow.append(
+            Request(f"{DROPBOX_SHARED}?cursor={quote(listing['cursor'])}", "dropbox_list", priority=4, meta=meta)
+        )
     return parsed
 
 
@@ -436,8 +516,19 @@ def parse_dropbox_file(page: Page, params: dict[str, str], context: ParseContext
         raise ParseError(page.url, "a Dropbox test file without its contest, problem and ordinal")
     text = page.body.decode("utf-8", errors="replace").replace("\r\n", "\n")
     side = {"input": text} if meta.get("side") == "in" else {"output": text}
-    return Parsed(entities=[Test(site=Site.atcoder, contest_id=meta["contest_id"], index=meta["index"], kind=TestKind.private,
-                                 ordinal=int(meta["ordinal"]), origin=TestOrigin.official, **side)])
+    return Parsed(
+        entities=[
+            Test(
+                site=Site.atcoder,
+                contest_id=meta["contest_id"],
+                index=meta["index"],
+                kind=TestKind.private,
+                ordinal=int(meta["ordinal"]),
+                origin=TestOrigin.official,
+                **side,
+            )
+        ]
+    )
 
 
 class AtCoder(SiteScraper):
@@ -450,7 +541,7 @@ class AtCoder(SiteScraper):
         Route.of("task", r"/contests/(?P<contest_id>[\w-]+)/tasks/(?P<task_id>[\w-]+)(?:\?.*)?"),
         Route.of("submissions", r"/contests/(?P<contest_id>[\w-]+)/submissions(?:/me)?/?(?:\?.*)?"),
         Route.of("submission", r"/contests/(?P<contest_id>[\w-]+)/submissions/(?P<submission_id>\d+)(?:\?.*)?"),
-        Route.of("contest_page", r"/contests/(?P<contest_id>(?!archive$)[\w-]+)/?(?:\?.*)?"),
+        Route.of("contest_page", r"/contests/(?P<contest_id>(?!archive(?:[/?]|$))[\w-]+)/?(?:\?.*)?"),
         Route.of("problem_models", r"/atcoder/resources/problem-models\.json"),
         Route.of("dropbox_list", r"/sh/nx3tnilzqz7df8a/AAAYlTq2tiEHl5hsESw6-yfLa\?(?:list|cursor)=.*"),
         Route.of("dropbox_file", r"/sh/nx3tnilzqz7df8a/AAAYlTq2tiEHl5hsESw6-yfLa\?file=.*"),
@@ -494,8 +585,10 @@ class AtCoder(SiteScraper):
     def seeds(self, options: ScrapeOptions) -> list[Request]:
         if options.contests:
             return [Request(f"{BASE}/contests/{c}?lang=en", "contest_page", priority=0) for c in options.contests]
-        return [Request(f"{BASE}/contests/archive?lang=ja&page=1", "archive", priority=0),
-                Request(f"{BASE}/contests/?lang=ja", "contests_top", priority=0)]
+        return [
+            Request(f"{BASE}/contests/archive?lang=ja&page=1", "archive", priority=0),
+            Request(f"{BASE}/contests/?lang=ja", "contests_top", priority=0),
+        ]
 
     def wire(self, url: str, options: ScrapeOptions) -> WireRequest:
         parts = urlsplit(url)
@@ -506,8 +599,11 @@ class AtCoder(SiteScraper):
         query = parse_qs(parts.query)
         if "file" in query:
             arg = json.dumps({"path": query["file"][0], "url": DROPBOX_SHARED})
-            return WireRequest("https://content.dropboxapi.com/2/sharing/get_shared_link_file", "POST",
-                               {"Authorization": auth["Authorization"], "Dropbox-API-Arg": arg})
+            return WireRequest(
+                "https://content.dropboxapi.com/2/sharing/get_shared_link_file",
+                "POST",
+                {"Authorization": auth["Authorization"], "Dropbox-API-Arg": arg},
+            )
         if "cursor" in query:
             body = {"cursor": query["cursor"][0]}
             return WireRequest("https://api.dropboxapi.com/2/files/list_folder/continue", "POST", auth, json.dumps(body).encode())
@@ -516,9 +612,17 @@ class AtCoder(SiteScraper):
 
     def check(self, page: Page) -> None:
         if urlsplit(page.url).hostname == "www.dropbox.com" and page.status == 401:
-            raise SiteBlocked("atcoder", page.url, "Dropbox refused the token (HTTP 401)",
-                              "Check --dropbox-token: it needs the sharing.read scope.")
+            raise SiteBlocked(
+                "atcoder",
+                page.url,
+                "Dropbox refused the token (HTTP 401)",
+                "Check --dropbox-token: it needs the sharing.read scope.",
+            )
 
-    def submission_request(self, submission: Submission) -> Request | None:
-        return Request(f"{BASE}/contests/{submission.contest_id}/submissions/{submission.submission_id}", "submission",
-                       priority=6, meta={"index": submission.index})
+    def submission_request(self, submission: Submission, options: ScrapeOptions) -> Request | None:
+        return Request(
+            f"{BASE}/contests/{submission.contest_id}/submissions/{submission.submission_id}",
+            "submission",
+            priority=6,
+            meta={"index": submission.index},
+        )

@@ -505,7 +505,7 @@ class Codeforces(SiteScraper):
                 f"Log in with a browser and {self.login_hint} (e.g. --cookie JSESSIONID=...).",
             )
 
-    def submission_request(self, submission: Submission) -> Request | None:
+    def submission_request(self, submission: Submission, options: ScrapeOptions) -> Request | None:
         return Request(
             submission_url(submission.contest_id, submission.submission_id),
             "submission",
