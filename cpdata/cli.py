@@ -240,7 +240,7 @@ def _parse_age(value: str | None) -> timedelta | None:
 
 @app.command()
 def scrape(
-    site: Annotated[str, typer.Argument(help="codeforces")],
+    site: Annotated[str, typer.Argument(help="codeforces, atcoder, aoj, codechef or yukicoder")],
     contest: Annotated[
         list[str] | None, typer.Option("--contest", help="A contest id; repeat for several. Default: all.")
     ] = None,
@@ -255,6 +255,14 @@ def scrape(
     max_status_pages: Annotated[int, typer.Option(min=0, help="Submission list pages per contest (0: no submissions).")] = 5,
     status_page_size: Annotated[int, typer.Option(min=1, help="Submissions per list page.")] = 1000,
     cookie: Annotated[list[str] | None, typer.Option("--cookie", help="NAME=VALUE of your own session; never stored.")] = None,
+    dropbox_token: Annotated[
+        str | None, typer.Option(envvar="CPDATA_DROPBOX_TOKEN", help="AtCoder: a Dropbox API token, to fetch hidden tests.")
+    ] = None,
+    api_key: Annotated[
+        str | None, typer.Option(envvar="CPDATA_API_KEY", help="yukicoder: your API key, for hidden tests.")
+    ] = None,
+    csrf_token: Annotated[str | None, typer.Option(help="CodeChef: the CSRF token of your logged-in session.")] = None,
+    api_base: Annotated[str | None, typer.Option(help="AOJ: the judge API base (https://onlinejudge.u-aizu.ac.jp/api).")] = None,
     refresh: Annotated[
         bool,
         typer.Option("--refresh", help="Fetch again every page the crawl visits (not submission sources: they never change)."),
@@ -284,7 +292,25 @@ def scrape(
         gym=gym,
         max_status_pages=max_status_pages,
         status_page_size=status_page_size,
+        # secrets and switches for the sites that need them; held in memory only, never stored
+        extra={
+            k: v
+            for k, v in {
+                "cookies": bool(cookie),
+                "dropbox_token": dropbox_token,
+                "api_key": api_key,
+                "csrf_token": csrf_token,
+                "api_base": api_base,
+            }.items()
+            if v
+        },
     )
+    if site in ("atcoder", "codechef") and max_status_pages > 0 and not cookie:
+        stderr.print(
+            f"note: {site} shows submission lists only to logged-in users; pass --cookie to collect submissions",
+            markup=False,
+            highlight=False,
+        )
     intervals = {k: v for k, v in (("/api/", api_interval), ("/", html_interval)) if v is not None}
     settings = ScrapeSettings(
         cache_dir=cache_dir,

@@ -2,8 +2,10 @@
 engine tests' misbehaving site.
 
 A recording is a directory with ``index.json``, a list of ``{"url", "file", "status", "content_type"}``; a request
-matches an entry on path and query (query parameters in any order). ``misbehave`` lets a test answer some
-requests itself: a 429 with Retry-After, a 503, a slow answer, a dropped connection, a truncated body.
+matches an entry on path and query (query parameters in any order). A POST entry adds ``"method": "POST"`` and the
+``"body"`` it answers (or the ``Dropbox-API-Arg`` header, where Dropbox's file API puts its argument).
+``misbehave`` lets a test answer some requests itself: a 429 with Retry-After, a 503, a slow answer, a dropped
+connection, a truncated body.
 """
 
 from __future__ import annotations
@@ -20,11 +22,19 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 __all__ = ["Misbehaviour", "Recording", "ReplayServer", "request_key"]
 
 
-def request_key(url: str) -> str:
-    """Path plus sorted query: the same request whatever the parameter order or host."""
+def request_key(url: str, method: str = "GET", body: str = "") -> str:
+    """Path plus sorted query (plus method and body for a POST): the same request whatever the parameter order or host."""
     parts = urlsplit(url)
     query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
-    return parts.path + (f"?{query}" if query else "")
+    key = parts.path + (f"?{query}" if query else "")
+    return f"POST {key} {_canonical(body)}" if method == "POST" else key
+
+
+def _canonical(body: str) -> str:
+    try:
+        return json.dumps(json.loads(body), sort_keys=True)
+    except ValueError:
+        return body
 
 
 @dataclass(frozen=True)
@@ -44,7 +54,9 @@ class ReplayServer:
         if root is not None:
             for entry in json.loads((root / "index.json").read_text(encoding="utf-8")):
                 body = (root / entry["file"]).read_bytes()
-                self.add(entry["url"], body, entry.get("content_type", "text/html; charset=utf-8"), entry.get("status", 200))
+                key = request_key(entry["url"], entry.get("method", "GET"), entry.get("body", ""))
+                content_type = entry.get("content_type", "text/html; charset=utf-8")
+                self.recordings[key] = Recording(entry.get("status", 200), body, content_type)
         self.misbehave = misbehave
         self.hits: Counter[str] = Counter()
         self._lock = threading.Lock()
@@ -83,8 +95,15 @@ class ReplayServer:
             protocol_version = "HTTP/1.1"
             disable_nagle_algorithm = True  # headers and body go out in two writes: without this, 40 ms delayed ACKs
 
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+                self.serve(request_key(self.path, "POST", body or self.headers.get("Dropbox-API-Arg", "")))
+
             def do_GET(self) -> None:
-                key = request_key(self.path)
+                self.serve(request_key(self.path))
+
+            def serve(self, key: str) -> None:
                 with server._lock:
                     seen = server.hits[key]
                     server.hits[key] += 1
