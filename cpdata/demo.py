@@ -1,10 +1,12 @@
 """``cpdata demo``: the whole pipeline offline, in seconds, with the real scraper.
 
-1. A loopback HTTP server serves a small recorded Codeforces (``data/demo/codeforces``: API bodies and pages we
-   wrote in the real formats: three contests, their problems, status pages, hacks, submission pages).
-2. The real Codeforces scraper crawls it (contest.list since 2021, standings, whole-contest problem pages,
-   status pages, hacks, then source code for 2 submissions per problem, language and outcome) into a fresh
-   store, through the polite fetcher (rate limits scaled down for loopback) and the page cache.
+1. Loopback HTTP servers serve a small recorded Codeforces and AtCoder (``data/demo/codeforces``,
+   ``data/demo/atcoder``: API bodies and pages we wrote in the sites' real formats).
+2. The real scrapers crawl them into a fresh store, through the polite fetcher (rate limits scaled down for
+   loopback) and the page cache. Codeforces: contest.list since 2021, standings, whole-contest problem pages,
+   status pages, hacks, then source code for 2 submissions per problem, language and outcome. AtCoder: the
+   contest archive, task lists, task pages in three layouts, AtCoder Problems' difficulty, submission lists (with a
+   stand-in session cookie), sources, and hidden tests from the Dropbox API (with a stand-in token).
 3. A second crawl shows the resume path: everything is done or served from the cache, nothing is fetched.
 4. The store is exported as a CodeContests dataset (JSONL and Parquet) and loaded back.
 """
@@ -31,6 +33,12 @@ DEMO_INPUTS = Path(__file__).resolve().parent.parent / "data" / "demo"
 DEFAULT_WORKDIR = DEMO_INPUTS / "run"
 # Loopback answers in microseconds; keep the limiter in the path but scaled down (real defaults: 2 s API, 1 s HTML).
 DEMO_INTERVALS = {"/api/": 0.05, "/": 0.02}
+# (site, site options, extra hosts to send to the replay): AtCoder gets stand-ins for a session cookie and a Dropbox
+# token, so that its login-only submission lists and its hidden tests are part of the demo.
+DEMO_SITES: list[tuple[str, dict[str, object], tuple[str, ...]]] = [
+    ("codeforces", {}, ()),
+    ("atcoder", {"cookies": True, "dropbox_token": "demo-token"}, ("api.dropboxapi.com", "content.dropboxapi.com")),
+]
 
 
 def run_demo(workdir: Path = DEFAULT_WORKDIR, *, quiet: bool = False) -> dict[str, Any]:
@@ -42,26 +50,32 @@ def run_demo(workdir: Path = DEFAULT_WORKDIR, *, quiet: bool = False) -> dict[st
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
     summary: dict[str, Any] = {"workdir": str(workdir)}
-    site = get_site("codeforces")
-    options = ScrapeOptions(since=date(2021, 1, 1), solutions=2)
-    with ReplayServer(DEMO_INPUTS / "codeforces") as server, Store(workdir / "cpdata.sqlite") as store:
-        say(f"[bold]1. serve[/] a recorded Codeforces on {server.base_url} ({len(server.recordings)} responses)")
-        settings = ScrapeSettings(
-            cache_dir=workdir / "cache",
-            host_map={host: server.base_url for host in site.hosts},
-            intervals=DEMO_INTERVALS,
-            policy=FetchPolicy(timeout=5.0, max_attempts=2, backoff_base=0.05),
-        )
-        crawl = scrape(store, site, options, settings)
-        summary["scrape"] = crawl.to_dict()
-        say(
-            f"[bold]2. scrape[/] codeforces --since 2021-01-01 --solutions 2: {crawl.count('fetched')} pages fetched, "
-            f"{crawl.count('parsed')} parsed, {crawl.count('failed')} failed; stored "
-            + ", ".join(f"{n} {kind}s" for kind, n in sorted(crawl.entities.items()))
-        )
-        again = scrape(store, site, options, settings)
-        summary["rescrape"] = again.to_dict()
-        say(f"[bold]3. resume[/] the same scrape again: {again.count('fetched')} fetched, {again.count('from_cache')} from cache")
+    ok = True
+    with Store(workdir / "cpdata.sqlite") as store:
+        for name, extra, extra_hosts in DEMO_SITES:
+            site = get_site(name)
+            options = ScrapeOptions(since=date(2021, 1, 1), solutions=2, extra=extra)
+            with ReplayServer(DEMO_INPUTS / name) as server:
+                say(f"[bold]1. serve[/] a recorded {name} on {server.base_url} ({len(server.recordings)} responses)")
+                settings = ScrapeSettings(
+                    cache_dir=workdir / "cache",
+                    host_map={host: server.base_url for host in (*site.hosts, *extra_hosts)},
+                    intervals=DEMO_INTERVALS,
+                    policy=FetchPolicy(timeout=5.0, max_attempts=2, backoff_base=0.05),
+                )
+                crawl = scrape(store, site, options, settings)
+                summary[f"scrape_{name}"] = crawl.to_dict()
+                say(
+                    f"[bold]2. scrape[/] {name} --since 2021-01-01 --solutions 2: {crawl.count('fetched')} pages fetched, "
+                    f"{crawl.count('parsed')} parsed, {crawl.count('failed')} failed; wrote "
+                    + ", ".join(f"{n} {kind}s" for kind, n in sorted(crawl.entities.items()))
+                )
+                again = scrape(store, site, options, settings)
+                summary[f"rescrape_{name}"] = again.to_dict()
+                say(
+                    f"[bold]3. resume[/] the same scrape again: {again.count('fetched')} fetched, {again.count('from_cache')} from cache"
+                )
+                ok = ok and crawl.exit_code == 0 and again.count("fetched") == 0
         counts = {t: store.count(t) for t in ("contest", "problem", "test", "submission")}
         with_code = store.run_sql("SELECT COUNT(*) FROM submission WHERE source_code IS NOT NULL")[1][0][0]
         summary["store"] = {**counts, "submissions_with_code": with_code}
@@ -81,5 +95,5 @@ def run_demo(workdir: Path = DEFAULT_WORKDIR, *, quiet: bool = False) -> dict[st
         f"[bold]5. load[/] {summary['loaded']}; e.g. {first.name!r}: {len(first.public_tests.input)} public tests, "
         f"{len(first.solutions.solution)} correct and {len(first.incorrect_solutions.solution)} incorrect solutions"
     )
-    summary["ok"] = crawl.exit_code == 0 and again.count("fetched") == 0 and sum(summary["loaded"].values()) > 0
+    summary["ok"] = ok and sum(summary["loaded"].values()) > 0
     return summary
