@@ -73,7 +73,8 @@ def run_demo(workdir: Path = DEFAULT_WORKDIR, *, quiet: bool = False) -> dict[st
                 again = scrape(store, site, options, settings)
                 summary[f"rescrape_{name}"] = again.to_dict()
                 say(
-                    f"[bold]3. resume[/] the same scrape again: {again.count('fetched')} fetched, {again.count('from_cache')} from cache"
+                    f"[bold]3. resume[/] the same scrape again: {again.count('fetched')} fetched, "
+                    f"{again.count('from_cache')} from cache"
                 )
                 ok = ok and crawl.exit_code == 0 and again.count("fetched") == 0
         counts = {t: store.count(t) for t in ("contest", "problem", "test", "submission")}

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from schema import Store
 from scraper.base import RateRule, ScrapeOptions, SiteScraper
@@ -80,15 +81,16 @@ def reparse(
     import json
     from collections import Counter
 
-    from scraper.base import ParseContext, ParseError
+    from scraper.base import Page, ParseContext, ParseError
     from scraper.registry import UnknownURL, route_url
 
     summary = ReparseSummary()
     written: Counter[str] = Counter()
-    metas = {
-        url: json.loads(meta) if isinstance(meta, str) else meta
-        for url, meta in store.run_sql("SELECT url, meta FROM crawl_unit WHERE meta IS NOT NULL")[1]
-    }
+    # A cached response may serve several units (a fragment tells them apart, each with its own meta).
+    units: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for url, meta in store.run_sql("SELECT url, meta FROM crawl_unit")[1]:
+        loaded = json.loads(meta) if isinstance(meta, str) else meta
+        units.setdefault(url.partition("#")[0], []).append((url, loaded or {}))
     with PageCache(cache_dir) as cache:
         urls = list(cache.urls())
         for done, url in enumerate(urls, start=1):
@@ -101,14 +103,17 @@ def reparse(
             if page is None or (site_name and site.site.value != site_name) or page.status >= 400:
                 summary.skipped += 1
                 continue
-            try:
-                parsed = site.parse(page, ParseContext(meta=metas.get(url) or {}))
-            except ParseError as exc:
-                summary.failures.append({"url": url, "reason": str(exc)})
-                continue
-            stored, _ = store.write(parsed.entities)
-            written.update(stored)
-            summary.parsed += 1
+            for unit_url, meta in units.get(url, [(url, {})]):
+                try:
+                    parsed = site.parse(
+                        Page(unit_url, page.status, page.body, page.headers, page.fetched_at), ParseContext(meta=meta)
+                    )
+                except ParseError as exc:
+                    summary.failures.append({"url": unit_url, "reason": str(exc)})
+                    continue
+                stored, _ = store.write(parsed.entities)
+                written.update(stored)
+                summary.parsed += 1
             if progress is not None:
                 progress(done, len(urls))
     summary.entities = dict(written)

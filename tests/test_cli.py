@@ -85,7 +85,8 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     summary = json.loads(out)
     assert code == 0
     assert summary["ok"] is True
-    assert summary["loaded"] == {"train": 2, "valid": 2, "test": 2}
+    assert summary["loaded"] == {"train": 4, "valid": 2, "test": 4}
+    assert summary["store"]["submissions_with_code"] == 28 and summary["rescrape_atcoder"]["fetched"] == 0
 
 
 def test_every_command_has_help() -> None:

@@ -253,3 +253,45 @@ def test_offline_runs_never_touch_the_network(tmp_path: Path) -> None:
         summary, _ = crawl(empty, tmp_path, offline=True)
         assert sum(empty.hits.values()) == 0
         assert summary.exit_code == 1 and "this run is offline" in summary.failures[0]["reason"]
+
+
+def test_a_429_without_retry_after_holds_off_for_the_sites_pause(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scraper.sites.codeforces import Codeforces
+
+    monkeypatch.setattr(Codeforces, "rate_limit_pause", 0.5)  # CodeChef's is 60 s; the mechanism is the same
+
+    def misbehave(handler: BaseHTTPRequestHandler, key: str, seen: int) -> bool:
+        return key == STANDINGS and seen == 0 and _answer(handler, 429, b"too many requests")
+
+    with replay(misbehave) as server:
+        started = time.monotonic()
+        summary, _ = crawl(server, tmp_path)
+        assert time.monotonic() - started >= 0.5 and server.hits[STANDINGS] == 2 and summary.exit_code == 0
+
+
+def test_atcoder_login_wall_on_submission_lists_stops_with_login_needed(tmp_path: Path) -> None:
+    from schema import Store
+    from scraper.registry import get_site
+    from scraper.session import ScrapeSettings, scrape
+    from tests.conftest import ROOT
+
+    login = (
+        b'<html><body><form class="form-horizontal" method="POST">'
+        b'<input name="username"><input name="password" type="password"></form></body></html>'
+    )
+
+    def misbehave(handler: BaseHTTPRequestHandler, key: str, seen: int) -> bool:
+        return "/submissions?" in key and _answer(handler, 200, login)
+
+    site = get_site("atcoder")
+    with ReplayServer(ROOT / "data" / "demo" / "atcoder", misbehave=misbehave) as server, Store(tmp_path / "s.sqlite") as store:
+        settings = ScrapeSettings(
+            cache_dir=tmp_path / "cache",
+            host_map={h: server.base_url for h in site.hosts},
+            intervals={"/": 0.0},
+            policy=FetchPolicy(timeout=2, max_attempts=2, backoff_base=0.01),
+        )
+        summary = scrape(store, site, ScrapeOptions(contests=("abc998",), extra={"cookies": True}), settings)
+        assert summary.exit_code == 2 and summary.blocked is not None and "login needed" in summary.blocked
+        assert store.count("problem") == 2  # the problems were collected before the wall
+        assert store.run_sql("SELECT state FROM crawl_unit WHERE kind = 'submissions'")[1] == [("pending",)]
