@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from schema import Contest, Language, Problem, Site, Submission, Test
+from schema import Contest, Language, Problem, Site, Submission, Test, TestKind, TestOrigin
 
 __all__ = [
     "AnyEntity",
@@ -30,6 +30,7 @@ __all__ = [
     "SiteBlocked",
     "SiteScraper",
     "WireRequest",
+    "hidden_test_half",
 ]
 
 AnyEntity = Contest | Problem | Test | Submission
@@ -207,3 +208,19 @@ class SiteScraper:
     def submission_request(self, submission: Submission, options: ScrapeOptions) -> Request | None:
         """The page that holds a submission's source code, if the site has one."""
         return None
+
+
+def hidden_test_half(site: Site, contest_id: str, index: str, ordinal: int, side: str, body: bytes) -> Test:
+    """One side ("in" or "out") of an official hidden test served as its own file; the other side arrives in another
+    response and the store merges the two (Dropbox, AOJ's raw endpoints, yukicoder's file API)."""
+    text = body.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    content = {"input": text} if side == "in" else {"output": text}
+    return Test(
+        site=site,
+        contest_id=contest_id,
+        index=index,
+        kind=TestKind.private,
+        ordinal=ordinal,
+        origin=TestOrigin.official,
+        **content,
+    )

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from schema import Contest, Problem, Site, Submission, Test, TestKind, TestOrigin
+from schema import Contest, Problem, Site, Submission, Test, TestKind
 from scraper.base import (
     Page,
     ParseContext,
@@ -29,6 +29,7 @@ from scraper.base import (
     ScrapeOptions,
     SiteBlocked,
     SiteScraper,
+    hidden_test_half,
 )
 from scraper.extract import html_tree, json_body, normalize_sample, to_markdown
 
@@ -226,23 +227,9 @@ def parse_test_header(page: Page, params: dict[str, str], context: ParseContext)
 
 
 def parse_test_file(page: Page, params: dict[str, str], context: ParseContext) -> Parsed:
-    problem_id, serial, side = params["problem_id"], int(params["serial"]), params["side"]
+    problem_id = params["problem_id"]
     contest_id, _ = contest_of(problem_id)
-    text = page.body.decode("utf-8", errors="replace").replace("\r\n", "\n")
-    content = {"input": text} if side == "in" else {"output": text}
-    return Parsed(
-        entities=[
-            Test(
-                site=Site.aoj,
-                contest_id=contest_id,
-                index=problem_id,
-                kind=TestKind.private,
-                ordinal=serial,
-                origin=TestOrigin.official,
-                **content,
-            )
-        ]
-    )
+    return Parsed(entities=[hidden_test_half(Site.aoj, contest_id, problem_id, int(params["serial"]), params["side"], page.body)])
 
 
 def _submission(record: dict[str, Any], source: str | None = None) -> Submission:

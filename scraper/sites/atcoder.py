@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from schema import Contest, Problem, Site, Submission, Test, TestKind, TestOrigin
+from schema import Contest, Problem, Site, Submission, Test, TestKind
 from scraper.base import (
     Page,
     ParseContext,
@@ -33,6 +33,7 @@ from scraper.base import (
     SiteBlocked,
     SiteScraper,
     WireRequest,
+    hidden_test_half,
 )
 from scraper.extract import (
     block_text,
@@ -514,21 +515,10 @@ def parse_dropbox_file(page: Page, params: dict[str, str], context: ParseContext
     meta = context.meta
     if not meta.get("contest_id") or not meta.get("index") or "ordinal" not in meta:
         raise ParseError(page.url, "a Dropbox test file without its contest, problem and ordinal")
-    text = page.body.decode("utf-8", errors="replace").replace("\r\n", "\n")
-    side = {"input": text} if meta.get("side") == "in" else {"output": text}
-    return Parsed(
-        entities=[
-            Test(
-                site=Site.atcoder,
-                contest_id=meta["contest_id"],
-                index=meta["index"],
-                kind=TestKind.private,
-                ordinal=int(meta["ordinal"]),
-                origin=TestOrigin.official,
-                **side,
-            )
-        ]
+    test = hidden_test_half(
+        Site.atcoder, meta["contest_id"], meta["index"], int(meta["ordinal"]), str(meta.get("side")), page.body
     )
+    return Parsed(entities=[test])
 
 
 class AtCoder(SiteScraper):

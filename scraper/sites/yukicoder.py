@@ -28,6 +28,7 @@ from scraper.base import (
     SiteBlocked,
     SiteScraper,
     WireRequest,
+    hidden_test_half,
 )
 from scraper.extract import block_text, collapse_ws, html_tree, json_body, letters, normalize_sample, to_markdown
 
@@ -197,21 +198,8 @@ def parse_test_file(page: Page, params: dict[str, str], context: ParseContext) -
     meta = context.meta
     if not meta.get("contest_id") or not meta.get("index") or "ordinal" not in meta:
         raise ParseError(page.url, "a test file without its contest, index and ordinal")
-    text = page.body.decode("utf-8", errors="replace").replace("\r\n", "\n")
-    content = {"input": text} if params["side"] == "in" else {"output": text}
-    return Parsed(
-        entities=[
-            Test(
-                site=Site.yukicoder,
-                contest_id=meta["contest_id"],
-                index=meta["index"],
-                kind=TestKind.private,
-                ordinal=int(meta["ordinal"]),
-                origin=TestOrigin.official,
-                **content,
-            )
-        ]
-    )
+    test = hidden_test_half(Site.yukicoder, meta["contest_id"], meta["index"], int(meta["ordinal"]), params["side"], page.body)
+    return Parsed(entities=[test])
 
 
 def parse_test_zip(page: Page, params: dict[str, str], context: ParseContext) -> Parsed:
