@@ -125,6 +125,14 @@ class ParseContext:
     options: ScrapeOptions = ScrapeOptions()
     meta: dict[str, Any] = field(default_factory=dict)
 
+    def problem_key(self, url: str, what: str, *needed: str) -> tuple[str, str]:
+        """(contest_id, index) for a page that does not say which problem it belongs to: the unit that led to it
+        does. Raises a ParseError naming the page when they (or the other ``needed`` meta fields) are missing."""
+        contest_id, index = self.meta.get("contest_id"), self.meta.get("index")
+        if not contest_id or not index or any(name not in self.meta for name in needed):
+            raise ParseError(url, f"{what} without its contest and problem (it is reached from a contest)")
+        return str(contest_id), str(index)
+
 
 class ParseError(ValueError):
     """A page that does not hold what its kind promises. Names the URL and what was missing."""

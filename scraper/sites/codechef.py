@@ -287,11 +287,9 @@ def parse_source(page: Page, params: dict[str, str], context: ParseContext) -> P
     body = _ok(page)
     data: dict[str, Any] = body["data"] if isinstance(body.get("data"), dict) else {}
     code = data.get("code")
-    contest_id, index = context.meta.get("contest_id"), context.meta.get("index")
     if not isinstance(code, str):
         raise ParseError(page.url, "no 'data.code' (viewing others' code may need a login)")
-    if not contest_id or not index:
-        raise ParseError(page.url, "no contest and problem known for this submission")
+    contest_id, index = context.problem_key(page.url, "a submission's code")
     language: dict[str, Any] = data["language"] if isinstance(data.get("language"), dict) else {}
     return Parsed(
         entities=[

@@ -98,11 +98,9 @@ def parse_contest(page: Page, params: dict[str, str], context: ParseContext) -> 
 
 def parse_problem_api(page: Page, params: dict[str, str], context: ParseContext) -> Parsed:
     body = json_body(page.url, page.body)
-    contest_id, index = context.meta.get("contest_id"), context.meta.get("index")
     if not isinstance(body, dict) or "No" not in body:
         raise ParseError(page.url, "no problem 'No'")
-    if not contest_id or not index:
-        raise ParseError(page.url, "no contest and index known for this problem (it is reached from a contest)")
+    contest_id, index = context.problem_key(page.url, "a problem")
     number = str(body["No"])
     tags = [t.strip() for t in str(body.get("Tags") or "").split(",") if t.strip()]
     problem = Problem(
@@ -131,9 +129,7 @@ def parse_problem_api(page: Page, params: dict[str, str], context: ParseContext)
 
 def parse_statement(page: Page, params: dict[str, str], context: ParseContext) -> Parsed:
     number = params["number"]
-    contest_id, index = context.meta.get("contest_id"), context.meta.get("index")
-    if not contest_id or not index:
-        raise ParseError(page.url, "no contest and index known for this problem page")
+    contest_id, index = context.problem_key(page.url, "a problem page")
     tree = html_tree(page.body)
     content = tree.css_first("#content")
     if content is None:
@@ -195,17 +191,13 @@ def parse_test_names(page: Page, params: dict[str, str], context: ParseContext) 
 
 
 def parse_test_file(page: Page, params: dict[str, str], context: ParseContext) -> Parsed:
-    meta = context.meta
-    if not meta.get("contest_id") or not meta.get("index") or "ordinal" not in meta:
-        raise ParseError(page.url, "a test file without its contest, index and ordinal")
-    test = hidden_test_half(Site.yukicoder, meta["contest_id"], meta["index"], int(meta["ordinal"]), params["side"], page.body)
+    contest_id, index = context.problem_key(page.url, "a test file", "ordinal")
+    test = hidden_test_half(Site.yukicoder, contest_id, index, int(context.meta["ordinal"]), params["side"], page.body)
     return Parsed(entities=[test])
 
 
 def parse_test_zip(page: Page, params: dict[str, str], context: ParseContext) -> Parsed:
-    meta = context.meta
-    if not meta.get("contest_id") or not meta.get("index"):
-        raise ParseError(page.url, "a test archive without its contest and index")
+    contest_id, index = context.problem_key(page.url, "a test archive")
     try:
         files = read_zip(page.body, source=page.url)
     except ArchiveError as exc:
@@ -215,8 +207,8 @@ def parse_test_zip(page: Page, params: dict[str, str], context: ParseContext) ->
         entities=[
             Test(
                 site=Site.yukicoder,
-                contest_id=meta["contest_id"],
-                index=meta["index"],
+                contest_id=contest_id,
+                index=index,
                 kind=TestKind.private,
                 ordinal=n,
                 origin=TestOrigin.official,
@@ -230,9 +222,8 @@ def parse_test_zip(page: Page, params: dict[str, str], context: ParseContext) ->
 
 def parse_submissions(page: Page, params: dict[str, str], context: ParseContext) -> Parsed:
     """The submission table: #, 提出日時, (icon), 提出者, 問題, 言語, 結果, 実行時間, コード長."""
+    contest_id, index = context.problem_key(page.url, "a submission list")
     meta = context.meta
-    if not meta.get("contest_id") or not meta.get("index"):
-        raise ParseError(page.url, "a submission list without its contest and index")
     tree = html_tree(page.body)
     table = tree.css_first("table tbody")
     if table is None:
@@ -252,8 +243,8 @@ def parse_submissions(page: Page, params: dict[str, str], context: ParseContext)
             Submission(
                 site=Site.yukicoder,
                 submission_id=submission_id,
-                contest_id=meta["contest_id"],
-                index=meta["index"],
+                contest_id=contest_id,
+                index=index,
                 problem_id=params["number"],
                 language_raw=collapse_ws(cells[5].text(deep=True) or ""),
                 verdict_raw=verdicts[-1] if verdicts else None,
@@ -277,9 +268,7 @@ _JST = datetime(2000, 1, 1, 9) - datetime(2000, 1, 1)  # yukicoder prints Japan 
 
 
 def parse_source(page: Page, params: dict[str, str], context: ParseContext) -> Parsed:
-    meta = context.meta
-    if not meta.get("contest_id") or not meta.get("index"):
-        raise ParseError(page.url, "a source without its contest and index")
+    contest_id, index = context.problem_key(page.url, "a source")
     if page.body.lstrip()[:15].lower().startswith((b"<!doctype", b"<html")):
         raise ParseError(page.url, "an HTML page instead of plain-text source (hidden, or not found)")
     return Parsed(
@@ -287,8 +276,8 @@ def parse_source(page: Page, params: dict[str, str], context: ParseContext) -> P
             Submission(
                 site=Site.yukicoder,
                 submission_id=params["submission_id"],
-                contest_id=meta["contest_id"],
-                index=meta["index"],
+                contest_id=contest_id,
+                index=index,
                 source_code=page.text.replace("\r\n", "\n"),
             )
         ]
