@@ -35,6 +35,9 @@ SOURCE: dict[Site, int] = {
     Site.atcoder: 6,
     Site.aoj: 7,
     Site.yukicoder: 0,
+    Site.hackerearth: 3,
+    Site.codejam: 4,
+    Site.unknown: 0,
 }
 
 # Solution.Language enum: UNKNOWN_LANGUAGE=0, PYTHON=1 (Python 2), CPP=2, PYTHON3=3, JAVA=4.

@@ -16,8 +16,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from curation.codecontests import build_record
-from curation.splits import DEFAULT_CUTOFFS, Split, SplitCutoffs, assign_split
+from curation.pipeline import Curation, CurationOptions
+from curation.splits import DEFAULT_CUTOFFS, Split, SplitCutoffs
 from curation.writers import ExportFormat, RecordWriter, open_writer, sha256_file
 from schema import Store
 from schema.store import redact_url
@@ -53,6 +53,7 @@ class ExportResult:
     counts: dict[str, Counter[str]] = field(default_factory=lambda: {s.value: Counter(dict.fromkeys(_COUNTED, 0)) for s in Split})
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)
+    curation: dict[str, Any] = field(default_factory=dict)
 
 
 def _count_record(counter: Counter[str], record: Any, dropped_tests: int) -> None:
@@ -72,32 +73,28 @@ def export_codecontests(
     *,
     fmt: ExportFormat = "jsonl",
     cutoffs: SplitCutoffs = DEFAULT_CUTOFFS,
-    batch_size: int = 200,
+    curation: CurationOptions | None = None,
     progress: ProgressCallback | None = None,
 ) -> ExportResult:
-    """Write train/valid/test files, the manifest and the dataset card into ``out_dir``."""
+    """Run the curation steps, then write train/valid/test files, the manifest and the dataset card."""
     out_dir.mkdir(parents=True, exist_ok=True)
     result = ExportResult(out_dir=out_dir, fmt=fmt)
     total = store.count("problem")
+    pipeline = Curation(store, curation or CurationOptions())
     writers: dict[str, RecordWriter] = {s.value: open_writer(out_dir, s.value, fmt) for s in Split}
     done = 0
     try:
-        for batch in store.iter_problem_batches(batch_size):
-            keys = [problem.key for problem, _ in batch]
-            tests = store.tests_for(keys)
-            submissions = store.submissions_for(keys)
-            for problem, contest in batch:
-                problem_tests = tests[problem.key]
-                record = build_record(problem, contest, problem_tests, submissions[problem.key])
-                split = assign_split(record.published_at, cutoffs).value
-                writers[split].write(record)
-                _count_record(result.counts[split], record, sum(t.output is None or t.input is None for t in problem_tests))
-            done += len(batch)
-            if progress is not None:
+        for split, record, item in pipeline.records(cutoffs):
+            writers[split].write(record)
+            _count_record(result.counts[split], record, sum(t.output is None or t.input is None for t in item.tests))
+            done += 1
+            if progress is not None and done % 100 == 0:
                 progress(done, total)
     finally:
         for writer in writers.values():
             writer.close()
+    if progress is not None:
+        progress(total, total)
     for split, writer in writers.items():
         result.files[writer.path.name] = {
             "split": split,
@@ -105,8 +102,9 @@ def export_codecontests(
             "bytes": writer.path.stat().st_size,
             "sha256": sha256_file(writer.path),
         }
+    result.curation = pipeline.report()
     result.manifest = _manifest(store, result, cutoffs)
-    (out_dir / MANIFEST_NAME).write_text(json.dumps(result.manifest, indent=2, ensure_ascii=False) + "\n")
+    (out_dir / MANIFEST_NAME).write_text(json.dumps(result.manifest, indent=2, ensure_ascii=False, default=str) + "\n")
     (out_dir / "README.md").write_text(_dataset_card(result, cutoffs))
     return result
 
@@ -117,8 +115,9 @@ def _manifest(store: Store, result: ExportResult, cutoffs: SplitCutoffs) -> dict
         "cpdata_version": cpdata_version(),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "store": redact_url(store.url),
-        "options": {"format": result.fmt, **cutoffs.as_dict()},
+        "options": {"format": result.fmt, **cutoffs.as_dict(), **result.curation.get("options", {})},
         "cutoffs": cutoffs.as_dict(),
+        "curation": result.curation,
         "splits": {split: dict(sorted(counter.items())) for split, counter in result.counts.items()},
         "files": result.files,
     }

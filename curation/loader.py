@@ -14,9 +14,10 @@ from typing import Any, Literal, overload
 
 import pyarrow.parquet as pq
 
-from curation.codecontests import CodeContestsRecord, build_record
+from curation.codecontests import CodeContestsRecord
 from curation.export import MANIFEST_NAME
-from curation.splits import DEFAULT_CUTOFFS, SplitCutoffs, assign_split
+from curation.pipeline import Curation, CurationOptions
+from curation.splits import DEFAULT_CUTOFFS, SplitCutoffs
 from schema import Store
 
 __all__ = ["DatasetNotFound", "load_dataset"]
@@ -56,15 +57,11 @@ def _iter_file(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def _iter_store(url: str, split: str, cutoffs: SplitCutoffs) -> Iterator[dict[str, Any]]:
+    # The export's default curation, with the duplicate clusters the store already holds (a loader writes nothing).
     with Store(url, create=False) as store:
-        for batch in store.iter_problem_batches():
-            keys = [problem.key for problem, _ in batch]
-            tests = store.tests_for(keys)
-            submissions = store.submissions_for(keys)
-            for problem, contest in batch:
-                record = build_record(problem, contest, tests[problem.key], submissions[problem.key])
-                if assign_split(record.published_at, cutoffs).value == split:
-                    yield record.model_dump()
+        for record_split, record, _ in Curation(store, CurationOptions(dedup=False)).records(cutoffs):
+            if record_split == split:
+                yield record.model_dump()
 
 
 def _iter_dicts(path: str | Path, split: str, cutoffs: SplitCutoffs) -> Iterator[dict[str, Any]]:

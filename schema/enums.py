@@ -12,11 +12,17 @@ __all__ = ["CORRECT_VERDICTS", "Language", "Site", "TestKind", "TestOrigin", "Ve
 
 
 class Site(StrEnum):
+    """The five sites cpdata scrapes, and the other sources an imported CodeContests dataset may carry."""
+
     codeforces = "codeforces"
     atcoder = "atcoder"
     aoj = "aoj"
     codechef = "codechef"
     yukicoder = "yukicoder"
+    # only from `cpdata import codecontests` (CodeContests' own Source enum): no scraper for these
+    hackerearth = "hackerearth"
+    codejam = "codejam"
+    unknown = "unknown"
 
 
 class Verdict(StrEnum):

@@ -16,7 +16,7 @@ from schema.views import VIEWS
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _crawl_units_and_optional_test_input(conn: Connection) -> None:
@@ -34,8 +34,12 @@ def _crawl_units_and_optional_test_input(conn: Connection) -> None:
     conn.execute(text("DROP TABLE test_v1"))
 
 
+def _problem_clusters(conn: Connection) -> None:
+    """Version 3 adds the problem_cluster table (duplicates and near-duplicates); ``create_all`` creates it."""
+
+
 # MIGRATIONS[n] upgrades a store at version n-1 to version n.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _crawl_units_and_optional_test_input}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _crawl_units_and_optional_test_input, 3: _problem_clusters}
 
 
 def _stored_version(conn: Connection) -> int | None:

@@ -22,12 +22,13 @@ from sqlalchemy.engine import make_url
 
 from schema.migrations import SCHEMA_VERSION, migrate
 from schema.models import Contest, Problem, ProblemKey, Submission, Test, to_utc
-from schema.tables import ContestRow, CrawlUnitRow, ProblemRow, SubmissionRow, TestRow
+from schema.tables import ContestRow, CrawlUnitRow, ProblemClusterRow, ProblemRow, SubmissionRow, TestRow
 
 __all__ = [
     "DEFAULT_DB_PATH",
     "ENV_DB",
     "SCHEMA_VERSION",
+    "ClusterInfo",
     "CrawlUnit",
     "IngestReport",
     "Store",
@@ -74,6 +75,14 @@ class CrawlUnit:
     kind: str
     priority: int = 5
     meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ClusterInfo:
+    exact_group: str | None
+    cluster: str
+    cluster_release: datetime | None
+    similarity: float | None
 
 
 @dataclass
@@ -294,6 +303,25 @@ class Store:
                 table.update().where((table.c.site == site) & (table.c.state == "failed")).values(state="pending")
             )
             return max(int(result.rowcount), 0)
+
+    # -- duplicate clusters ----------------------------------------------------------------------------
+    def replace_clusters(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Replace the recorded duplicate clusters with a new finding, in one transaction."""
+        table = ProblemClusterRow.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            conn.execute(table.delete())
+            if rows:
+                conn.execute(table.insert(), list(rows))
+
+    def clusters(self) -> dict[ProblemKey, ClusterInfo]:
+        table = ProblemClusterRow.__table__  # type: ignore[attr-defined]
+        with self.engine.connect() as conn:
+            return {
+                (r["site"], r["contest_id"], r["index"]): ClusterInfo(
+                    r["exact_group"], r["cluster"], to_utc(r["cluster_release"]), r["similarity"]
+                )
+                for r in conn.execute(select(table)).mappings()
+            }
 
     def unit_states(self, site: str) -> dict[str, int]:
         _, rows = self.run_sql("SELECT state, COUNT(*) FROM crawl_unit WHERE site = :site GROUP BY state", {"site": site})

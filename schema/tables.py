@@ -164,3 +164,29 @@ class CrawlUnitRow(SQLModel, table=True):
     meta: dict[str, object] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
     created_at: datetime | None = Field(default=None, sa_column=_when())
     updated_at: datetime | None = Field(default=None, sa_column=_when())
+
+
+class ProblemClusterRow(SQLModel, table=True):
+    """Duplicate and near-duplicate problems (``cpdata curate dedup``). Only problems with a twin have a row.
+
+    ``exact_group`` names the canonical member of the problems whose statements are equal after normalization
+    (they are merged on export); ``cluster`` names the canonical member of the near-duplicate cluster (exact twins
+    included), which is assigned to a split as one unit by ``cluster_release``, its earliest member's date.
+    """
+
+    __tablename__ = "problem_cluster"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["site", "contest_id", "index"], ["problem.site", "problem.contest_id", "problem.index"], ondelete="CASCADE"
+        ),
+        Index("ix_problem_cluster_cluster", "cluster"),
+    )
+
+    site: str = Field(primary_key=True)
+    contest_id: str = Field(primary_key=True)
+    index: str = Field(primary_key=True)
+    exact_group: str | None = None
+    cluster: str
+    cluster_release: datetime | None = Field(default=None, sa_column=_when())
+    similarity: float | None = None
+    """Estimated Jaccard similarity to the cluster's canonical member (1.0 for exact twins)."""

@@ -119,6 +119,8 @@ def normalize_verdict(site: Site | str, raw: str | None) -> Verdict:
         return Verdict.pending
     text = str(raw).strip()
     site = Site(site)
+    if site not in _TABLES:
+        return Verdict.other
     if site is Site.atcoder and _IN_PROGRESS.match(text):
         return Verdict.pending
     if site is Site.codechef:

@@ -43,6 +43,14 @@ VIEWS: dict[str, str] = {
                SUM(CASE WHEN source_code IS NOT NULL AND NOT is_correct THEN 1 ELSE 0 END) AS rejected_with_source
         FROM submission GROUP BY site, language
     """,
+    # Each problem that has a twin, the twin it is filed under, and how alike they are (exact or near).
+    "problem_duplicates": """
+        SELECT k.site, k.contest_id, k."index",
+               CASE WHEN k.exact_group IS NOT NULL THEN 'exact' ELSE 'near' END AS kind,
+               COALESCE(k.exact_group, k.cluster) AS duplicate_of, k.cluster, k.similarity, k.cluster_release
+        FROM problem_cluster k
+        WHERE COALESCE(k.exact_group, k.cluster) <> (k.site || '/' || k.contest_id || '/' || k."index")
+    """,
     # How often each normalized verdict occurs, with the raw spellings folded into it.
     "verdict_counts": """
         SELECT site, verdict, verdict_raw, COUNT(*) AS submissions

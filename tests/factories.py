@@ -17,7 +17,7 @@ def problem(contest_id: str = "1001", index: str = "A", **kw: Any) -> Problem:
         "site": "codeforces",
         "problem_id": f"{contest_id}{index}",
         "name": f"Problem {index}",
-        "statement": "Print $a+b$.",
+        "statement": f"Problem {contest_id}{index}: print $a+b$ for each of the pairs.",
         "time_limit_ms": 2000,
         "memory_limit_bytes": 256 * 1024 * 1024,
         "interactive": False,

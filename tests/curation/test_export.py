@@ -10,6 +10,7 @@ import pytest
 
 from curation import DEFAULT_CUTOFFS, SplitCutoffs, assign_split, export_codecontests, load_dataset
 from curation.codecontests import CODECONTESTS_FIELDS, CodeContestsRecord, build_record, codecontests_difficulty
+from curation.pipeline import CurationOptions
 from curation.writers import sha256_file
 from schema import Store
 from tests import factories as f
@@ -81,14 +82,14 @@ def _record(records: list[CodeContestsRecord], contest_id: str, index: str) -> C
 
 def test_records_carry_every_codecontests_field_and_enum(store: Store, tmp_path: Path) -> None:
     _populate(store)
-    export_codecontests(store, tmp_path / "out")
+    export_codecontests(store, tmp_path / "out", curation=CurationOptions(languages=None))  # every language, to see the enum
     train = load_dataset(tmp_path / "out", split="train")
     raw = json.loads((tmp_path / "out" / "train.jsonl").read_text().splitlines()[0])
     assert list(raw)[:20] == CODECONTESTS_FIELDS
 
     sum_problem = _record(train, "1000", "A")
     assert sum_problem.name == "1000_A. Sum"
-    assert sum_problem.description == "Print $a+b$."
+    assert sum_problem.description == "Problem 1000A: print $a+b$ for each of the pairs."
     assert sum_problem.public_tests.model_dump() == {"input": ["1 2\n", "5 5\n"], "output": ["3\n", "10\n"]}
     # the hack input has no known output, so it is left out of private_tests
     assert sum_problem.private_tests.model_dump() == {"input": ["7 8\n"], "output": ["15\n"]}

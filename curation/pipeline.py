@@ -1,0 +1,124 @@
+"""The curation pipeline that ``cpdata export`` and ``cpdata curate`` run: items from the store, then the steps.
+
+Order: (dedup finds clusters) -> merge exact duplicates -> date window -> language filter -> size filter ->
+duplicate solutions. Merging comes first so that a merged problem's solutions pass the same filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from curation.codecontests import CodeContestsRecord, build_record, release_time
+from curation.dedup import DedupResult, run_dedup
+from curation.splits import DEFAULT_CUTOFFS, SplitCutoffs, assign_split
+from curation.steps import (
+    DEFAULT_LANGUAGES,
+    DateWindow,
+    DedupSolutions,
+    Item,
+    LanguageFilter,
+    MergeExactDuplicates,
+    Rejects,
+    SolutionSizeFilter,
+    Step,
+    run_steps,
+)
+from schema import Language, Store
+
+__all__ = ["Curation", "CurationOptions", "iter_items"]
+
+
+@dataclass
+class CurationOptions:
+    languages: frozenset[Language] | None = DEFAULT_LANGUAGES
+    """None keeps every language."""
+    dedup: bool = True
+    """Find duplicate clusters afresh (and record them in the store) before the steps run; without it, the
+    clusters already in the store are used as they are."""
+    threshold: float = 0.8
+    window: tuple[date, date] | None = None
+    max_solution_bytes: int = 1_000_000
+    max_line: int = 1000
+    rejects: Path | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "languages": sorted(self.languages) if self.languages is not None else "all",
+            "dedup": self.dedup,
+            "near_duplicate_threshold": self.threshold,
+            "window": [d.isoformat() for d in self.window] if self.window else None,
+            "max_solution_bytes": self.max_solution_bytes,
+            "max_line_length": self.max_line,
+            "rejects": str(self.rejects) if self.rejects else None,
+        }
+
+
+def iter_items(store: Store, batch_size: int = 200) -> Iterator[Item]:
+    """Every problem of the store with its tests and solutions (with code); a clustered problem carries its
+    cluster's earliest date, so the whole cluster lands in one split."""
+    clusters = store.clusters()
+    for batch in store.iter_problem_batches(batch_size):
+        keys = [problem.key for problem, _ in batch]
+        tests = store.tests_for(keys)
+        solutions = store.submissions_for(keys)
+        for problem, contest in batch:
+            info = clusters.get(problem.key)
+            own = release_time(problem, contest)
+            released = own
+            if info is not None and info.cluster_release is not None and (own is None or info.cluster_release < own):
+                released = info.cluster_release
+            yield Item(
+                problem,
+                contest,
+                tests[problem.key],
+                solutions[problem.key],
+                released,
+                exact_group=info.exact_group if info else None,
+            )
+
+
+@dataclass
+class Curation:
+    """One run of the pipeline over a store: call ``items()`` once, then read ``report()``."""
+
+    store: Store
+    options: CurationOptions = field(default_factory=CurationOptions)
+    dedup_result: DedupResult | None = None
+    steps: list[Step] = field(default_factory=list)
+
+    def items(self) -> Iterator[Item]:
+        options = self.options
+        if options.dedup:
+            self.dedup_result = run_dedup(self.store, threshold=options.threshold)
+        self.steps = [MergeExactDuplicates(self.store)]
+        if options.window is not None:
+            self.steps.append(DateWindow(*options.window))
+        if options.languages is not None:
+            self.steps.append(LanguageFilter(options.languages))
+        self.steps += [SolutionSizeFilter(options.max_solution_bytes, options.max_line), DedupSolutions()]
+        rejects = Rejects(options.rejects)
+        for step in self.steps:
+            step.rejects = rejects
+        try:
+            yield from run_steps(iter_items(self.store), self.steps)
+        finally:
+            rejects.close()
+
+    def records(self, cutoffs: SplitCutoffs = DEFAULT_CUTOFFS) -> Iterator[tuple[str, CodeContestsRecord, Item]]:
+        """(split, record, item) for every problem the steps keep; the split follows the cluster's earliest date,
+        so a later copy of a problem never lands in valid or test."""
+        for item in self.items():
+            record = build_record(item.problem, item.contest, item.tests, item.solutions)
+            record = record.model_copy(update={"published_at": item.released})
+            yield assign_split(item.released, cutoffs).value, record, item
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "options": self.options.as_dict(),
+            "dedup": self.dedup_result.summary() if self.dedup_result else None,
+            "steps": [step.stats.as_dict() for step in self.steps],
+        }
