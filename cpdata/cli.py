@@ -10,14 +10,18 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from cpdata.output import OutputFormat, print_json, print_rows, progress_bar, stderr, stdout
+from curation.contamination import check_against, crossing_pairs
+from curation.dedup import run_dedup
 from curation.export import export_codecontests
+from curation.importer import import_codecontests
+from curation.pipeline import Curation, CurationOptions
 from curation.splits import DEFAULT_CUTOFFS, Split, SplitCutoffs, assign_split
 from curation.writers import ExportFormat
 from schema import ENV_DB, Contest, Language, Problem, Store, StoreError, StreamError, Submission, Test, read_stream, write_stream
@@ -38,6 +42,10 @@ app = typer.Typer(
 )
 export_app = typer.Typer(help="Export the store as a dataset.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+curate_app = typer.Typer(help="Curation: duplicates, contamination, and a dry run of the steps.", no_args_is_help=True)
+app.add_typer(curate_app, name="curate")
+import_app = typer.Typer(help="Import an existing dataset into the store.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
 
 DbOption = Annotated[
     str | None,
@@ -45,6 +53,38 @@ DbOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a machine-readable JSON summary on stdout.")]
 DateOption = Annotated[datetime, typer.Option(formats=["%Y-%m-%d"])]
+
+
+LanguagesOption = Annotated[str, typer.Option("--languages", help="Solution languages to keep, comma-separated, or 'all'.")]
+WindowOption = Annotated[
+    str | None, typer.Option("--window", help="Only problems published in START..END (UTC dates), e.g. 2024-01-01..2024-06-30.")
+]
+RejectsOption = Annotated[
+    Path | None, typer.Option("--keep-rejects", help="Write every dropped problem and solution here (JSONL).")
+]
+NoDedupOption = Annotated[bool, typer.Option("--no-dedup", help="Use the duplicate clusters already in the store.")]
+ThresholdOption = Annotated[float, typer.Option("--threshold", min=0.05, max=1.0, help="Near-duplicate Jaccard threshold.")]
+
+
+def _curation_options(
+    languages: str, window: str | None, rejects: Path | None, no_dedup: bool, threshold: float
+) -> CurationOptions:
+    try:
+        families = (
+            None if languages.strip() == "all" else frozenset(Language(x.strip()) for x in languages.split(",") if x.strip())
+        )
+    except ValueError as exc:
+        raise _fail(f"--languages: {exc}") from exc
+    span = None
+    if window is not None:
+        start, sep, end = window.partition("..")
+        try:
+            span = (date.fromisoformat(start.strip()), date.fromisoformat(end.strip()))
+        except ValueError:
+            raise _fail(f"--window takes START..END with ISO dates, e.g. 2024-01-01..2024-06-30, not {window!r}") from None
+        if not sep or span[1] < span[0]:
+            raise _fail(f"--window {window!r}: the end must not be before the start")
+    return CurationOptions(languages=families, window=span, rejects=rejects, dedup=not no_dedup, threshold=threshold)
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -111,16 +151,25 @@ def export_codecontests_command(
     fmt: Annotated[ExportFormat, typer.Option("--format", help="jsonl or parquet.")] = "jsonl",
     valid_from: DateOption = datetime.combine(DEFAULT_CUTOFFS.valid_from, datetime.min.time()),
     test_from: DateOption = datetime.combine(DEFAULT_CUTOFFS.test_from, datetime.min.time()),
+    languages: LanguagesOption = "cpp,python3,java",
+    window: WindowOption = None,
+    keep_rejects: RejectsOption = None,
+    no_dedup: NoDedupOption = False,
+    threshold: ThresholdOption = 0.8,
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Write the store as a CodeContests-like dataset, split by contest start date (UTC)."""
+    """Curate and write the store as a CodeContests-like dataset, split by contest start date (UTC).
+
+    Curation: exact duplicate problems merged, near-duplicate clusters kept in one split (by the earliest copy),
+    AlphaCode's solution filters (languages, 1 MB, 1,000-character lines), duplicate solutions dropped."""
     try:
         cutoffs = SplitCutoffs(valid_from=valid_from.date(), test_from=test_from.date())
     except ValueError as exc:
         raise _fail(str(exc)) from exc
+    options = _curation_options(languages, window, keep_rejects, no_dedup, threshold)
     with _open_store(db, create=False) as store, progress_bar("export", None, enabled=not json_output) as bar:
-        result = export_codecontests(store, out_dir, fmt=fmt, cutoffs=cutoffs, progress=bar.update)
+        result = export_codecontests(store, out_dir, fmt=fmt, cutoffs=cutoffs, curation=options, progress=bar.update)
     if json_output:
         print_json(result.manifest)
         return
@@ -137,6 +186,137 @@ def export_codecontests_command(
         OutputFormat.table,
         title=f"exported to {out_dir}",
     )
+
+
+def _print_steps(curation: dict[str, Any]) -> None:
+    rows = []
+    for step in curation.get("steps", []):
+        dropped = {**step["problems"]["dropped"], **step["solutions"]["dropped"], **step["tests"]["dropped"]}
+        rows.append(
+            (
+                step["step"],
+                f"{step['problems']['in']} -> {step['problems']['out']}",
+                f"{step['solutions']['in']} -> {step['solutions']['out']}",
+                "; ".join(f"{reason}: {n}" for reason, n in sorted(dropped.items())) or "-",
+            )
+        )
+    if rows:
+        print_rows(["step", "problems", "solutions", "dropped (reason: count)"], rows, OutputFormat.table, title="curation")
+
+
+@curate_app.command("dedup")
+def curate_dedup(
+    threshold: ThresholdOption = 0.8,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Find duplicate and near-duplicate problems and record them (table problem_cluster, view problem_duplicates)."""
+    with _open_store(db, create=False) as store:
+        result = run_dedup(store, threshold=threshold)
+    if json_output:
+        print_json(result.summary())
+    else:
+        stdout.print(
+            f"{result.with_statement} problems with a statement: {result.exact_duplicates} exact duplicates in "
+            f"{result.exact_groups} groups, {result.near_duplicates} more near duplicates; {result.near_clusters} clusters "
+            f"at Jaccard >= {threshold}. "
+            "See: cpdata sql 'SELECT * FROM problem_duplicates'"
+        )
+
+
+@curate_app.command("contamination")
+def curate_contamination(
+    against: Annotated[
+        Path | None, typer.Option("--against", help="An external dataset (CodeContests Parquet or our JSONL/Parquet).")
+    ] = None,
+    threshold: ThresholdOption = 0.8,
+    valid_from: DateOption = datetime.combine(DEFAULT_CUTOFFS.valid_from, datetime.min.time()),
+    test_from: DateOption = datetime.combine(DEFAULT_CUTOFFS.test_from, datetime.min.time()),
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Report duplicates that cross splits (and where they were put), and our valid/test problems found in --against."""
+    cutoffs = SplitCutoffs(valid_from=valid_from.date(), test_from=test_from.date())
+    with _open_store(db, create=False) as store:
+        pairs = crossing_pairs(store, cutoffs)
+        external = check_against(store, against, threshold, cutoffs) if against is not None else None
+    if json_output:
+        print_json({"crossing": pairs, "against": external.as_dict() if external else None})
+    else:
+        print_rows(
+            ["problem", "own split", "assigned split", "duplicate of", "kind", "similarity"],
+            [tuple(p.values()) for p in pairs],
+            OutputFormat.table,
+            title="duplicates across splits (kept with the earliest copy)",
+        )
+        if external is not None:
+            summary = external.as_dict()
+            stdout.print(
+                f"{against}: {summary['external_records']} records; checked {summary['checked']}, found {summary['contaminated']}"
+            )
+            print_rows(
+                ["problem", "our split", "kind", "external"],
+                [(m["problem"], m["our_split"], m["kind"], m["external"]) for m in external.matches],
+                OutputFormat.table,
+            )
+    if external is not None and external.matches:
+        raise typer.Exit(1)
+
+
+@curate_app.command("run")
+def curate_run(
+    languages: LanguagesOption = "cpp,python3,java",
+    window: WindowOption = None,
+    keep_rejects: RejectsOption = None,
+    no_dedup: NoDedupOption = False,
+    threshold: ThresholdOption = 0.8,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Run the curation steps without writing a dataset: what each step takes in, lets out and drops, and why."""
+    options = _curation_options(languages, window, keep_rejects, no_dedup, threshold)
+    with _open_store(db, create=False) as store:
+        curation = Curation(store, options)
+        kept = sum(1 for _ in curation.items())
+        report = curation.report()
+    if json_output:
+        print_json({"kept_problems": kept, **report})
+    else:
+        _print_steps(report)
+        stdout.print(f"{kept} problems kept")
+
+
+@import_app.command("codecontests")
+def import_codecontests_command(
+    path: Annotated[
+        Path, typer.Argument(help="A CodeContests dataset: its Hugging Face Parquet folder, or our JSONL/Parquet export.")
+    ],
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Let imported values replace stored ones (default: only fill gaps).")
+    ] = False,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Read a CodeContests-format dataset into the store (problems, tests, solutions), to merge and re-split."""
+    if not path.exists():
+        raise _fail(f"{path}: no such file or directory")
+    with _open_store(db) as store:
+        try:
+            report = import_codecontests(store, path, overwrite=overwrite)
+        except (FileNotFoundError, ValueError, KeyError) as exc:
+            raise _fail(f"{path}: {exc}") from exc
+    summary = {
+        "records": report.records,
+        "by_file": dict(report.by_file),
+        "by_site": dict(report.by_site),
+        "stored": dict(report.stored),
+    }
+    if json_output:
+        print_json(summary)
+    else:
+        stdout.print(
+            f"imported {report.records} problems ({dict(report.by_site)}) from {len(report.by_file)} files: {dict(report.stored)}"
+        )
 
 
 @app.command()

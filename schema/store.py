@@ -164,7 +164,7 @@ class Store:
             if not create and not path.exists():
                 raise StoreError(f"no store at {path} (run a scrape or `cpdata ingest` first)")
             path.parent.mkdir(parents=True, exist_ok=True)
-        self._upserts: dict[str, _CompiledUpsert] = {}
+        self._upserts: dict[tuple[str, bool], _CompiledUpsert] = {}
         try:
             self.engine: Engine = create_engine(self.url, pool_pre_ping=self.dialect != "sqlite")
         except Exception as exc:  # bad driver names, missing DBAPI packages
@@ -194,15 +194,18 @@ class Store:
         return int(value)
 
     # -- writing ---------------------------------------------------------------------------------------
-    def write(self, entities: Sequence[Contest | Problem | Test | Submission]) -> tuple[Counter[str], Counter[str]]:
+    def write(
+        self, entities: Sequence[Contest | Problem | Test | Submission], *, fill_only: bool = False
+    ) -> tuple[Counter[str], Counter[str]]:
         """Upsert one batch in one transaction; return (written, changed) counts per entity kind.
 
-        Re-writing the same entities changes nothing."""
+        Re-writing the same entities changes nothing. With ``fill_only`` a stored value is never replaced, only
+        a missing one filled (an import must not overwrite what was scraped)."""
         with self.engine.begin() as conn:
-            return self._write_entities(conn, entities)
+            return self._write_entities(conn, entities, fill_only=fill_only)
 
     def _write_entities(
-        self, conn: Connection, entities: Sequence[Contest | Problem | Test | Submission]
+        self, conn: Connection, entities: Sequence[Contest | Problem | Test | Submission], *, fill_only: bool = False
     ) -> tuple[Counter[str], Counter[str]]:
         by_type: dict[type, list[Any]] = {}
         for entity in entities:
@@ -213,7 +216,7 @@ class Store:
         for model in _WRITE_ORDER:
             batch = by_type.get(model)
             if batch:
-                changed[model.entity_name] += self._upsert(conn, _MODEL_TABLE[model], batch)
+                changed[model.entity_name] += self._upsert(conn, _MODEL_TABLE[model], batch, fill_only)
                 stored[model.entity_name] += len(batch)
         return stored, changed
 
@@ -372,23 +375,27 @@ class Store:
         stmt = self._insert_fn()(table).on_conflict_do_nothing()
         conn.execute(stmt, rows)
 
-    def _upsert(self, conn: Connection, table: Table, entities: list[Any]) -> int:
-        statement = self._compiled_upsert(table)
+    def _upsert(self, conn: Connection, table: Table, entities: list[Any], fill_only: bool = False) -> int:
+        statement = self._compiled_upsert(table, fill_only)
         result = conn.exec_driver_sql(statement.sql, statement.parameters(entities))
         return max(int(result.rowcount), 0)
 
-    def _compiled_upsert(self, table: Table) -> _CompiledUpsert:
-        cached = self._upserts.get(table.name)
+    def _compiled_upsert(self, table: Table, fill_only: bool = False) -> _CompiledUpsert:
+        cached = self._upserts.get((table.name, fill_only))
         if cached is None:
             stmt = self._insert_fn()(table)
             keys = [c.name for c in table.primary_key.columns]
             values = [c for c in table.columns if c.name not in keys]
             # A known value is never erased by an unknown one (a status page re-read must not drop fetched source
             # code), and a row is only rewritten when something really changed, so a second ingest writes nothing.
-            assignments = {c.name: func.coalesce(stmt.excluded[c.name], c) for c in values}
-            changed = or_(*(stmt.excluded[c.name].is_not(None) & stmt.excluded[c.name].is_distinct_from(c) for c in values))
+            if fill_only:
+                assignments = {c.name: func.coalesce(c, stmt.excluded[c.name]) for c in values}
+                changed = or_(*(c.is_(None) & stmt.excluded[c.name].is_not(None) for c in values))
+            else:
+                assignments = {c.name: func.coalesce(stmt.excluded[c.name], c) for c in values}
+                changed = or_(*(stmt.excluded[c.name].is_not(None) & stmt.excluded[c.name].is_distinct_from(c) for c in values))
             upsert = stmt.on_conflict_do_update(index_elements=keys, set_=assignments, where=changed)
-            cached = self._upserts[table.name] = _CompiledUpsert(upsert, table, self.engine.dialect)
+            cached = self._upserts[(table.name, fill_only)] = _CompiledUpsert(upsert, table, self.engine.dialect)
         return cached
 
     # -- reading ---------------------------------------------------------------------------------------

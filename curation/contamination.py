@@ -1,0 +1,117 @@
+"""Contamination checks. (1) Inside the store: duplicate clusters whose members' own dates fall in different splits;
+the cluster is assigned by its earliest member, so a later copy is moved out of valid/test, and this report says
+which. (2) Against an external dataset (CodeContests, or an export of ours): which of our valid and test problems
+also appear there, exactly (normalized statement) or nearly (MinHash at the threshold).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from datasketch import MinHashLSH
+
+from curation.codecontests import release_time
+from curation.dedup import NUM_PERM, key_name, signatures, statement_hash
+from curation.importer import iter_codecontests_rows, split_of_file
+from curation.pipeline import iter_items
+from curation.splits import DEFAULT_CUTOFFS, SplitCutoffs, assign_split
+from schema import Store
+
+__all__ = ["ContaminationReport", "check_against", "crossing_pairs"]
+
+
+def crossing_pairs(store: Store, cutoffs: SplitCutoffs = DEFAULT_CUTOFFS) -> list[dict[str, Any]]:
+    """Problems whose own date would put them in a later split than their duplicate cluster's earliest member."""
+    clusters = store.clusters()
+    pairs = []
+    for item in iter_items(store):
+        info = clusters.get(item.key)
+        if info is None:
+            continue
+        own = assign_split(release_time(item.problem, item.contest), cutoffs).value
+        assigned = assign_split(item.released, cutoffs).value
+        if own != assigned:
+            pairs.append(
+                {
+                    "problem": key_name(item.key),
+                    "own_split": own,
+                    "assigned_split": assigned,
+                    "duplicate_of": info.cluster,
+                    "kind": "exact" if info.exact_group else "near",
+                    "similarity": info.similarity,
+                }
+            )
+    return pairs
+
+
+@dataclass
+class ContaminationReport:
+    external: str
+    external_records: int = 0
+    checked: Counter[str] = field(default_factory=Counter)
+    matches: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        found = Counter(m["our_split"] for m in self.matches)
+        return {
+            "external": self.external,
+            "external_records": self.external_records,
+            "checked": dict(self.checked),
+            "contaminated": dict(found),
+            "matches": self.matches,
+        }
+
+
+def check_against(
+    store: Store,
+    external: Path,
+    threshold: float = 0.8,
+    cutoffs: SplitCutoffs = DEFAULT_CUTOFFS,
+    splits: tuple[str, ...] = ("valid", "test"),
+) -> ContaminationReport:
+    """Which of our problems in ``splits`` also appear in the external dataset."""
+    report = ContaminationReport(str(external))
+    exact: dict[str, str] = {}
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    names: dict[int, str] = {}
+    texts: list[str] = []
+    for file, row in iter_codecontests_rows(external):
+        text = row.get("description") or ""
+        if not text:
+            continue
+        label = f"{file.name}:{report.external_records} {row.get('name') or ''}".strip()
+        exact.setdefault(statement_hash(text), label)
+        names[len(texts)] = f"{label} ({split_of_file(file) or 'unknown split'})"
+        texts.append(text)
+        report.external_records += 1
+    for position, minhash in enumerate(signatures(texts)):
+        lsh.insert(position, minhash)
+    ours = [
+        (split, item)
+        for item in iter_items(store)
+        if (split := assign_split(item.released, cutoffs).value) in splits and item.problem.statement
+    ]
+    for (split, item), minhash in zip(ours, signatures(item.problem.statement or "" for _, item in ours), strict=True):
+        report.checked[split] += 1
+        statement = item.problem.statement or ""
+        digest = statement_hash(statement)
+        if digest in exact:
+            report.matches.append({"problem": key_name(item.key), "our_split": split, "kind": "exact", "external": exact[digest]})
+            continue
+        candidates = lsh.query(minhash)
+        if candidates:
+            best = max(candidates, key=lambda c: minhash.jaccard(next(signatures([texts[c]]))))
+            similarity = minhash.jaccard(next(signatures([texts[best]])))
+            report.matches.append(
+                {
+                    "problem": key_name(item.key),
+                    "our_split": split,
+                    "kind": "near",
+                    "similarity": round(float(similarity), 3),
+                    "external": names[best],
+                }
+            )
+    return report
