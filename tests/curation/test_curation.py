@@ -1,0 +1,251 @@
+"""Curation on planted duplicates across sites and dates: found, merged or assigned as promised, and nothing
+dropped without a counted reason."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from curation import export_codecontests, load_dataset
+from curation.contamination import check_against, crossing_pairs
+from curation.dedup import find_clusters, normalize_statement, run_dedup
+from curation.importer import import_codecontests
+from curation.pipeline import Curation, CurationOptions
+from curation.writers import PARQUET_SCHEMA
+from schema import Store
+from tests import factories as f
+
+WORDS = ["array", "integer", "query", "tree", "graph", "string", "sum", "maximum", "minimum", "path", "edge", "vertex", "count", "print", "each", "test", "case", "line"]
+
+
+def statement(seed: int, length: int = 120) -> str:
+    rng = random.Random(seed)
+    return " ".join(rng.choice(WORDS) + str(rng.randint(0, 9)) for _ in range(length))
+
+
+def near_copy(text: str, changes: int = 1) -> str:
+    """The same statement with a word or two changed (one word in 120 leaves Jaccard ~0.92 on 5-word shingles)."""
+    words = text.split()
+    for position in range(changes):
+        words[10 + position * 40] = "different"
+    return " ".join(words)
+
+
+TRAIN = datetime(2021, 3, 1, tzinfo=UTC)
+LATER_TRAIN = datetime(2021, 5, 1, tzinfo=UTC)
+TEST = datetime(2021, 10, 1, tzinfo=UTC)
+BASE = statement(1)
+OTHER = statement(2)
+NEAR_BASE = statement(3)
+
+
+def _plant(store: Store) -> None:
+    store.ingest(
+        [
+            f.contest("1000", start=TRAIN),
+            f.contest("1001", start=LATER_TRAIN),
+            f.contest("1500", start=TEST),
+            f.contest("abc900", site="atcoder", start=TEST),
+            # an exact duplicate: the same problem in a Div. 1 and a Div. 2 round (whitespace and case differ)
+            f.problem("1000", "C", statement=BASE),
+            f.problem("1001", "A", statement="  " + BASE.upper().replace(" ", "\n ")),
+            # the same statement again on another site, months later
+            f.problem("abc900", "D", site="atcoder", statement=BASE),
+            # a near duplicate of a train problem, published in the test period
+            f.problem("1000", "D", statement=NEAR_BASE),
+            f.problem("1500", "E", statement=near_copy(NEAR_BASE)),
+            # unrelated
+            f.problem("1500", "A", statement=OTHER),
+            f.test_case("1000", "C", 0, input="1\n", output="1\n"),
+            f.test_case("1001", "A", 0, input="2\n", output="2\n"),
+            f.test_case("1001", "A", 1, input="1\n", output="1\n"),  # the same test as 1000C's: counted once
+            f.test_case("abc900", "D", 0, site="atcoder", input="3\n", output="3\n"),
+            f.submission("1", "1000", "C", source_code="int main() { return 0; }"),
+            f.submission("2", "1001", "A", source_code="int main(){return 0;}"),  # the same code, other whitespace
+            f.submission("3", "1001", "A", source_code="print(input())", language_raw="Python 3"),
+            f.submission("4", "1500", "A", source_code="fn main() {}", language_raw="Rust 2021"),
+            f.submission("5", "1500", "A", source_code="x" * 1_000_001),
+            f.submission("6", "1500", "A", source_code="int a[] = {" + "0," * 600 + "};"),
+            f.submission("7", "1500", "A", source_code='int main() { puts("A"); }'),
+            f.submission(
+                "8", "abc900", "D", site="atcoder", source_code="print(1)", language_raw="Python (CPython 3.11)", verdict_raw="AC"
+            ),
+        ]
+    )
+
+
+def test_exact_and_near_duplicates_are_found_and_recorded(sqlite_store: Store) -> None:
+    _plant(sqlite_store)
+    result = run_dedup(sqlite_store, threshold=0.8)
+    assert (result.exact_groups, result.exact_duplicates, result.near_clusters, result.near_duplicates) == (1, 2, 2, 1)
+    _, rows = sqlite_store.run_sql(
+        'SELECT site, contest_id, "index", kind, duplicate_of FROM problem_duplicates ORDER BY 1, 2, 3'
+    )
+    assert rows == [
+        ("atcoder", "abc900", "D", "exact", "codeforces/1000/C"),
+        ("codeforces", "1001", "A", "exact", "codeforces/1000/C"),
+        ("codeforces", "1500", "E", "near", "codeforces/1000/D"),
+    ]
+    similarity = sqlite_store.run_sql("SELECT similarity FROM problem_cluster WHERE contest_id = '1500'")[1][0][0]
+    assert 0.8 <= similarity < 1.0
+
+
+def test_duplicates_are_merged_and_clusters_split_as_one_unit(sqlite_store: Store, tmp_path: Path) -> None:
+    _plant(sqlite_store)
+    result = export_codecontests(sqlite_store, tmp_path / "out", curation=CurationOptions(rejects=tmp_path / "rejects.jsonl"))
+    train = {(r.site, r.contest_id, r.index): r for r in load_dataset(tmp_path / "out", split="train")}
+    test = {(r.site, r.contest_id, r.index): r for r in load_dataset(tmp_path / "out", split="test")}
+    # the earliest copy keeps the union of the group's tests and solutions; the others are gone
+    merged = train[("codeforces", "1000", "C")]
+    assert sorted(merged.public_tests.input) == ["1\n", "2\n", "3\n"]
+    assert ("codeforces", "1001", "A") not in train and ("atcoder", "abc900", "D") not in test
+    # solutions: 1000C's C++, 1001A's Python (its C++ is a whitespace duplicate), abc900D's Python
+    assert sorted(merged.solutions.solution) == ["int main() { return 0; }", "print(1)", "print(input())"]
+    # the later near copy (test period) goes with its train original
+    assert ("codeforces", "1500", "E") in train and train[("codeforces", "1500", "E")].published_at == TRAIN
+    assert set(test) == {("codeforces", "1500", "A")}
+    steps = {s["step"]: s for s in result.curation["steps"]}
+    assert steps["merge_exact_duplicates"]["problems"]["dropped"] == {"exact duplicate (merged into its earliest copy)": 2}
+    assert steps["language_filter"]["solutions"]["dropped"] == {"language rust": 1}
+    assert steps["solution_size_filter"]["solutions"]["dropped"] == {
+        "larger than 1000000 bytes": 1,
+        "a line longer than 1000 characters": 1,
+    }
+    assert steps["dedup_solutions"]["solutions"]["dropped"] == {"duplicate solution": 1}
+    # nothing disappears without a counted reason
+    for step in result.curation["steps"]:
+        for part in ("problems", "solutions"):
+            counts = step[part]
+            added = counts.get("added", 0)
+            assert counts["in"] + added - counts["out"] == sum(counts["dropped"].values()), step
+    rejects = [json.loads(line) for line in (tmp_path / "rejects.jsonl").read_text().splitlines()]
+    assert len(rejects) == 2 + 1 + 2 + 1
+    assert {r["reason"] for r in rejects if r["what"] == "solution"} >= {"language rust", "duplicate solution"}
+    assert json.loads((tmp_path / "out" / "manifest.json").read_text())["curation"]["dedup"]["exact_groups"] == 1
+
+
+def test_contamination_reports_pairs_that_cross_splits(sqlite_store: Store) -> None:
+    _plant(sqlite_store)
+    run_dedup(sqlite_store)
+    pairs = {p["problem"]: p for p in crossing_pairs(sqlite_store)}
+    assert pairs["codeforces/1500/E"]["own_split"] == "test" and pairs["codeforces/1500/E"]["assigned_split"] == "train"
+    assert pairs["atcoder/abc900/D"]["kind"] == "exact"
+    assert "codeforces/1001/A" not in pairs  # both copies are train anyway
+
+
+def test_contamination_against_an_external_dataset(sqlite_store: Store, tmp_path: Path) -> None:
+    _plant(sqlite_store)
+    run_dedup(sqlite_store)
+    external = tmp_path / "external_train.jsonl"
+    external.write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {"name": "same", "description": OTHER.replace(" ", "  ")},  # our test problem 1500A, exactly
+                {"name": "unrelated", "description": statement(99)},
+            ]
+        )
+        + "\n"
+    )
+    report = check_against(sqlite_store, external)
+    assert report.external_records == 2 and report.checked == {"test": 1}
+    assert [(m["problem"], m["kind"]) for m in report.matches] == [("codeforces/1500/A", "exact")]
+    near = tmp_path / "near.jsonl"
+    near.write_text(json.dumps({"name": "almost", "description": near_copy(OTHER)}) + "\n")
+    assert [m["kind"] for m in check_against(sqlite_store, near).matches] == ["near"]
+
+
+def test_date_windows_keep_only_problems_inside(sqlite_store: Store, tmp_path: Path) -> None:
+    _plant(sqlite_store)
+    sqlite_store.ingest([f.contest("9999", start=None), f.problem("9999", "A", statement=statement(7))])
+    curation = Curation(sqlite_store, CurationOptions(window=(date(2021, 9, 1), date(2021, 12, 31))))
+    kept = [item.key for item in curation.items()]
+    assert kept == [("codeforces", "1500", "A")]  # 1500E goes with its March original, outside the window
+    window = next(s for s in curation.report()["steps"] if s["step"] == "date_window")
+    assert window["problems"]["dropped"] == {"outside 2021-09-01..2021-12-31": 3, "no known date": 1}
+
+
+def test_normalization_and_clusters_on_their_own() -> None:
+    assert normalize_statement("Print $a + b$.\\n") == normalize_statement("print  a+b.\\n")
+    exact, near, similarity = find_clusters([BASE, OTHER, BASE.lower(), near_copy(BASE, 2)], threshold=0.7)
+    assert exact == [0, 1, 0, 3] and near == [0, 1, 0, 0] and similarity[2] == 1.0 and 0.7 <= similarity[3] < 1
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_import_of_our_export_round_trips(sqlite_store: Store, tmp_path: Path, fmt: str) -> None:
+    _plant(sqlite_store)
+    export_codecontests(sqlite_store, tmp_path / "first", fmt=fmt)  # type: ignore[arg-type]
+    with Store(tmp_path / "imported.sqlite") as imported:
+        report = import_codecontests(imported, tmp_path / "first")
+        assert report.records == 4
+        export_codecontests(imported, tmp_path / "second", fmt=fmt)  # type: ignore[arg-type]
+    for split in ("train", "valid", "test"):
+        assert load_dataset(tmp_path / "first", split=split) == load_dataset(tmp_path / "second", split=split)
+
+
+def _hf_row(**kw: object) -> dict[str, object]:
+    empty_tests = {"input": [], "output": []}
+    row: dict[str, object] = {name: None for name in PARQUET_SCHEMA.names[:20]}
+    row.update(
+        name="",
+        description="",
+        public_tests=empty_tests,
+        private_tests=empty_tests,
+        generated_tests=empty_tests,
+        source=0,
+        difficulty=0,
+        solutions={"language": [], "solution": []},
+        incorrect_solutions={"language": [], "solution": []},
+        cf_contest_id=0,
+        cf_index="",
+        cf_points=0.0,
+        cf_rating=0,
+        cf_tags=[],
+        is_description_translated=False,
+        untranslated_description="",
+        time_limit={"seconds": 2, "nanos": 0},
+        memory_limit_bytes=256000000,
+        input_file="",
+        output_file="",
+    )
+    row.update(kw)
+    return row
+
+
+def test_import_of_a_huggingface_codecontests_layout_fills_only_gaps(sqlite_store: Store, tmp_path: Path) -> None:
+    sqlite_store.ingest([f.contest("1368"), f.problem("1368", "A", statement="Our scraped statement.", rating=None)])
+    schema = pa.schema([PARQUET_SCHEMA.field(i) for i in range(20)])  # DeepMind's columns only
+    rows = [
+        _hf_row(
+            name="1368_A. C+=",
+            description="Their statement.",
+            source=2,
+            cf_contest_id=1368,
+            cf_index="A",
+            cf_rating=800,
+            cf_tags=["brute force"],
+            public_tests={"input": ["2\n1 2 3\n"], "output": ["2\n"]},
+            solutions={"language": [2, 3], "solution": ["int main(){}", "print(2)"]},
+            incorrect_solutions={"language": [4], "solution": ["class Main {}"]},
+        ),
+        _hf_row(name="Monk and Sums", description="A HackerEarth problem.", source=3),
+    ]
+    (tmp_path / "data").mkdir()
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), tmp_path / "data" / "train-00000-of-00001.parquet")
+    report = import_codecontests(sqlite_store, tmp_path)
+    assert report.records == 2 and report.by_site == {"codeforces": 1, "hackerearth": 1}
+    _, problem = sqlite_store.run_sql("SELECT name, statement, rating, time_limit_ms FROM problem WHERE contest_id = '1368'")
+    assert problem == [("Problem A", "Our scraped statement.", 800, 2000)]  # ours kept, their gaps (rating, limit) filled
+    _, solutions = sqlite_store.run_sql(
+        "SELECT language, is_correct FROM submission WHERE contest_id = '1368' ORDER BY submission_id"
+    )
+    assert [(lang, bool(ok)) for lang, ok in solutions] == [("java", False), ("cpp", True), ("python3", True)]
+    assert sqlite_store.run_sql("SELECT COUNT(*) FROM problem WHERE site = 'hackerearth' AND contest_id = 'codecontests'")[1] == [
+        (1,)
+    ]
