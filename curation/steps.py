@@ -125,6 +125,11 @@ class Step:
 
     def drop_problem(self, item: Item, reason: str) -> None:
         self.stats.dropped_problems[reason] += 1
+        # its solutions and tests go with it, under the same reason, so that every count adds up
+        if item.solutions:
+            self.stats.dropped_solutions[f"problem {reason}"] += len(item.solutions)
+        if item.tests:
+            self.stats.dropped_tests[f"problem {reason}"] += len(item.tests)
         self.rejects.write(self.name, "problem", item.key, reason, {"name": item.problem.name})
 
     def drop_solution(self, item: Item, solution: Submission, reason: str) -> None:

@@ -120,7 +120,7 @@ def test_duplicates_are_merged_and_clusters_split_as_one_unit(sqlite_store: Stor
     assert steps["dedup_solutions"]["solutions"]["dropped"] == {"duplicate solution": 1}
     # nothing disappears without a counted reason
     for step in result.curation["steps"]:
-        for part in ("problems", "solutions"):
+        for part in ("problems", "solutions", "tests"):
             counts = step[part]
             added = counts.get("added", 0)
             assert counts["in"] + added - counts["out"] == sum(counts["dropped"].values()), step
