@@ -21,7 +21,26 @@ from curation.writers import PARQUET_SCHEMA
 from schema import Store
 from tests import factories as f
 
-WORDS = ["array", "integer", "query", "tree", "graph", "string", "sum", "maximum", "minimum", "path", "edge", "vertex", "count", "print", "each", "test", "case", "line"]
+WORDS = [
+    "array",
+    "integer",
+    "query",
+    "tree",
+    "graph",
+    "string",
+    "sum",
+    "maximum",
+    "minimum",
+    "path",
+    "edge",
+    "vertex",
+    "count",
+    "print",
+    "each",
+    "test",
+    "case",
+    "line",
+]
 
 
 def statement(seed: int, length: int = 120) -> str:
