@@ -320,6 +320,34 @@ def import_codecontests_command(
 
 
 @app.command()
+def report(
+    out_dir: Annotated[Path, typer.Argument(help="Where to write README.md, report.html, report.json and the plots.")],
+    languages: LanguagesOption = "cpp,python3,java",
+    window: WindowOption = None,
+    no_dedup: NoDedupOption = False,
+    threshold: ThresholdOption = 0.8,
+    valid_from: DateOption = datetime.combine(DEFAULT_CUTOFFS.valid_from, datetime.min.time()),
+    test_from: DateOption = datetime.combine(DEFAULT_CUTOFFS.test_from, datetime.min.time()),
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """A dataset card with plots (Markdown, and HTML with the pictures inline), from the same curation as an export."""
+    from curation.report import write_report  # matplotlib loads only when a report is asked for
+
+    options = _curation_options(languages, window, None, no_dedup, threshold)
+    cutoffs = SplitCutoffs(valid_from=valid_from.date(), test_from=test_from.date())
+    with _open_store(db, create=False) as store:
+        summary = write_report(store, out_dir, options, cutoffs)
+    if json_output:
+        print_json(summary)
+    else:
+        stdout.print(
+            f"report of {summary['problems']} problems: {out_dir / 'report.html'} and {out_dir / 'README.md'} "
+            f"({len(summary['plots'])} plots)"
+        )
+
+
+@app.command()
 def sql(
     query: Annotated[str, typer.Argument(help='SQL to run, e.g. "SELECT * FROM problem_overview LIMIT 5".')],
     fmt: Annotated[OutputFormat, typer.Option("--format", help="table, json or csv.")] = OutputFormat.table,

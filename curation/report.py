@@ -1,0 +1,272 @@
+"""``cpdata report OUT_DIR``: a dataset card to decide whether the dataset is fit: Markdown and a self-contained
+HTML page with the plots inline, the plots as PNG files, and ``report.json`` with every figure and series.
+
+It runs the same curation as the export, so what it shows is what an export would hold.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no screen
+import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
+
+from curation.export import cpdata_version
+from curation.pipeline import Curation, CurationOptions
+from curation.splits import DEFAULT_CUTOFFS, Split, SplitCutoffs
+from schema import Store, TestKind
+
+__all__ = ["ReportData", "collect", "write_report"]
+
+_COLORS = ["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C"]
+
+
+@dataclass
+class ReportData:
+    problems: int = 0
+    per_month: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    undated: Counter[str] = field(default_factory=Counter)
+    ratings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    tests: dict[str, list[int]] = field(default_factory=lambda: {k.value: [] for k in TestKind})
+    solutions: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    splits: dict[str, Counter[str]] = field(default_factory=lambda: {s.value: Counter() for s in Split})
+    curation: dict[str, Any] = field(default_factory=dict)
+
+
+def collect(store: Store, options: CurationOptions, cutoffs: SplitCutoffs = DEFAULT_CUTOFFS) -> ReportData:
+    data = ReportData()
+    curation = Curation(store, options)
+    for split, record, item in curation.records(cutoffs):
+        data.problems += 1
+        site = record.site
+        data.splits[split][site] += 1
+        if item.released is None:
+            data.undated[site] += 1
+        else:
+            data.per_month[item.released.strftime("%Y-%m")][site] += 1
+        if record.rating:
+            data.ratings[site].append(record.rating)
+        data.tests["public"].append(len(record.public_tests.input))
+        data.tests["private"].append(len(record.private_tests.input))
+        data.tests["generated"].append(len(record.generated_tests.input))
+        for solution in item.solutions:
+            outcome = "correct" if solution.is_correct else "incorrect"
+            data.solutions[str(solution.language or "other")][outcome] += 1
+    data.curation = curation.report()
+    return data
+
+
+def _save(figure: Any, path: Path) -> None:
+    for axes in figure.axes:
+        if axes.get_ylabel() in ("problems", "tests") or axes.get_xlabel() == "count":
+            (axes.xaxis if axes.get_xlabel() == "count" else axes.yaxis).set_major_locator(MaxNLocator(integer=True))
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def _plots(data: ReportData, out: Path) -> list[dict[str, Any]]:
+    plots: list[dict[str, Any]] = []
+
+    # 1. problems per month, per site (stacked bars)
+    months = sorted(data.per_month)
+    sites = sorted({s for counter in data.per_month.values() for s in counter})
+    figure, axes = plt.subplots(figsize=(9, 3.6))
+    bottom = [0] * len(months)
+    for n, site in enumerate(sites):
+        values = [data.per_month[m][site] for m in months]
+        axes.bar(months, values, bottom=bottom, label=site, color=_COLORS[n % len(_COLORS)])
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    axes.set_title("Problems per month (contest start, UTC), by site")
+    axes.set_ylabel("problems")
+    axes.tick_params(axis="x", rotation=60, labelsize=7)
+    if sites:
+        axes.legend(fontsize=8)
+    _save(figure, out / "problems_per_month.png")
+    plots.append({"file": "problems_per_month.png", "title": "Problems per month", "series": sites})
+
+    # 2. rating distribution, per site that has ratings
+    figure, axes = plt.subplots(figsize=(7, 3.6))
+    rated = sorted(data.ratings)
+    for n, site in enumerate(rated):
+        axes.hist(data.ratings[site], bins=20, alpha=0.7, label=site, color=_COLORS[n % len(_COLORS)])
+    axes.set_title("Problem rating distribution")
+    axes.set_xlabel("rating")
+    axes.set_ylabel("problems")
+    if rated:
+        axes.legend(fontsize=8)
+    _save(figure, out / "rating_distribution.png")
+    plots.append({"file": "rating_distribution.png", "title": "Rating distribution", "series": rated})
+
+    # 3. tests per problem, by kind
+    figure, axes = plt.subplots(figsize=(7, 3.6))
+    kinds = [k.value for k in TestKind]
+    axes.boxplot([data.tests[k] or [0] for k in kinds], tick_labels=kinds, showmeans=True)
+    axes.set_title("Tests per problem, by kind (means as triangles)")
+    axes.set_ylabel("tests")
+    _save(figure, out / "tests_per_problem.png")
+    plots.append({"file": "tests_per_problem.png", "title": "Tests per problem", "series": kinds})
+
+    # 4. solutions per problem, by language and correctness
+    figure, axes = plt.subplots(figsize=(8, 3.6))
+    languages = sorted(data.solutions)
+    outcomes = ["correct", "incorrect"]
+    width = 0.38
+    for n, outcome in enumerate(outcomes):
+        per_problem = [data.solutions[lang][outcome] / max(data.problems, 1) for lang in languages]
+        axes.bar([i + (n - 0.5) * width for i in range(len(languages))], per_problem, width, label=outcome, color=_COLORS[n])
+    axes.set_xticks(range(len(languages)), languages)
+    axes.set_title("Solutions per problem, by language and correctness")
+    axes.set_ylabel("solutions per problem")
+    axes.legend(fontsize=8)
+    _save(figure, out / "solutions_per_problem.png")
+    plots.append({"file": "solutions_per_problem.png", "title": "Solutions per problem", "series": outcomes})
+
+    # 5. split sizes, by site
+    figure, axes = plt.subplots(figsize=(6, 3.4))
+    split_names = [s.value for s in Split]
+    split_sites = sorted({s for c in data.splits.values() for s in c})
+    bottom = [0] * len(split_names)
+    for n, site in enumerate(split_sites):
+        values = [data.splits[s][site] for s in split_names]
+        axes.bar(split_names, values, bottom=bottom, label=site, color=_COLORS[n % len(_COLORS)])
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    axes.set_title("Split sizes (problems), by site")
+    axes.set_ylabel("problems")
+    if split_sites:
+        axes.legend(fontsize=8)
+    _save(figure, out / "split_sizes.png")
+    plots.append({"file": "split_sizes.png", "title": "Split sizes", "series": split_sites})
+
+    # 6. what each curation step dropped, and why
+    drops = []
+    for step in data.curation.get("steps", []):
+        for part in ("problems", "solutions", "tests"):
+            for reason, count in step[part]["dropped"].items():
+                drops.append((f"{step['step']}: {reason} ({part})", count))
+    figure, axes = plt.subplots(figsize=(9, max(2.5, 0.35 * len(drops) + 1)))
+    axes.set_title("What each curation step dropped")
+    if drops:
+        axes.barh([label for label, _ in drops], [count for _, count in drops], color=_COLORS[3])
+        axes.set_xlabel("count")
+        axes.tick_params(axis="y", labelsize=7)
+        axes.invert_yaxis()  # steps top to bottom in pipeline order
+    else:
+        axes.text(0.5, 0.5, "Nothing was dropped", ha="center", va="center", fontsize=12, transform=axes.transAxes)
+        axes.set_axis_off()
+    _save(figure, out / "curation_drops.png")
+    plots.append({"file": "curation_drops.png", "title": "Curation drops", "series": ["dropped"], "bars": len(drops)})
+    return plots
+
+
+def _tables(data: ReportData) -> str:
+    split_rows = "\n".join(
+        f"| {s} | {sum(c.values())} | " + ", ".join(f"{site} {n}" for site, n in sorted(c.items())) + " |"
+        for s, c in data.splits.items()
+    )
+    step_rows = []
+    for step in data.curation.get("steps", []):
+        dropped = {**step["problems"]["dropped"], **step["solutions"]["dropped"]}
+        step_rows.append(
+            f"| {step['step']} | {step['problems']['in']} → {step['problems']['out']} | "
+            f"{step['solutions']['in']} → {step['solutions']['out']} | "
+            + ("; ".join(f"{r}: {n}" for r, n in sorted(dropped.items())) or "–")
+            + " |"
+        )
+    language_rows = "\n".join(f"| {lang} | {c['correct']} | {c['incorrect']} |" for lang, c in sorted(data.solutions.items()))
+    return f"""## Splits
+
+| split | problems | by site |
+|---|---|---|
+{split_rows}
+
+Problems with no known date (always in train): {sum(data.undated.values())}.
+
+## Curation
+
+| step | problems in → out | solutions in → out | dropped (reason: count) |
+|---|---|---|---|
+{chr(10).join(step_rows)}
+
+## Solutions by language
+
+| language | correct | incorrect |
+|---|---|---|
+{language_rows}
+"""
+
+
+def write_report(
+    store: Store, out: Path, options: CurationOptions | None = None, cutoffs: SplitCutoffs = DEFAULT_CUTOFFS
+) -> dict[str, Any]:
+    out.mkdir(parents=True, exist_ok=True)
+    data = collect(store, options or CurationOptions(), cutoffs)
+    plots = _plots(data, out)
+    generated = datetime.now(UTC).isoformat(timespec="seconds")
+    summary = {
+        "generated_at": generated,
+        "cpdata_version": cpdata_version(),
+        "problems": data.problems,
+        "cutoffs": cutoffs.as_dict(),
+        "splits": {s: dict(c) for s, c in data.splits.items()},
+        "plots": plots,
+        "curation": data.curation,
+    }
+    (out / "report.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
+    intro = (
+        f"{data.problems} problems after curation; train before {cutoffs.valid_from}, valid from {cutoffs.valid_from}, "
+        f"test from {cutoffs.test_from} (contest start, UTC; duplicate clusters by their earliest copy)."
+    )
+    tables = _tables(data)
+    images_md = "\n\n".join(f"### {p['title']}\n\n![{p['title']}]({p['file']})" for p in plots)
+    (out / "README.md").write_text(
+        f"# Dataset report (cpdata {cpdata_version()}, {generated})\n\n{intro}\n\n{tables}\n## Plots\n\n{images_md}\n"
+    )
+    images_html = "\n".join(
+        f'<figure><figcaption>{html.escape(p["title"])}</figcaption><img alt="{html.escape(p["title"])}" '
+        f'src="data:image/png;base64,{base64.b64encode((out / p["file"]).read_bytes()).decode()}"></figure>'
+        for p in plots
+    )
+    (out / "report.html").write_text(f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Dataset report</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;color:#222}}
+table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:4px 8px;font-size:14px}}
+figure{{margin:2em 0}}figcaption{{font-weight:bold;margin-bottom:.5em}}img{{max-width:100%}}</style></head>
+<body><h1>Dataset report</h1><p>cpdata {cpdata_version()}, {generated}. {html.escape(intro)}</p>
+{_markdown_tables_to_html(tables)}
+{images_html}
+</body></html>
+""")
+    return summary
+
+
+def _markdown_tables_to_html(markdown: str) -> str:
+    """The few Markdown constructs the report uses (headings, paragraphs, pipe tables) as HTML."""
+    parts: list[str] = []
+    rows: list[str] = []
+    for line in [*markdown.splitlines(), ""]:
+        if line.startswith("|"):
+            if not set(line.replace("|", "").strip()) <= set("-"):
+                rows.append(line)
+            continue
+        if rows:
+            cells = [[html.escape(c.strip()) for c in row.strip("|").split("|")] for row in rows]
+            head = "".join(f"<th>{c}</th>" for c in cells[0])
+            body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in cells[1:])
+            parts.append(f"<table><tr>{head}</tr>{body}</table>")
+            rows = []
+        if line.startswith("## "):
+            parts.append(f"<h2>{html.escape(line[3:])}</h2>")
+        elif line.strip():
+            parts.append(f"<p>{html.escape(line)}</p>")
+    return "\n".join(parts)
