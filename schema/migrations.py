@@ -16,7 +16,7 @@ from schema.views import VIEWS
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _crawl_units_and_optional_test_input(conn: Connection) -> None:
@@ -38,8 +38,18 @@ def _problem_clusters(conn: Connection) -> None:
     """Version 3 adds the problem_cluster table (duplicates and near-duplicates); ``create_all`` creates it."""
 
 
+def _execution(conn: Connection) -> None:
+    """Version 4 adds execution_result and verification (``create_all`` creates them) and problem.compare."""
+    if "compare" not in {c["name"] for c in inspect(conn).get_columns("problem")}:
+        conn.execute(text("ALTER TABLE problem ADD COLUMN compare VARCHAR"))
+
+
 # MIGRATIONS[n] upgrades a store at version n-1 to version n.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _crawl_units_and_optional_test_input, 3: _problem_clusters}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _crawl_units_and_optional_test_input,
+    3: _problem_clusters,
+    4: _execution,
+}
 
 
 def _stored_version(conn: Connection) -> int | None:

@@ -106,6 +106,8 @@ class Problem(_EntityBase):
     url: str | None = None
     published_at: datetime | None = None
     """When the problem appeared, if the site says so apart from a contest (AOJ, yukicoder)."""
+    compare: Literal["exact", "lenient"] | None = None
+    """How outputs are judged when cpdata runs solutions: exact, or lenient (the default; CodeContests' rule)."""
 
     _utc = field_validator("published_at")(to_utc)
 

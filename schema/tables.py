@@ -82,6 +82,8 @@ class ProblemRow(SQLModel, table=True):
     points: float | None = None
     url: str | None = None
     published_at: datetime | None = Field(default=None, sa_column=_when())
+    compare: str | None = None
+    """How outputs are judged: exact, or lenient (CodeContests' rule); None means lenient."""
 
 
 _PROBLEM_FK = ForeignKeyConstraint(
@@ -190,3 +192,43 @@ class ProblemClusterRow(SQLModel, table=True):
     cluster_release: datetime | None = Field(default=None, sa_column=_when())
     similarity: float | None = None
     """Estimated Jaccard similarity to the cluster's canonical member (1.0 for exact twins)."""
+
+
+class ExecutionResultRow(SQLModel, table=True):
+    """One run of one solution on one input under one set of limits; nothing runs twice (``cpdata verify``,
+    ``cpdata gen-tests``). ``output`` is kept when it is at most 1 MiB (generated tests need it)."""
+
+    __tablename__ = "execution_result"
+
+    solution_hash: str = Field(primary_key=True)
+    test_hash: str = Field(primary_key=True)
+    limits: str = Field(primary_key=True)
+    status: str
+    time_ms: int | None = None
+    memory_bytes: int | None = Field(default=None, sa_type=BigInteger)
+    output_sha256: str | None = None
+    output: str | None = Field(default=None, sa_column=_text())
+    detail: str | None = Field(default=None, sa_column=_text())
+    created_at: datetime | None = Field(default=None, sa_column=_when())
+
+
+class VerificationRow(SQLModel, table=True):
+    """Our judgement of a stored solution on the problem's tests, beside the site's verdict (``cpdata verify``)."""
+
+    __tablename__ = "verification"
+    __table_args__ = (
+        ForeignKeyConstraint(["site", "submission_id"], ["submission.site", "submission.submission_id"], ondelete="CASCADE"),
+        Index("ix_verification_agrees", "agrees"),
+    )
+
+    site: str = Field(primary_key=True)
+    submission_id: str = Field(primary_key=True)
+    outcome: str
+    """ok (passed every test), or the status of the first failing test (wrong_answer, time_limit, ...)."""
+    agrees: bool | None = None
+    """Whether our outcome says what the site's verdict says (accepted <-> ok); None when the verdict is undecided."""
+    tests_run: int = 0
+    tests_passed: int = 0
+    first_failure: str | None = Field(default=None, sa_column=_text())
+    limits: str | None = None
+    verified_at: datetime | None = Field(default=None, sa_column=_when())

@@ -51,6 +51,22 @@ VIEWS: dict[str, str] = {
         FROM problem_cluster k
         WHERE COALESCE(k.exact_group, k.cluster) <> (k.site || '/' || k.contest_id || '/' || k."index")
     """,
+    # Solutions where our run disagrees with the site's verdict (an accepted solution that now fails shows
+    # environment differences; a rejected one that passes shows weak tests).
+    "verification_disagreements": """
+        SELECT v.site, v.submission_id, s.contest_id, s."index", s.language, s.language_raw, s.verdict AS site_verdict,
+               v.outcome, v.tests_run, v.tests_passed, v.first_failure
+        FROM verification v JOIN submission s ON s.site = v.site AND s.submission_id = v.submission_id
+        WHERE v.agrees = FALSE
+    """,
+    # Agreement with the site's verdicts per site, language and outcome.
+    "verification_summary": """
+        SELECT s.site, s.language, s.is_correct AS site_correct, COUNT(*) AS verified,
+               SUM(CASE WHEN v.agrees THEN 1 ELSE 0 END) AS agree,
+               SUM(CASE WHEN v.agrees = FALSE THEN 1 ELSE 0 END) AS disagree
+        FROM verification v JOIN submission s ON s.site = v.site AND s.submission_id = v.submission_id
+        GROUP BY s.site, s.language, s.is_correct
+    """,
     # How often each normalized verdict occurs, with the raw spellings folded into it.
     "verdict_counts": """
         SELECT site, verdict, verdict_raw, COUNT(*) AS submissions
