@@ -32,7 +32,9 @@ def report(**kw):
     print(json.dumps(kw))
 """
 
-_NEAR = _COMMON + """
+_NEAR = (
+    _COMMON
+    + """
 from curation.dedup import find_clusters
 n = int(sys.argv[1]); planted = n // 100
 texts = [statement(i) for i in range(n - planted)] + [near(statement(i)) for i in range(planted)]
@@ -43,8 +45,11 @@ found = sum(1 for i in range(n - planted, n) if roots[i] == i - (n - planted))
 report(statements=n, seconds=round(elapsed, 1), planted=planted, planted_found=found,
        clusters=len(set(r for i, r in enumerate(roots) if r != i)))
 """
+)
 
-_PAIRWISE = _COMMON + """
+_PAIRWISE = (
+    _COMMON
+    + """
 from curation.dedup import shingles
 n = int(sys.argv[1])
 sets = [shingles(statement(i)) for i in range(n)]
@@ -58,8 +63,11 @@ for i in range(n):
             pairs += 1
 report(statements=n, seconds=round(time.perf_counter() - started, 2), pairs=pairs)
 """
+)
 
-_SOLUTIONS = _COMMON + """
+_SOLUTIONS = (
+    _COMMON
+    + """
 from curation.dedup import solution_hash
 import hashlib
 n, mode = int(sys.argv[1]), sys.argv[2]
@@ -77,6 +85,7 @@ for i in range(n):
         seen.add(digest)
 report(solutions=n, mode=mode, seconds=round(time.perf_counter() - started, 2), duplicates=duplicates)
 """
+)
 
 
 def _run(script: str, *args: object) -> dict[str, Any]:

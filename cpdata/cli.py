@@ -348,6 +348,52 @@ def report(
 
 
 @app.command()
+def verify(
+    site: Annotated[str | None, typer.Option(help="Only this site's problems.")] = None,
+    problem: Annotated[str | None, typer.Option(help="Only this problem (site/contest/index, or the site's problem id).")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many solutions per problem.")] = None,
+    time_factor: Annotated[
+        float, typer.Option(min=0.1, help="Scale the problems' time limits (this is not the judge's machine).")
+    ] = 2.0,
+    workers: Annotated[int | None, typer.Option(min=1, help="Parallel runs [the number of cores].")] = None,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Run stored solutions on their problems' tests in the sandbox; record whether we agree with the site's verdict.
+
+    Results are cached (solution, test, limits): a second run, or a run after Ctrl-C, runs only what is new.
+    Disagreements: cpdata sql 'SELECT * FROM verification_disagreements'."""
+    from curation.judge import LocalExecutor
+    from curation.verify import verify as run_verify
+
+    with _open_store(db, create=False) as store, progress_bar("verify", None, enabled=not json_output) as bar:
+        summary = run_verify(
+            store,
+            site=site,
+            problem=problem,
+            limit=limit,
+            time_factor=time_factor,
+            executor=LocalExecutor(workers),
+            progress=bar.update,
+        )
+    result = summary.as_dict()
+    if json_output:
+        print_json(result)
+        return
+    stdout.print(
+        f"sandbox: {summary.sandbox_mode}; {summary.solutions} solutions, {summary.ran} runs ({summary.from_cache} from cache): "
+        f"{summary.agree} agree with the site, {summary.disagree} disagree, {summary.undecided} undecided"
+    )
+    rows = [
+        (lang, c["agree"], c["disagree"], c["accepted_but_failed"], c["rejected_but_passed"])
+        for lang, c in sorted(summary.by_language.items())
+    ]
+    print_rows(
+        ["language", "agree", "disagree", "accepted but failed here", "rejected but passed here"], rows, OutputFormat.table
+    )
+
+
+@app.command()
 def sql(
     query: Annotated[str, typer.Argument(help='SQL to run, e.g. "SELECT * FROM problem_overview LIMIT 5".')],
     fmt: Annotated[OutputFormat, typer.Option("--format", help="table, json or csv.")] = OutputFormat.table,

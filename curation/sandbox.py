@@ -18,6 +18,7 @@ the unprivileged user ``nobody``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -30,12 +31,13 @@ import threading
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from schema import Language
 
-__all__ = ["Sandbox", "RunLimits", "RunResult", "RunStatus", "Program", "LANGUAGES", "language_supported", "NOBODY"]
+__all__ = ["LANGUAGES", "NOBODY", "Program", "RunLimits", "RunResult", "RunStatus", "Sandbox", "language_supported"]
 
 NOBODY = 65534
 
@@ -98,18 +100,23 @@ def _recipes(code: str) -> dict[Language, _Recipe]:
     java = _java_class(code)
     python = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else (shutil.which("python3") or "python3")
     return {
-        Language.cpp: _Recipe("main.cpp", ["g++", "-std=gnu++17", "-O2", "-pipe", "-o", "main", "main.cpp"], ["./main"], ("g++",)),
+        Language.cpp: _Recipe(
+            "main.cpp", ["g++", "-std=gnu++17", "-O2", "-pipe", "-o", "main", "main.cpp"], ["./main"], ("g++",)
+        ),
         Language.c: _Recipe("main.c", ["gcc", "-std=gnu11", "-O2", "-pipe", "-o", "main", "main.c", "-lm"], ["./main"], ("gcc",)),
-        Language.python3: _Recipe("main.py", None, [python, "-S", "main.py"] if not shutil.which("pypy3") else [python, "main.py"],
-                                  (python,)),
-        Language.java: _Recipe(f"{java}.java", ["javac", "-encoding", "UTF-8", f"{java}.java"], ["java", "-Xss64m", "{XMX}", java],
-                               ("javac", "java")),
+        Language.python3: _Recipe(
+            "main.py", None, [python, "-S", "main.py"] if not shutil.which("pypy3") else [python, "main.py"], (python,)
+        ),
+        Language.java: _Recipe(
+            f"{java}.java", ["javac", "-encoding", "UTF-8", f"{java}.java"], ["java", "-Xss64m", "{XMX}", java], ("javac", "java")
+        ),
     }
 
 
 LANGUAGES = (Language.cpp, Language.c, Language.python3, Language.java)
 
 
+@lru_cache(maxsize=32)
 def language_supported(language: Language) -> bool:
     recipe = _recipes("").get(language)
     return recipe is not None and all(shutil.which(tool) or Path(tool).exists() for tool in recipe.needs)
@@ -193,15 +200,46 @@ class Sandbox:
         measured = [_RUNNER_INSIDE if self.mode == "bwrap" else str(self.runner), str(status_fd), *command]
         if self.mode != "bwrap":
             return measured
-        wrapper = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
+        wrapper = [
+            "bwrap",
+            "--unshare-all",
+            "--die-with-parent",
+            "--new-session",
+            "--ro-bind",
+            "/usr",
+            "/usr",
+            "--ro-bind",
+            "/etc",
+            "/etc",
+        ]
         for link in ("/bin", "/lib", "/lib64", "/sbin"):
             if os.path.islink(link):
                 wrapper += ["--symlink", os.readlink(link), link]
             elif os.path.isdir(link):
                 wrapper += ["--ro-bind", link, link]
-        wrapper += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--bind", str(workdir), "/sandbox", "--chdir", "/sandbox",
-                    "--ro-bind", str(self.runner), _RUNNER_INSIDE,
-                    "--setenv", "HOME", "/sandbox", "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin", "--"]
+        wrapper += [
+            "--dev",
+            "/dev",
+            "--proc",
+            "/proc",
+            "--tmpfs",
+            "/tmp",
+            "--bind",
+            str(workdir),
+            "/sandbox",
+            "--chdir",
+            "/sandbox",
+            "--ro-bind",
+            str(self.runner),
+            _RUNNER_INSIDE,
+            "--setenv",
+            "HOME",
+            "/sandbox",
+            "--setenv",
+            "PATH",
+            "/usr/local/bin:/usr/bin:/bin",
+            "--",
+        ]
         return wrapper + measured
 
     def _execute(self, command: list[str], workdir: Path, stdin: bytes, limits: RunLimits, *, java: bool) -> RunResult:
@@ -228,8 +266,15 @@ class Sandbox:
         started = time.monotonic()
         try:
             process = subprocess.Popen(
-                self._command(command, workdir, status_write), cwd=workdir, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, preexec_fn=limit_child, env=environment, close_fds=True, pass_fds=(status_write,),
+                self._command(command, workdir, status_write),
+                cwd=workdir,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                preexec_fn=limit_child,
+                env=environment,
+                close_fds=True,
+                pass_fds=(status_write,),
             )
         except OSError as exc:
             os.close(status_read)
@@ -294,7 +339,9 @@ def _build_runner(root: Path) -> Path:
     binary = root / f"runner-{hashlib.sha256(source).hexdigest()[:12]}"
     if not binary.exists():
         temporary = binary.with_suffix(f".tmp{os.getpid()}")
-        built = subprocess.run(["gcc", "-O2", "-o", str(temporary), str(_RUNNER_SOURCE)], capture_output=True, text=True, check=False)
+        built = subprocess.run(
+            ["gcc", "-O2", "-o", str(temporary), str(_RUNNER_SOURCE)], capture_output=True, text=True, check=False
+        )
         if built.returncode != 0:
             raise RuntimeError(f"cannot build the sandbox's run helper with gcc: {built.stderr.strip()[:500]}")
         os.chmod(temporary, 0o755)
@@ -323,10 +370,8 @@ def _wait4(pid: int, timeout: float) -> tuple[int, int, Any]:
 
 
 def _kill_group(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 class _CappedReader:

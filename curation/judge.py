@@ -1,0 +1,222 @@
+"""Judging: output comparison, run jobs, the executor they run on, and the results cache in the store.
+
+A job is one solution on a list of inputs (compiled once, run on each). Results are kept in ``execution_result``
+keyed by (solution hash, test hash, limits), so nothing runs twice: a killed ``verify`` or ``gen-tests`` resumes
+by running only what has no result yet. The executor is pluggable: ``LocalExecutor`` runs jobs on a thread pool
+(each run is its own sandboxed process, so threads give real parallelism); a cluster engine fits the same
+``Executor`` protocol (``map`` jobs to results), e.g. Ray's ``ray.util.multiprocessing.Pool.imap_unordered``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal, Protocol
+
+from sqlalchemy import select, tuple_
+
+from curation.sandbox import RunLimits, RunResult, RunStatus, Sandbox, language_supported
+from schema import Language, Problem, Store, Submission
+from schema.tables import ExecutionResultRow
+
+__all__ = [
+    "CompareMode",
+    "Executor",
+    "Job",
+    "JobResult",
+    "LocalExecutor",
+    "Outcome",
+    "ResultCache",
+    "input_key",
+    "limits_for",
+    "normalize_output",
+    "outputs_match",
+    "run_job",
+    "solution_key",
+]
+
+CompareMode = Literal["exact", "lenient"]
+_KEEP_OUTPUT = 1 << 20
+
+
+def normalize_output(text: str) -> str:
+    """Line ends as LF, no trailing spaces on a line, no trailing blank lines: what 'exact' compares."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+def _tokens_match(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    try:
+        x, y = float(a), float(b)
+    except ValueError:
+        return a.casefold() == b.casefold()
+    if a.lstrip("+-").isdigit() and b.lstrip("+-").isdigit():
+        return int(a) == int(b)
+    return math.isclose(x, y, rel_tol=1e-5, abs_tol=1e-5)
+
+
+def outputs_match(got: str, expected: str, mode: CompareMode = "lenient") -> bool:
+    """exact: equal after ``normalize_output``. lenient (CodeContests' OutputsMatch): whitespace-separated tokens,
+    case-insensitive, integers equal, floats within 1e-5."""
+    if mode == "exact":
+        return normalize_output(got) == normalize_output(expected)
+    a, b = got.split(), expected.split()
+    return len(a) == len(b) and all(_tokens_match(x, y) for x, y in zip(a, b, strict=True))
+
+
+def solution_key(language: Language | str, code: str) -> str:
+    return hashlib.sha256(f"{language}\0{code}".encode()).hexdigest()
+
+
+def input_key(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def limits_for(problem: Problem, time_factor: float = 2.0) -> RunLimits:
+    """The problem's own limits, the time scaled for a machine that is not the judge's (default 2x)."""
+    return RunLimits(
+        time_ms=round((problem.time_limit_ms or 2000) * time_factor), memory_bytes=problem.memory_limit_bytes or 256 << 20
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one run left behind, as kept in the cache."""
+
+    status: str
+    time_ms: int | None
+    memory_bytes: int | None
+    output_sha256: str | None
+    output: str | None
+    detail: str | None = None
+
+    @classmethod
+    def of(cls, result: RunResult) -> Outcome:
+        text = result.stdout.decode("utf-8", "replace") if len(result.stdout) <= _KEEP_OUTPUT else None
+        return cls(result.status.value, result.time_ms, result.memory_bytes, result.output_sha256, text, result.detail or None)
+
+
+@dataclass
+class Job:
+    key: Any
+    language: Language
+    code: str
+    inputs: list[tuple[str, str]]
+    """(input hash, input text)."""
+    limits: RunLimits
+
+
+@dataclass
+class JobResult:
+    key: Any
+    solution: str
+    limits: RunLimits
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    compile_error: str | None = None
+
+
+def run_job(sandbox: Sandbox, job: Job) -> JobResult:
+    """Compile once, run on every input (each run in a fresh sandboxed process), clean up."""
+    result = JobResult(job.key, solution_key(job.language, job.code), job.limits)
+    program = sandbox.prepare(job.language, job.code)
+    try:
+        if not program.ok:
+            assert program.compile_result is not None
+            result.compile_error = program.compile_result.stderr[-2000:] or program.compile_result.detail
+            for digest, _ in job.inputs:
+                result.outcomes[digest] = Outcome(RunStatus.compile_error.value, None, None, None, None, result.compile_error)
+            return result
+        for digest, text in job.inputs:
+            result.outcomes[digest] = Outcome.of(sandbox.run(program, text.encode(), job.limits))
+    finally:
+        sandbox.cleanup(program)
+    return result
+
+
+class Executor(Protocol):
+    def map(self, function: Callable[[Job], JobResult], jobs: Iterable[Job]) -> Iterator[JobResult]:
+        """Results in any order, as they finish."""
+        ...
+
+
+class LocalExecutor:
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+
+    def map(self, function: Callable[[Job], JobResult], jobs: Iterable[Job]) -> Iterator[JobResult]:
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="cpdata-judge") as pool:
+            pending = {pool.submit(function, job) for job in jobs}
+            for future in as_completed(pending):
+                yield future.result()
+
+
+class ResultCache:
+    """execution_result as a lookup: which (solution, input, limits) already ran, and what came out."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.table = ExecutionResultRow.__table__  # type: ignore[attr-defined]
+
+    def get(self, solution: str, inputs: list[str], limits: RunLimits) -> dict[str, Outcome]:
+        if not inputs:
+            return {}
+        t = self.table
+        found: dict[str, Outcome] = {}
+        with self.store.engine.connect() as conn:
+            for start in range(0, len(inputs), 500):
+                chunk = inputs[start : start + 500]
+                query = select(t).where((t.c.solution_hash == solution) & (t.c.limits == limits.key) & t.c.test_hash.in_(chunk))
+                for row in conn.execute(query).mappings():
+                    found[row["test_hash"]] = Outcome(
+                        row["status"], row["time_ms"], row["memory_bytes"], row["output_sha256"], row["output"], row["detail"]
+                    )
+        return found
+
+    def get_many(self, pairs: list[tuple[str, str]], limits: RunLimits) -> dict[tuple[str, str], Outcome]:
+        t = self.table
+        found: dict[tuple[str, str], Outcome] = {}
+        with self.store.engine.connect() as conn:
+            for start in range(0, len(pairs), 400):
+                chunk = pairs[start : start + 400]
+                query = select(t).where((t.c.limits == limits.key) & tuple_(t.c.solution_hash, t.c.test_hash).in_(chunk))
+                for row in conn.execute(query).mappings():
+                    found[(row["solution_hash"], row["test_hash"])] = Outcome(
+                        row["status"], row["time_ms"], row["memory_bytes"], row["output_sha256"], row["output"], row["detail"]
+                    )
+        return found
+
+    def put(self, result: JobResult) -> None:
+        if not result.outcomes:
+            return
+        now = datetime.now(UTC)
+        rows = [
+            {
+                "solution_hash": result.solution,
+                "test_hash": digest,
+                "limits": result.limits.key,
+                "status": o.status,
+                "time_ms": o.time_ms,
+                "memory_bytes": o.memory_bytes,
+                "output_sha256": o.output_sha256,
+                "output": o.output,
+                "detail": o.detail,
+                "created_at": now,
+            }
+            for digest, o in result.outcomes.items()
+        ]
+        insert = self.store._insert_fn()(self.table).on_conflict_do_nothing()
+        with self.store.engine.begin() as conn:
+            conn.execute(insert, rows)
+
+
+def runnable(submission: Submission) -> bool:
+    return bool(submission.source_code) and submission.language is not None and language_supported(submission.language)

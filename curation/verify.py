@@ -1,0 +1,198 @@
+"""``cpdata verify``: run stored solutions on their problem's tests and record whether our outcome agrees with the
+site's verdict. An accepted solution that fails here shows an environment difference (or a wrong test); a
+rejected one that passes shows tests too weak to catch it."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from curation.judge import (
+    Executor,
+    Job,
+    LocalExecutor,
+    Outcome,
+    ResultCache,
+    input_key,
+    limits_for,
+    outputs_match,
+    run_job,
+    runnable,
+    solution_key,
+)
+from curation.sandbox import RunStatus, Sandbox
+from schema import Problem, ProblemKey, Store, Submission, Test, TestKind
+from schema.tables import VerificationRow
+
+__all__ = ["VerifySummary", "judge_solution", "problems_with_tests", "verify"]
+
+
+@dataclass
+class VerifySummary:
+    solutions: int = 0
+    ran: int = 0
+    from_cache: int = 0
+    agree: int = 0
+    disagree: int = 0
+    undecided: int = 0
+    by_language: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    by_problem: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    sandbox_mode: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "solutions": self.solutions,
+            "runs": self.ran,
+            "runs_from_cache": self.from_cache,
+            "agree": self.agree,
+            "disagree": self.disagree,
+            "undecided": self.undecided,
+            "sandbox": self.sandbox_mode,
+            "by_language": {k: dict(v) for k, v in sorted(self.by_language.items())},
+            "by_problem": {k: dict(v) for k, v in sorted(self.by_problem.items()) if v["disagree"]},
+        }
+
+
+def judge_solution(tests: list[Test], outcomes: dict[str, Outcome], mode: str) -> tuple[str, int, int, str | None]:
+    """(outcome, tests run, tests passed, first failure) of one solution over tests that have outputs."""
+    passed = run = 0
+    first: tuple[str, str] | None = None
+    for test in tests:
+        outcome = outcomes.get(input_key(test.input or ""))
+        if outcome is None:
+            continue
+        run += 1
+        status = outcome.status
+        if status == RunStatus.ok.value:
+            status = "ok" if outputs_match(outcome.output or "", test.output or "", mode) else RunStatus.wrong_answer.value  # type: ignore[arg-type]
+        if status == "ok":
+            passed += 1
+        elif first is None:
+            first = (status, f"{test.kind} test {test.ordinal}: {status}" + (f" ({outcome.detail})" if outcome.detail else ""))
+    verdict = "ok" if run and passed == run else (first[0] if first else "no_tests")
+    return verdict, run, passed, first[1] if first else None
+
+
+def problems_with_tests(
+    store: Store, site: str | None, problem: str | None, kinds: tuple[TestKind, ...]
+) -> Iterator[tuple[Problem, list[Test], list[Submission]]]:
+    for batch in store.iter_problem_batches():
+        chosen = [
+            (p, c)
+            for p, c in batch
+            if (site is None or p.site.value == site)
+            and (problem is None or "/".join(p.key) == problem or p.problem_id == problem)
+        ]
+        if not chosen:
+            continue
+        keys: list[ProblemKey] = [p.key for p, _ in chosen]
+        tests = store.tests_for(keys)
+        solutions = store.submissions_for(keys)
+        for p, _ in chosen:
+            if p.interactive:
+                continue  # a judge must talk to it; stdin/stdout tests cannot (CodeContests skips them too)
+            usable = [t for t in tests[p.key] if t.kind in kinds and t.input is not None and t.output is not None]
+            yield p, usable, [s for s in solutions[p.key] if runnable(s) and s.is_correct is not None]
+
+
+def verify(
+    store: Store,
+    *,
+    site: str | None = None,
+    problem: str | None = None,
+    limit: int | None = None,
+    time_factor: float = 2.0,
+    kinds: tuple[TestKind, ...] = (TestKind.public, TestKind.private, TestKind.generated),
+    executor: Executor | None = None,
+    sandbox: Sandbox | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> VerifySummary:
+    sandbox = sandbox or Sandbox()
+    executor = executor or LocalExecutor()
+    cache = ResultCache(store)
+    summary = VerifySummary(sandbox_mode=sandbox.mode)
+    jobs: list[Job] = []
+    context: dict[Any, tuple[Problem, list[Test], Submission]] = {}
+    for prob, tests, solutions in problems_with_tests(store, site, problem, kinds):
+        if not tests:
+            continue
+        limits = limits_for(prob, time_factor)
+        for solution in solutions[: limit or None]:
+            assert solution.language is not None and solution.source_code is not None
+            inputs = sorted({input_key(t.input or ""): t.input or "" for t in tests}.items())
+            jobs.append(
+                Job((solution.site.value, solution.submission_id), solution.language, solution.source_code, inputs, limits)
+            )
+            context[jobs[-1].key] = (prob, tests, solution)
+    summary.solutions = len(jobs)
+    done = 0
+    pending: list[Job] = []
+    for job in jobs:  # what the cache already answers is judged now; the rest runs
+        cached = cache.get(_solution_key(job), [d for d, _ in job.inputs], job.limits)
+        summary.from_cache += len(cached)
+        missing = [(d, t) for d, t in job.inputs if d not in cached]
+        if missing:
+            pending.append(Job(job.key, job.language, job.code, missing, job.limits))
+        else:
+            _record(store, summary, context[job.key], cached, job)
+            done += 1
+    if progress is not None:
+        progress(done, len(jobs))
+    by_key = {job.key: job for job in jobs}
+    for result in executor.map(partial(run_job, sandbox), pending):
+        cache.put(result)  # one transaction per solution: a killed run resumes from here
+        summary.ran += len(result.outcomes)
+        job = by_key[result.key]
+        outcomes = cache.get(result.solution, [d for d, _ in job.inputs], job.limits)
+        _record(store, summary, context[result.key], outcomes, job)
+        done += 1
+        if progress is not None:
+            progress(done, len(jobs))
+    return summary
+
+
+def _solution_key(job: Job) -> str:
+    return solution_key(job.language, job.code)
+
+
+def _record(
+    store: Store, summary: VerifySummary, item: tuple[Problem, list[Test], Submission], outcomes: dict[str, Outcome], job: Job
+) -> None:
+    prob, tests, solution = item
+    verdict, run, passed, first = judge_solution(tests, outcomes, prob.compare or "lenient")
+    agrees = None if solution.is_correct is None else ((verdict == "ok") == solution.is_correct)
+    language = str(solution.language)
+    key = "/".join(prob.key)
+    if agrees is None:
+        summary.undecided += 1
+    elif agrees:
+        summary.agree += 1
+        summary.by_language[language]["agree"] += 1
+    else:
+        summary.disagree += 1
+        summary.by_language[language]["disagree"] += 1
+        summary.by_problem[key]["disagree"] += 1
+        summary.by_language[language]["accepted_but_failed" if solution.is_correct else "rejected_but_passed"] += 1
+    summary.by_problem[key]["verified"] += 1
+    table = VerificationRow.__table__  # type: ignore[attr-defined]
+    row = {
+        "site": solution.site.value,
+        "submission_id": solution.submission_id,
+        "outcome": verdict,
+        "agrees": agrees,
+        "tests_run": run,
+        "tests_passed": passed,
+        "first_failure": first,
+        "limits": job.limits.key,
+        "verified_at": datetime.now(UTC),
+    }
+    insert = store._insert_fn()(table)
+    statement = insert.on_conflict_do_update(
+        index_elements=["site", "submission_id"], set_={k: insert.excluded[k] for k in row if k not in ("site", "submission_id")}
+    )
+    with store.engine.begin() as conn:
+        conn.execute(statement, [row])
