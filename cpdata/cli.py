@@ -393,6 +393,41 @@ def verify(
     )
 
 
+@app.command("gen-tests")
+def gen_tests(
+    site: Annotated[str | None, typer.Option(help="Only this site's problems.")] = None,
+    problem: Annotated[str | None, typer.Option(help="Only this problem (site/contest/index, or the site's problem id).")] = None,
+    min_agree: Annotated[int, typer.Option(min=1, help="Correct solutions that must agree on a generated test.")] = 30,
+    max_tests: Annotated[int, typer.Option(min=1, help="Generated tests per problem at most.")] = 200,
+    budget: Annotated[float, typer.Option(min=1, help="Seconds per problem at most.")] = 60.0,
+    time_factor: Annotated[float, typer.Option(min=0.1, help="Scale the problems' time limits.")] = 2.0,
+    seed: Annotated[int, typer.Option(help="Seed of the mutations (the same seed gives the same tests).")] = 0,
+    workers: Annotated[int | None, typer.Option(min=1, help="Parallel runs [the number of cores].")] = None,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Generate tests as CodeContests did: mutate inputs, keep those on which the correct solutions all agree.
+
+    Hack inputs (output unknown) get their outputs the same way. Stored as tests of kind 'generated'."""
+    from curation.generate import GenerateOptions, generate_tests
+    from curation.judge import LocalExecutor
+
+    options = GenerateOptions(min_agree=min_agree, max_tests=max_tests, budget_seconds=budget, time_factor=time_factor, seed=seed)
+    with _open_store(db, create=False) as store, progress_bar("gen-tests", None, enabled=not json_output) as bar:
+        summary = generate_tests(
+            store, site=site, problem=problem, options=options, executor=LocalExecutor(workers), progress=bar.update
+        )
+    if json_output:
+        print_json(summary.as_dict())
+        return
+    for warning in summary.warnings[:20]:
+        stderr.print(f"warning: {warning}", style="yellow", markup=False, highlight=False)
+    stdout.print(
+        f"{summary.generated} tests generated for {summary.problems} problems from {summary.candidates} candidates "
+        f"({dict(summary.rejected)}); {summary.hack_outputs} hack inputs labelled"
+    )
+
+
 @app.command()
 def sql(
     query: Annotated[str, typer.Argument(help='SQL to run, e.g. "SELECT * FROM problem_overview LIMIT 5".')],

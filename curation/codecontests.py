@@ -123,6 +123,8 @@ class CodeContestsRecord(BaseModel):
     interactive: bool | None = None
     time_limit_ms: int | None = None
     statement_language: str | None = None
+    multiple_answers: bool | None = None
+    """Correct solutions disagree on some test (several answers are accepted); None when nothing ran."""
 
 
 CODECONTESTS_FIELDS = [

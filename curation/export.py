@@ -80,11 +80,11 @@ def export_codecontests(
     out_dir.mkdir(parents=True, exist_ok=True)
     result = ExportResult(out_dir=out_dir, fmt=fmt)
     total = store.count("problem")
-    pipeline = Curation(store, curation or CurationOptions())
+    pipeline = Curation(store, curation or CurationOptions(), cutoffs)
     writers: dict[str, RecordWriter] = {s.value: open_writer(out_dir, s.value, fmt) for s in Split}
     done = 0
     try:
-        for split, record, item in pipeline.records(cutoffs):
+        for split, record, item in pipeline.records():
             writers[split].write(record)
             _count_record(result.counts[split], record, sum(t.output is None or t.input is None for t in item.tests))
             done += 1
@@ -103,6 +103,9 @@ def export_codecontests(
             "sha256": sha256_file(writer.path),
         }
     result.curation = pipeline.report()
+    by_problem = result.curation.pop("test_strength_by_problem", None)
+    if by_problem:  # per problem in its own file; the manifest keeps the per-split figures
+        (out_dir / "test_strength.json").write_text(json.dumps(by_problem, indent=1, sort_keys=True) + "\n")
     result.manifest = _manifest(store, result, cutoffs)
     (out_dir / MANIFEST_NAME).write_text(json.dumps(result.manifest, indent=2, ensure_ascii=False, default=str) + "\n")
     (out_dir / "README.md").write_text(_dataset_card(result, cutoffs))

@@ -59,7 +59,7 @@ def _iter_file(path: Path) -> Iterator[dict[str, Any]]:
 def _iter_store(url: str, split: str, cutoffs: SplitCutoffs) -> Iterator[dict[str, Any]]:
     # The export's default curation, with the duplicate clusters the store already holds (a loader writes nothing).
     with Store(url, create=False) as store:
-        for record_split, record, _ in Curation(store, CurationOptions(dedup=False)).records(cutoffs):
+        for record_split, record, _ in Curation(store, CurationOptions(dedup=False), cutoffs).records():
             if record_split == split:
                 yield record.model_dump()
 

@@ -27,6 +27,7 @@ from curation.steps import (
     Step,
     run_steps,
 )
+from curation.strength import MeasureStrength, execution_steps
 from schema import Language, Store
 
 __all__ = ["Curation", "CurationOptions", "iter_items"]
@@ -44,6 +45,11 @@ class CurationOptions:
     max_solution_bytes: int = 1_000_000
     max_line: int = 1000
     rejects: Path | None = None
+    execution: bool | None = None
+    """AlphaCode's execution filters, the valid/test test requirement and test strength (they read the results of
+    ``cpdata verify``/``gen-tests``). None: on when the store has results."""
+    time_factor: float = 2.0
+    """The time scale the results were run with (``verify --time-factor``)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -54,6 +60,8 @@ class CurationOptions:
             "max_solution_bytes": self.max_solution_bytes,
             "max_line_length": self.max_line,
             "rejects": str(self.rejects) if self.rejects else None,
+            "execution_filters": self.execution,
+            "time_factor": self.time_factor,
         }
 
 
@@ -87,6 +95,7 @@ class Curation:
 
     store: Store
     options: CurationOptions = field(default_factory=CurationOptions)
+    cutoffs: SplitCutoffs = DEFAULT_CUTOFFS
     dedup_result: DedupResult | None = None
     steps: list[Step] = field(default_factory=list)
 
@@ -100,6 +109,12 @@ class Curation:
         if options.languages is not None:
             self.steps.append(LanguageFilter(options.languages))
         self.steps += [SolutionSizeFilter(options.max_solution_bytes, options.max_line), DedupSolutions()]
+        execution = options.execution
+        if execution is None:
+            execution = self.store.count("execution_result") > 0
+        self.options.execution = execution
+        if execution:
+            self.steps += execution_steps(self.store, self.cutoffs, options.time_factor)
         rejects = Rejects(options.rejects)
         for step in self.steps:
             step.rejects = rejects
@@ -108,17 +123,20 @@ class Curation:
         finally:
             rejects.close()
 
-    def records(self, cutoffs: SplitCutoffs = DEFAULT_CUTOFFS) -> Iterator[tuple[str, CodeContestsRecord, Item]]:
+    def records(self) -> Iterator[tuple[str, CodeContestsRecord, Item]]:
         """(split, record, item) for every problem the steps keep; the split follows the cluster's earliest date,
         so a later copy of a problem never lands in valid or test."""
         for item in self.items():
             record = build_record(item.problem, item.contest, item.tests, item.solutions)
-            record = record.model_copy(update={"published_at": item.released})
-            yield assign_split(item.released, cutoffs).value, record, item
+            record = record.model_copy(update={"published_at": item.released, "multiple_answers": item.multiple_answers})
+            yield assign_split(item.released, self.cutoffs).value, record, item
 
     def report(self) -> dict[str, Any]:
+        strength = next((step for step in self.steps if isinstance(step, MeasureStrength)), None)
         return {
             "options": self.options.as_dict(),
             "dedup": self.dedup_result.summary() if self.dedup_result else None,
             "steps": [step.stats.as_dict() for step in self.steps],
+            "test_strength": strength.summary() if strength is not None else None,
+            "test_strength_by_problem": strength.by_problem if strength is not None else None,
         }

@@ -45,8 +45,8 @@ class ReportData:
 
 def collect(store: Store, options: CurationOptions, cutoffs: SplitCutoffs = DEFAULT_CUTOFFS) -> ReportData:
     data = ReportData()
-    curation = Curation(store, options)
-    for split, record, item in curation.records(cutoffs):
+    curation = Curation(store, options, cutoffs)
+    for split, record, item in curation.records():
         data.problems += 1
         site = record.site
         data.splits[split][site] += 1

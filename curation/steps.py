@@ -43,6 +43,10 @@ class Item:
     """The date that decides the split: the earliest date of the problem's duplicate cluster, else its own."""
     exact_group: str | None = None
     merged_from: list[str] = field(default_factory=list)
+    multiple_answers: bool | None = None
+    """Correct solutions disagree on some test (set by FlagMultipleAnswers when results exist)."""
+    strength: dict[str, Any] | None = None
+    """False-positive counts of its tests (set by MeasureStrength when results exist)."""
 
     @property
     def key(self) -> ProblemKey:
@@ -63,6 +67,7 @@ class StepStats:
     dropped_tests: Counter[str] = field(default_factory=Counter)
     added_solutions: int = 0
     added_tests: int = 0
+    flagged: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +80,7 @@ class StepStats:
                 "added": self.added_solutions,
             },
             "tests": {"in": self.tests_in, "out": self.tests_out, "dropped": dict(self.dropped_tests), "added": self.added_tests},
+            "flagged": self.flagged,
         }
 
 

@@ -59,6 +59,7 @@ PARQUET_SCHEMA = pa.schema(
         ("interactive", pa.bool_()),
         ("time_limit_ms", pa.int64()),
         ("statement_language", pa.string()),
+        ("multiple_answers", pa.bool_()),
     ]
 )
 

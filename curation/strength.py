@@ -1,0 +1,287 @@
+"""Curation steps that use execution results (``cpdata verify``, ``cpdata gen-tests``): AlphaCode's cleaning
+filters (paper appendix B.2), the valid/test test requirement, multiple-answer flags, and test strength.
+
+They read results from the cache only; they never run anything. A problem without results passes through
+untouched (counted as "not executed"), so an export before ``verify`` is the same as one without these steps.
+
+Test strength is CodeContests' false-positive rate: the share of known-incorrect solutions that pass every test a
+record carries, before generated tests (public + private) and after (all three kinds).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from curation.dedup import key_name
+from curation.judge import ResultCache, input_key, limits_for, normalize_output, outputs_match, runnable, solution_key
+from curation.sandbox import RunStatus
+from curation.splits import DEFAULT_CUTOFFS, SplitCutoffs, assign_split
+from curation.steps import Item, Step
+from schema import Store, Submission, Test, TestKind
+
+__all__ = [
+    "DropSolutionsPassingFewTests",
+    "DropSolutionsPassingNoTest",
+    "DropWeakTests",
+    "ExecutionView",
+    "FlagMultipleAnswers",
+    "MeasureStrength",
+    "RequireTestsForEvaluation",
+    "execution_steps",
+]
+
+
+@dataclass(frozen=True)
+class _Cell:
+    passed: bool
+    has_output: bool
+    output: str | None
+
+
+class ExecutionView:
+    """For one item: did solution s pass test t, did it print anything (from the results cache)."""
+
+    def __init__(self, store: Store, time_factor: float = 2.0) -> None:
+        self.cache = ResultCache(store)
+        self.time_factor = time_factor
+
+    def table(
+        self, item: Item, solutions: list[Submission] | None = None, tests: list[Test] | None = None
+    ) -> dict[tuple[str, str], _Cell]:
+        solutions = [s for s in (item.solutions if solutions is None else solutions) if runnable(s)]
+        tests = [t for t in (item.tests if tests is None else tests) if t.input is not None and t.output is not None]
+        if not solutions or not tests:
+            return {}
+        limits = limits_for(item.problem, self.time_factor)
+        mode = item.problem.compare or "lenient"
+        pairs = [
+            (solution_key(s.language or "", s.source_code or ""), input_key(t.input or "")) for s in solutions for t in tests
+        ]
+        found = self.cache.get_many(pairs, limits)
+        expected = {input_key(t.input or ""): t.output or "" for t in tests}
+        cells = {}
+        for pair, outcome in found.items():
+            ok = outcome.status == RunStatus.ok.value
+            cells[pair] = _Cell(
+                ok and outputs_match(outcome.output or "", expected[pair[1]], mode),
+                ok and bool((outcome.output or "").strip()),
+                outcome.output,
+            )
+        return cells
+
+
+def _skey(solution: Submission) -> str:
+    return solution_key(solution.language or "", solution.source_code or "")
+
+
+def _tkey(test: Test) -> str:
+    return input_key(test.input or "")
+
+
+class _ExecutionStep(Step):
+    def __init__(self, view: ExecutionView) -> None:
+        super().__init__()
+        self.view = view
+
+
+class DropSolutionsPassingNoTest(_ExecutionStep):
+    """A submission that passes no test at all is broken (wrong I/O format, crashes): dropped."""
+
+    name = "drop_solutions_passing_no_test"
+
+    def apply(self, item: Item) -> Item | None:
+        cells = self.view.table(item)
+        if not cells:
+            return item
+        ran = {s for s, _ in cells}
+        passing = {s for (s, _), cell in cells.items() if cell.passed}
+        self.keep_solutions(
+            item, ((s, "passes no test" if _skey(s) in ran and _skey(s) not in passing else None) for s in item.solutions)
+        )
+        return item
+
+
+class DropWeakTests(_ExecutionStep):
+    """A test on which fewer than 10% of the remaining submissions print anything is a broken test: dropped."""
+
+    name = "drop_weak_tests"
+
+    def apply(self, item: Item) -> Item | None:
+        cells = self.view.table(item)
+        if not cells:
+            return item
+        kept = []
+        for test in item.tests:
+            runs = [cell for (_, t), cell in cells.items() if t == _tkey(test)]
+            if runs and sum(cell.has_output for cell in runs) < 0.1 * len(runs):
+                self.stats.dropped_tests["fewer than 10% of submissions give output"] += 1
+                self.rejects.write(
+                    self.name,
+                    "test",
+                    item.key,
+                    "fewer than 10% of submissions give output",
+                    {"kind": test.kind, "ordinal": test.ordinal},
+                )
+            else:
+                kept.append(test)
+        item.tests = kept
+        return item
+
+
+class DropSolutionsPassingFewTests(_ExecutionStep):
+    """A submission that passes fewer than 10% of the remaining tests: dropped."""
+
+    name = "drop_solutions_passing_few_tests"
+
+    def apply(self, item: Item) -> Item | None:
+        cells = self.view.table(item)
+        if not cells:
+            return item
+        test_keys = {_tkey(t) for t in item.tests if t.input is not None and t.output is not None}
+        passed: dict[str, int] = defaultdict(int)
+        ran: dict[str, int] = defaultdict(int)
+        for (s, t), cell in cells.items():
+            if t in test_keys:
+                ran[s] += 1
+                passed[s] += cell.passed
+        self.keep_solutions(
+            item,
+            (
+                (
+                    sub,
+                    "passes fewer than 10% of the tests"
+                    if ran[_skey(sub)] and passed[_skey(sub)] < 0.1 * len(test_keys)
+                    else None,
+                )
+                for sub in item.solutions
+            ),
+        )
+        return item
+
+
+class RequireTestsForEvaluation(Step):
+    """A valid or test problem needs at least 5 hidden or generated tests with at least 2 distinct outputs, or a
+    solution that prints a constant could pass it (CodeContests' rule)."""
+
+    name = "require_tests_for_evaluation"
+
+    def __init__(self, cutoffs: SplitCutoffs = DEFAULT_CUTOFFS, minimum: int = 5) -> None:
+        super().__init__()
+        self.cutoffs, self.minimum = cutoffs, minimum
+
+    def apply(self, item: Item) -> Item | None:
+        if assign_split(item.released, self.cutoffs).value == "train":
+            return item
+        hidden = [
+            t
+            for t in item.tests
+            if t.kind in (TestKind.private, TestKind.generated) and t.input is not None and t.output is not None
+        ]
+        distinct = {normalize_output(t.output or "") for t in hidden}
+        if len(hidden) < self.minimum or len(distinct) < 2:
+            self.drop_problem(item, f"fewer than {self.minimum} hidden/generated tests with 2 distinct outputs")
+            return None
+        return item
+
+
+class FlagMultipleAnswers(_ExecutionStep):
+    """Correct solutions that disagree on a test mean the problem accepts several answers (a checker judges it):
+    flagged, not dropped; such tests can only be judged against the majority."""
+
+    name = "flag_multiple_answers"
+
+    def apply(self, item: Item) -> Item | None:
+        correct = [s for s in item.solutions if s.is_correct]
+        cells = self.view.table(item, correct)
+        by_test: dict[str, set[str]] = defaultdict(set)
+        for (_, t), cell in cells.items():
+            if cell.output is not None and cell.has_output:
+                by_test[t].add(normalize_output(cell.output))
+        item.multiple_answers = any(len(outputs) > 1 for outputs in by_test.values()) if cells else None
+        if item.multiple_answers:
+            self.stats.flagged += 1
+        return item
+
+
+@dataclass
+class StrengthCounts:
+    checked: int = 0
+    pass_before: int = 0
+    pass_after: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        def rate(n: int) -> float | None:
+            return round(n / self.checked, 4) if self.checked else None
+
+        return {
+            "incorrect_solutions_checked": self.checked,
+            "false_positives_before_generated": self.pass_before,
+            "false_positives_after_generated": self.pass_after,
+            "fp_rate_before": rate(self.pass_before),
+            "fp_rate_after": rate(self.pass_after),
+        }
+
+
+class MeasureStrength(_ExecutionStep):
+    """Per problem and per split: the share of known-incorrect solutions that pass every exported test, before and
+    after generated tests. Changes nothing."""
+
+    name = "measure_test_strength"
+
+    def __init__(self, view: ExecutionView, cutoffs: SplitCutoffs = DEFAULT_CUTOFFS) -> None:
+        super().__init__(view)
+        self.cutoffs = cutoffs
+        self.by_split: dict[str, StrengthCounts] = defaultdict(StrengthCounts)
+        self.by_problem: dict[str, dict[str, Any]] = {}
+
+    def apply(self, item: Item) -> Item | None:
+        incorrect = [s for s in item.solutions if s.is_correct is False and runnable(s)]
+        tests = [t for t in item.tests if t.input is not None and t.output is not None]
+        cells = self.view.table(item, incorrect, tests)
+        if not cells:
+            return item
+        counts = StrengthCounts()
+        for solution in incorrect:
+            key = _skey(solution)
+            after = [cells.get((key, _tkey(t))) for t in tests]
+            if any(cell is None for cell in after):
+                continue  # not every test ran: unknown, not counted
+            counts.checked += 1
+            before = [cell for cell, t in zip(after, tests, strict=True) if t.kind != TestKind.generated]
+            counts.pass_before += bool(before) and all(cell is not None and cell.passed for cell in before)
+            counts.pass_after += all(cell is not None and cell.passed for cell in after)
+        if counts.checked:
+            split = assign_split(item.released, self.cutoffs).value
+            total = self.by_split[split]
+            total.checked += counts.checked
+            total.pass_before += counts.pass_before
+            total.pass_after += counts.pass_after
+            self.by_problem[key_name(item.key)] = {"split": split, **counts.as_dict()}
+            item.strength = counts.as_dict()
+        return item
+
+    def summary(self) -> dict[str, Any]:
+        overall = StrengthCounts()
+        for counts in self.by_split.values():
+            overall.checked += counts.checked
+            overall.pass_before += counts.pass_before
+            overall.pass_after += counts.pass_after
+        return {
+            "by_split": {s: c.as_dict() for s, c in sorted(self.by_split.items())},
+            "overall": overall.as_dict(),
+            "problems_measured": len(self.by_problem),
+        }
+
+
+def execution_steps(store: Store, cutoffs: SplitCutoffs, time_factor: float = 2.0) -> list[Step]:
+    view = ExecutionView(store, time_factor)
+    return [
+        DropSolutionsPassingNoTest(view),
+        DropWeakTests(view),
+        DropSolutionsPassingFewTests(view),
+        RequireTestsForEvaluation(cutoffs),
+        FlagMultipleAnswers(view),
+        MeasureStrength(view, cutoffs),
+    ]
