@@ -43,12 +43,14 @@ def _mutate_token(token: str, rng: random.Random) -> str:
     if re.fullmatch(r"-?\d+", token):
         value = int(token)
         choice = rng.random()
-        if choice < 0.6:
+        if choice < 0.5:
             value += rng.choice((-1, 1))
-        elif choice < 0.8:
+        elif choice < 0.65:
             value = value * 2 if rng.random() < 0.5 else value // 2
+        elif choice < 0.8:
+            value = -value
         else:
-            value = rng.choice((0, 1, value))
+            value = rng.choice((0, 1, -1))
         return str(value)
     if re.fullmatch(r"[01]+", token) and len(token) > 1:  # a binary string: flip a bit
         position = rng.randrange(len(token))
@@ -79,8 +81,12 @@ def mutate(text: str, rng: random.Random, changes: int = 1) -> str:
     tokens = [i for i, part in enumerate(parts) if not part.isspace()]
     if not tokens:
         return text
-    # Keep the first token (often the count of what follows) more often than the rest: changing it breaks the shape.
-    weights = [0.2 if n == 0 else 1.0 for n in range(len(tokens))]
+    # A leading count (of the tokens or lines that follow) is left alone: changing it breaks the input's shape.
+    first = parts[tokens[0]]
+    rest_lines = text.strip().count("\n")
+    if first.isdigit() and int(first) in (len(tokens) - 1, rest_lines) and len(tokens) > 1:
+        tokens = tokens[1:]
+    weights = [1.0] * len(tokens)
     for index in rng.choices(tokens, weights=weights, k=changes):
         parts[index] = _mutate_token(parts[index], rng)
     return "".join(parts)
@@ -234,6 +240,7 @@ def generate_tests(
                         origin=TestOrigin.generated,
                     )
                 )
+                bases.append(candidate)  # mutations of accepted inputs reach further (e.g. all-negative arrays)
                 ordinal += 1
                 made += 1
                 summary.generated += 1

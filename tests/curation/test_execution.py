@@ -1,0 +1,118 @@
+"""verify, gen-tests and test strength on a small real problem with correct and incorrect solutions written here."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from curation import export_codecontests
+from curation.generate import GenerateOptions, generate_tests, mutate
+from curation.judge import LocalExecutor, ResultCache
+from curation.pipeline import CurationOptions
+from curation.sandbox import language_supported
+from curation.verify import verify
+from schema import Language, Store
+from tests import factories as f
+
+# "Print the largest of n integers." The public tests hold positive numbers only, so wrong solutions pass them.
+CORRECT = [
+    ("Python 3", "input()\nprint(max(map(int, input().split())))\n"),
+    ("Python 3", "n = int(input())\nxs = list(map(int, input().split()))\nxs.sort()\nprint(xs[-1])\n"),
+    ("Python 3", "import sys\ndata = sys.stdin.read().split()\nprint(max(int(x) for x in data[1:]))\n"),
+    (
+        "GNU G++17",
+        "#include <bits/stdc++.h>\nint main(){int n;std::cin>>n;long long b=LLONG_MIN,x;"
+        'while(n--){std::cin>>x;b=std::max(b,x);}std::cout<<b<<"\\n";}\n',
+    ),
+]
+INCORRECT = [
+    ("Python 3", "input()\nprint(max(0, *map(int, input().split())))\n"),  # wrong when every number is negative
+    ("Python 3", "input()\nxs = list(map(int, input().split()))\nprint(max(xs[1:]) if len(xs) > 1 else 0)\n"),  # skips the first
+    ("Python 3", "print(1/0)\n"),  # crashes on everything
+]
+PUBLIC = [("3\n1 5 2\n", "5\n"), ("4\n7 7 3 9\n", "9\n")]
+
+pytestmark = pytest.mark.skipif(not language_supported(Language.cpp), reason="g++ is not installed")
+
+
+def _plant(store: Store, hack: bool = False) -> None:
+    entities: list[object] = [
+        f.contest("2000"),
+        f.problem("2000", "A", statement="Print the largest of n integers.", time_limit_ms=1000),
+    ]
+    entities += [f.test_case("2000", "A", n, input=i, output=o) for n, (i, o) in enumerate(PUBLIC)]
+    if hack:  # a hack input, output unknown until the correct solutions agree on it
+        entities.append(f.test_case("2000", "A", 0, kind="private", origin="hack", input="2\n9 1\n", output=None))
+    for n, (language, code) in enumerate(CORRECT):
+        entities.append(f.submission(f"c{n}", "2000", "A", language_raw=language, verdict_raw="OK", source_code=code))
+    for n, (language, code) in enumerate(INCORRECT):
+        entities.append(f.submission(f"w{n}", "2000", "A", language_raw=language, verdict_raw="WRONG_ANSWER", source_code=code))
+    store.ingest(entities)  # type: ignore[arg-type]
+
+
+def test_mutations_keep_the_shape() -> None:
+    rng = random.Random(1)
+    for _ in range(50):
+        text = "3\n1 5 2\n"
+        mutated = mutate(text, rng)
+        assert [len(line.split()) for line in mutated.splitlines()] == [1, 3] and mutated.endswith("\n")
+    assert mutate("1010\n", random.Random(3)) != "1010\n"
+
+
+def test_verify_then_generate_then_strength(sqlite_store: Store, tmp_path: Path) -> None:
+    _plant(sqlite_store)
+    executor = LocalExecutor(2)
+    first = verify(sqlite_store, executor=executor)
+    assert first.solutions == 7 and first.ran > 0
+    # the weak public tests let two wrong solutions through; the crashing one is caught
+    _, rows = sqlite_store.run_sql("SELECT submission_id, outcome FROM verification_disagreements ORDER BY submission_id")
+    assert rows == [("w0", "ok"), ("w1", "ok")]
+    assert first.by_language["python3"]["rejected_but_passed"] == 2
+    # nothing runs twice
+    again = verify(sqlite_store, executor=executor)
+    assert again.ran == 0 and again.from_cache == first.ran
+
+    summary = generate_tests(
+        sqlite_store, options=GenerateOptions(min_agree=4, max_tests=60, budget_seconds=120, seed=7), executor=executor
+    )
+    assert summary.generated == 60
+    tests = sqlite_store.tests_for([("codeforces", "2000", "A")])[("codeforces", "2000", "A")]
+    generated = [t for t in tests if t.kind == "generated"]
+    assert len(generated) == 60
+    for test in generated:  # every generated test is right: check against the definition of the problem
+        numbers = (test.input or "").split()
+        assert int(numbers[0]) == len(numbers) - 1 and (test.output or "").split() == [str(max(map(int, numbers[1:])))]
+    assert any(min(map(int, (t.input or "").split()[1:])) < 0 for t in generated)  # mutations reach beyond the samples
+
+    verify(sqlite_store, executor=executor)
+    _, rows = sqlite_store.run_sql("SELECT submission_id FROM verification_disagreements ORDER BY submission_id")
+    caught = {"w0", "w1"} - {r[0] for r in rows}
+    assert caught  # generated tests catch wrong solutions the public tests let through
+
+    result = export_codecontests(sqlite_store, tmp_path / "out", curation=CurationOptions())
+    strength = result.manifest["curation"]["test_strength"]["overall"]
+    # before generated tests two of the three known-incorrect solutions pass every test; after, fewer do
+    assert strength["incorrect_solutions_checked"] == 2  # the crashing one passes no test: dropped before measuring
+    assert strength["false_positives_before_generated"] == 2
+    assert strength["false_positives_after_generated"] == 2 - len(caught)
+    per_problem = json.loads((tmp_path / "out" / "test_strength.json").read_text())
+    assert per_problem["codeforces/2000/A"]["fp_rate_before"] == 1.0
+    assert per_problem["codeforces/2000/A"]["fp_rate_after"] < 1.0
+    steps = {s["step"]: s for s in result.manifest["curation"]["steps"]}
+    assert steps["drop_solutions_passing_no_test"]["solutions"]["dropped"] == {"passes no test": 1}  # the crashing one
+
+
+def test_too_few_correct_solutions_warn_but_still_generate_and_hacks_get_outputs(sqlite_store: Store) -> None:
+    _plant(sqlite_store, hack=True)
+    summary = generate_tests(
+        sqlite_store, options=GenerateOptions(min_agree=30, max_tests=5, budget_seconds=30), executor=LocalExecutor(2)
+    )
+    assert summary.generated == 5 and summary.hack_outputs == 1
+    tests = sqlite_store.tests_for([("codeforces", "2000", "A")])[("codeforces", "2000", "A")]
+    assert next(t for t in tests if t.kind == "private").output == "9\n"
+    assert summary.warnings == ["codeforces/2000/A: only 4 correct solutions agree on each test (wanted 30)"]
+    cached = ResultCache(sqlite_store)
+    assert sqlite_store.count("execution_result") > 0 and cached is not None
