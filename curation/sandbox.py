@@ -283,15 +283,21 @@ class Sandbox:
         os.close(status_write)
         reader = _CappedReader(process, limits.output_bytes)
         reader.start(stdin)
-        timed_out = False
-        try:
-            _, status, usage = _wait4(process.pid, wall)
-        except TimeoutError:
-            timed_out = True
+        # A timer kills the group at the wall limit; meanwhile we block in wait4 (no polling latency).
+        expired = threading.Event()
+
+        def expire() -> None:
+            expired.set()
             _kill_group(process.pid)
+
+        timer = threading.Timer(wall, expire)
+        timer.start()
+        try:
             _, status, usage = os.wait4(process.pid, 0)
         finally:
+            timer.cancel()
             _kill_group(process.pid)  # stragglers it left behind
+        timed_out = expired.is_set()
         stdout, stderr = reader.finish()
         elapsed = time.monotonic() - started
         with os.fdopen(status_read, "rb") as report:
@@ -356,17 +362,6 @@ def _out_of_memory(result: RunResult, limits: RunLimits) -> bool:
     if result.exit_code == 0:
         return result.memory_bytes > limits.memory_bytes
     return result.memory_bytes > limits.memory_bytes * 0.9 or any(word in result.stderr for word in _MEMORY_WORDS)
-
-
-def _wait4(pid: int, timeout: float) -> tuple[int, int, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        waited, status, usage = os.wait4(pid, os.WNOHANG)
-        if waited == pid:
-            return waited, status, usage
-        if time.monotonic() > deadline:
-            raise TimeoutError
-        time.sleep(0.002)
 
 
 def _kill_group(pid: int) -> None:

@@ -15,6 +15,8 @@ from schema import Language
 
 SANDBOX = Sandbox()
 LIMITS = RunLimits(time_ms=1000, memory_bytes=128 << 20, output_bytes=1 << 20)
+if os.environ.get("CPDATA_REQUIRE_BWRAP") and SANDBOX.mode != "bwrap":
+    raise RuntimeError("CPDATA_REQUIRE_BWRAP is set but the sandbox has no bubblewrap isolation here")
 needs_isolation = pytest.mark.skipif(SANDBOX.mode != "bwrap", reason="bubblewrap is not installed: no namespace isolation here")
 
 PROGRAMS: dict[Language, dict[str, str]] = {
@@ -35,8 +37,8 @@ PROGRAMS: dict[Language, dict[str, str]] = {
         "broken": None,  # type: ignore[dict-item]  (Python has no compile step: a syntax error is a runtime error)
     },
     Language.java: {
-        "correct": "import java.util.*;\npublic class Main { public static void main(String[] a) { Scanner s = new Scanner(System.in); "
-        "System.out.println(s.nextLong() + s.nextLong()); } }",
+        "correct": "import java.util.*;\npublic class Main { public static void main(String[] a) { "
+        "Scanner s = new Scanner(System.in); System.out.println(s.nextLong() + s.nextLong()); } }",
         "wrong": "public class Main { public static void main(String[] a) { System.out.println(42); } }",
         "slow": "public class Main { public static void main(String[] a) { long x = 0; while (true) { x++; } } }",
         "hungry": "public class Main { public static void main(String[] a) { byte[][] b = new byte[64][]; "
