@@ -75,6 +75,15 @@ def _save(figure: Any, path: Path) -> None:
     plt.close(figure)
 
 
+def _stacked_bars(axes: Any, categories: list[str], series: list[str], counts: dict[str, Counter[str]]) -> None:
+    """One bar per category, stacked by series (a color each)."""
+    bottom = [0] * len(categories)
+    for n, name in enumerate(series):
+        values = [counts[c][name] for c in categories]
+        axes.bar(categories, values, bottom=bottom, label=name, color=_COLORS[n % len(_COLORS)])
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+
+
 def _plots(data: ReportData, out: Path) -> list[dict[str, Any]]:
     plots: list[dict[str, Any]] = []
 
@@ -82,11 +91,7 @@ def _plots(data: ReportData, out: Path) -> list[dict[str, Any]]:
     months = sorted(data.per_month)
     sites = sorted({s for counter in data.per_month.values() for s in counter})
     figure, axes = plt.subplots(figsize=(9, 3.6))
-    bottom = [0] * len(months)
-    for n, site in enumerate(sites):
-        values = [data.per_month[m][site] for m in months]
-        axes.bar(months, values, bottom=bottom, label=site, color=_COLORS[n % len(_COLORS)])
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    _stacked_bars(axes, months, sites, data.per_month)
     axes.set_title("Problems per month (contest start, UTC), by site")
     axes.set_ylabel("problems")
     axes.tick_params(axis="x", rotation=60, labelsize=7)
@@ -136,11 +141,7 @@ def _plots(data: ReportData, out: Path) -> list[dict[str, Any]]:
     figure, axes = plt.subplots(figsize=(6, 3.4))
     split_names = [s.value for s in Split]
     split_sites = sorted({s for c in data.splits.values() for s in c})
-    bottom = [0] * len(split_names)
-    for n, site in enumerate(split_sites):
-        values = [data.splits[s][site] for s in split_names]
-        axes.bar(split_names, values, bottom=bottom, label=site, color=_COLORS[n % len(_COLORS)])
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    _stacked_bars(axes, split_names, split_sites, data.splits)
     axes.set_title("Split sizes (problems), by site")
     axes.set_ylabel("problems")
     if split_sites:
