@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,7 +23,8 @@ from curation.importer import import_codecontests
 from curation.pipeline import Curation, CurationOptions
 from curation.splits import DEFAULT_CUTOFFS, Split, SplitCutoffs, assign_split
 from curation.writers import ExportFormat
-from schema import ENV_DB, Contest, Language, Problem, Store, StoreError, StreamError, Submission, Test, read_stream, write_stream
+from schema import ENV_DB, Language, Store, StoreError, write_stream
+from schema.bulk import ingest_lines
 from schema.store import redact_url
 from scraper.base import Page, ParseError, ScrapeOptions
 from scraper.cache import DEFAULT_CACHE_DIR
@@ -104,10 +104,10 @@ def ingest(
     source: Annotated[str, typer.Argument(help="An entity-stream file (one JSON object per line), or - for stdin.")],
     db: DbOption = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Entities per transaction.")] = 5000,
+    workers: Annotated[int | None, typer.Option(min=1, help="Processes validating lines [the number of cores].")] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Store an entity stream. Bad lines are reported with their number; the good ones are stored."""
-    errors: list[StreamError] = []
     handle = sys.stdin if source == "-" else None
     if handle is None:
         path = Path(source)
@@ -115,16 +115,7 @@ def ingest(
             raise _fail(f"{source}: no such file")
         handle = path.open(encoding="utf-8")
     with _open_store(db) as store, handle, progress_bar("ingest", None, enabled=not json_output) as bar:
-
-        def entities() -> Iterator[Contest | Problem | Test | Submission]:
-            for item in read_stream(handle):
-                bar.advance()
-                if isinstance(item, StreamError):
-                    errors.append(item)
-                else:
-                    yield item
-
-        report = store.ingest(entities(), batch_size=batch_size)
+        report, errors = ingest_lines(store, handle, batch_size=batch_size, workers=workers, on_chunk=bar.advance)
     summary = {
         "stored": dict(report.stored),
         "changed": dict(report.changed),

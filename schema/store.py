@@ -106,6 +106,54 @@ def _plain(value: Any) -> Any:
     return str.__str__(value) if isinstance(value, Enum) else value
 
 
+def table_of(model: type) -> Table:
+    return _MODEL_TABLE[model]
+
+
+def parent_keys(by_type: dict[type, list[Any]]) -> tuple[set[tuple[str, str]], set[ProblemKey]]:
+    """The contests and problems that the entities of a batch hang from."""
+    contests: set[tuple[str, str]] = set()
+    problems: set[ProblemKey] = set()
+    for model in (Problem, Test, Submission):
+        for entity in by_type.get(model, ()):
+            contests.add((entity.site.value, entity.contest_id))
+            if model is not Problem:
+                problems.add(entity.problem_key)
+    return contests, problems
+
+
+def _dialect_insert(dialect: Any) -> Any:
+    if dialect.name == "sqlite":
+        return sqlite.insert
+    if dialect.name == "postgresql":
+        return postgresql.insert
+    raise StoreError(f"upserts are implemented for SQLite and PostgreSQL, not {dialect.name}")
+
+
+_COMPILED: dict[tuple[str, str, str, bool], _CompiledUpsert] = {}
+
+
+def compiled_upsert(dialect: Any, table: Table, fill_only: bool) -> _CompiledUpsert:
+    """The upsert of a table for a dialect, compiled once per process."""
+    key = (dialect.name, str(getattr(dialect, "driver", "")), table.name, fill_only)
+    cached = _COMPILED.get(key)
+    if cached is None:
+        stmt = _dialect_insert(dialect)(table)
+        keys = [c.name for c in table.primary_key.columns]
+        values = [c for c in table.columns if c.name not in keys]
+        if fill_only:
+            assignments = {c.name: func.coalesce(c, stmt.excluded[c.name]) for c in values}
+            changed = or_(*(c.is_(None) & stmt.excluded[c.name].is_not(None) for c in values))
+        else:
+            # A known value is never erased by an unknown one (a status page re-read must not drop fetched source
+            # code), and a row is only rewritten when something really changed, so a second ingest writes nothing.
+            assignments = {c.name: func.coalesce(stmt.excluded[c.name], c) for c in values}
+            changed = or_(*(stmt.excluded[c.name].is_not(None) & stmt.excluded[c.name].is_distinct_from(c) for c in values))
+        upsert = stmt.on_conflict_do_update(index_elements=keys, set_=assignments, where=changed)
+        cached = _COMPILED[key] = _CompiledUpsert(upsert, table, dialect)
+    return cached
+
+
 class _CompiledUpsert:
     """An upsert compiled once per table, run with ``executemany`` on the driver directly.
 
@@ -164,7 +212,6 @@ class Store:
             if not create and not path.exists():
                 raise StoreError(f"no store at {path} (run a scrape or `cpdata ingest` first)")
             path.parent.mkdir(parents=True, exist_ok=True)
-        self._upserts: dict[tuple[str, bool], _CompiledUpsert] = {}
         try:
             self.engine: Engine = create_engine(self.url, pool_pre_ping=self.dialect != "sqlite")
         except Exception as exc:  # bad driver names, missing DBAPI packages
@@ -348,15 +395,11 @@ class Store:
         return report
 
     def _write_parents(self, conn: Connection, by_type: dict[type, list[Any]]) -> None:
+        self._insert_parents(conn, *parent_keys(by_type))
+
+    def _insert_parents(self, conn: Connection, contests: set[tuple[str, str]], problems: set[ProblemKey]) -> None:
         # A child may arrive before its parent (a status page parsed before the problem page): create the bare
         # parent row now, and let the parent's own upsert fill it in later.
-        contests: set[tuple[str, str]] = set()
-        problems: set[ProblemKey] = set()
-        for model in (Problem, Test, Submission):
-            for entity in by_type.get(model, ()):
-                contests.add((entity.site.value, entity.contest_id))
-                if model is not Problem:
-                    problems.add(entity.problem_key)
         if contests:
             rows = [{"site": s, "contest_id": c} for s, c in sorted(contests)]
             self._insert_missing(conn, _MODEL_TABLE[Contest], rows)
@@ -365,11 +408,21 @@ class Store:
             self._insert_missing(conn, _MODEL_TABLE[Problem], rows)
 
     def _insert_fn(self) -> Any:
-        if self.dialect == "sqlite":
-            return sqlite.insert
-        if self.dialect == "postgresql":
-            return postgresql.insert
-        raise StoreError(f"upserts are implemented for SQLite and PostgreSQL, not {self.dialect}")
+        return _dialect_insert(self.engine.dialect)
+
+    def write_prepared(
+        self, rows: dict[str, list[Any]], contests: set[tuple[str, str]], problems: set[ProblemKey], counts: Counter[str]
+    ) -> tuple[Counter[str], Counter[str]]:
+        """Write rows prepared by ``schema.bulk`` (parameters of the compiled upserts) in one transaction."""
+        changed: Counter[str] = Counter()
+        with self.engine.begin() as conn:
+            self._insert_parents(conn, contests, problems)
+            for model in _WRITE_ORDER:
+                params = rows.get(model.entity_name)
+                if params:
+                    result = conn.exec_driver_sql(self._compiled_upsert(_MODEL_TABLE[model]).sql, params)
+                    changed[model.entity_name] += max(int(result.rowcount), 0)
+        return Counter(counts), changed
 
     def _insert_missing(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         stmt = self._insert_fn()(table).on_conflict_do_nothing()
@@ -381,22 +434,7 @@ class Store:
         return max(int(result.rowcount), 0)
 
     def _compiled_upsert(self, table: Table, fill_only: bool = False) -> _CompiledUpsert:
-        cached = self._upserts.get((table.name, fill_only))
-        if cached is None:
-            stmt = self._insert_fn()(table)
-            keys = [c.name for c in table.primary_key.columns]
-            values = [c for c in table.columns if c.name not in keys]
-            # A known value is never erased by an unknown one (a status page re-read must not drop fetched source
-            # code), and a row is only rewritten when something really changed, so a second ingest writes nothing.
-            if fill_only:
-                assignments = {c.name: func.coalesce(c, stmt.excluded[c.name]) for c in values}
-                changed = or_(*(c.is_(None) & stmt.excluded[c.name].is_not(None) for c in values))
-            else:
-                assignments = {c.name: func.coalesce(stmt.excluded[c.name], c) for c in values}
-                changed = or_(*(stmt.excluded[c.name].is_not(None) & stmt.excluded[c.name].is_distinct_from(c) for c in values))
-            upsert = stmt.on_conflict_do_update(index_elements=keys, set_=assignments, where=changed)
-            cached = self._upserts[(table.name, fill_only)] = _CompiledUpsert(upsert, table, self.engine.dialect)
-        return cached
+        return compiled_upsert(self.engine.dialect, table, fill_only)
 
     # -- reading ---------------------------------------------------------------------------------------
     def count(self, table: str) -> int:

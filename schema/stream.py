@@ -53,7 +53,7 @@ def _line_error(number: int, line: str) -> StreamError | None:
     return None
 
 
-def _validate_chunk(chunk: list[tuple[int, str]]) -> Iterator[AnyEntity | StreamError]:
+def validate_chunk(chunk: list[tuple[int, str]]) -> Iterator[AnyEntity | StreamError]:
     # Validating a whole chunk as one JSON array is markedly faster than line by line; only a chunk that holds
     # a bad line is re-read line by line, to name the line.
     try:
@@ -73,10 +73,10 @@ def read_stream(lines: Iterable[str], chunk_size: int = 1000) -> Iterator[AnyEnt
         if line.strip():
             chunk.append((number, line))
         if len(chunk) >= chunk_size:
-            yield from _validate_chunk(chunk)
+            yield from validate_chunk(chunk)
             chunk = []
     if chunk:
-        yield from _validate_chunk(chunk)
+        yield from validate_chunk(chunk)
 
 
 def write_stream(entities: Iterable[AnyEntity], out: TextIO) -> int:

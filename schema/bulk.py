@@ -1,0 +1,111 @@
+"""Parallel ingest of an entity stream: worker processes validate lines and turn them into ready-made row tuples;
+the parent process only writes them.
+
+Validation (pydantic, per line) costs about as much as SQLite's whole insert, and it holds the GIL, so a thread
+cannot overlap it with writing; a process can. Chunks stay in input order, so errors keep their line numbers and
+the store ends the same as with a serial ingest (each chunk is one transaction, as before). At most two chunks
+per worker are in flight, so memory stays flat however long the stream is.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+from schema.models import Contest, Problem, Submission, Test
+from schema.store import IngestReport, Store, compiled_upsert, parent_keys, table_of
+from schema.stream import StreamError, validate_chunk
+
+__all__ = ["PreparedChunk", "ingest_lines", "prepare_chunk"]
+
+_ORDER = (Contest, Problem, Test, Submission)
+
+
+@dataclass
+class PreparedChunk:
+    rows: dict[str, list[Any]] = field(default_factory=dict)
+    """Entity name -> parameters for its compiled upsert, in the driver's own format."""
+    contests: set[tuple[str, str]] = field(default_factory=set)
+    problems: set[tuple[str, str, str]] = field(default_factory=set)
+    errors: list[StreamError] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+@cache
+def _dialect(url: str) -> Any:
+    return make_url(url).get_dialect()()
+
+
+def prepare_chunk(url: str, chunk: list[tuple[int, str]]) -> PreparedChunk:
+    """Validate numbered lines and build the parameters of their upserts (runs in a worker process)."""
+    prepared = PreparedChunk()
+    by_type: dict[type, list[Any]] = {}
+    for item in validate_chunk(chunk):
+        if isinstance(item, StreamError):
+            prepared.errors.append(item)
+        else:
+            by_type.setdefault(type(item), []).append(item)
+    prepared.contests, prepared.problems = parent_keys(by_type)
+    dialect = _dialect(url)
+    for model in _ORDER:
+        entities = by_type.get(model)
+        if entities:
+            upsert = compiled_upsert(dialect, table_of(model), False)
+            prepared.rows[model.entity_name] = upsert.parameters(entities)
+            prepared.counts[model.entity_name] += len(entities)
+    return prepared
+
+
+def _chunks(lines: Iterable[str], size: int) -> Iterator[list[tuple[int, str]]]:
+    chunk: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            chunk.append((number, line))
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+def ingest_lines(
+    store: Store, lines: Iterable[str], *, batch_size: int = 5000, workers: int | None = None, on_chunk: Any = None
+) -> tuple[IngestReport, list[StreamError]]:
+    """Ingest stream lines with ``workers`` validating processes (default: the cores; 1 means in this process)."""
+    workers = workers or os.cpu_count() or 1
+    report = IngestReport()
+    errors: list[StreamError] = []
+
+    def write(prepared: PreparedChunk) -> None:
+        report.add(store.write_prepared(prepared.rows, prepared.contests, prepared.problems, prepared.counts))
+        errors.extend(prepared.errors)
+        if on_chunk is not None:
+            on_chunk(sum(prepared.counts.values()) + len(prepared.errors))
+
+    chunks = _chunks(lines, batch_size)
+    first = next(chunks, None)
+    if first is None:
+        return report, errors
+    second = next(chunks, None)
+    if workers <= 1 or second is None:  # small input: a pool would cost more than it saves
+        for chunk in [first, *([second] if second else []), *chunks]:
+            write(prepare_chunk(store.url, chunk))
+        return report, errors
+    context = multiprocessing.get_context("spawn")  # no inherited threads or locks from the parent
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque[Future[PreparedChunk]] = deque()
+        for chunk in [first, second, *chunks]:
+            pending.append(pool.submit(prepare_chunk, store.url, chunk))
+            if len(pending) >= 2 * workers:
+                write(pending.popleft().result())
+        while pending:
+            write(pending.popleft().result())
+    return report, errors

@@ -1,0 +1,52 @@
+"""The parallel ingest (worker processes validate, the parent writes) stores what the serial one stores, and
+reports the same bad lines with the same numbers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from schema import Store
+from schema.bulk import ingest_lines
+from tests.schema.test_store import _dump
+
+
+def _lines() -> list[str]:
+    lines = []
+    for n in range(3000):
+        contest = str(1000 + n // 100)
+        lines.append(
+            json.dumps(
+                {
+                    "entity": "submission",
+                    "site": "codeforces",
+                    "submission_id": str(n),
+                    "contest_id": contest,
+                    "index": "AB"[n % 2],
+                    "language_raw": "GNU C++17" if n % 3 else "Python 3",
+                    "verdict_raw": "OK" if n % 4 else "WRONG_ANSWER",
+                    "created_at": 1_600_000_000 + n,
+                }
+            )
+        )
+        if n % 700 == 0:
+            lines.append("{broken")
+        if n % 500 == 0:
+            lines.append(
+                json.dumps({"entity": "problem", "site": "codeforces", "contest_id": contest, "index": "A", "name": f"P{n}"})
+            )
+    lines.append("")
+    return lines
+
+
+def test_parallel_ingest_equals_serial_ingest(tmp_path: Path) -> None:
+    lines = _lines()
+    with Store(tmp_path / "serial.sqlite") as serial, Store(tmp_path / "parallel.sqlite") as parallel:
+        serial_report, serial_errors = ingest_lines(serial, lines, batch_size=400, workers=1)
+        parallel_report, parallel_errors = ingest_lines(parallel, lines, batch_size=400, workers=2)
+        assert _dump(serial) == _dump(parallel)
+        assert parallel_report.stored == serial_report.stored == {"submission": 3000, "problem": 6}
+        assert [(e.line, e.reason) for e in parallel_errors] == [(e.line, e.reason) for e in serial_errors]
+        assert [e.line for e in parallel_errors] == [n + 1 for n, line in enumerate(lines) if line == "{broken"]
+        again, _ = ingest_lines(parallel, lines, batch_size=400, workers=2)
+        assert sum(again.changed.values()) == 0
