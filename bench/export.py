@@ -2,6 +2,9 @@
 
 Each store has, per problem, 2 public and 3 private tests and 4 submissions with source code. Each export runs
 in a fresh subprocess that reports its own peak resident memory (ru_maxrss), so the two figures are comparable.
+The export streams; finding near-duplicate clusters (which `cpdata export` does first unless `--no-dedup`) holds
+one MinHash signature per problem, so it is measured on its own, in bench/dedup.py. Here the clusters are found
+first (`cpdata curate dedup`), and the export uses them (`--no-dedup`).
 """
 
 from __future__ import annotations
@@ -25,10 +28,11 @@ _CHILD = """
 import json, resource, sys, time
 from pathlib import Path
 from curation import export_codecontests
+from curation.pipeline import CurationOptions
 from schema import Store
 started = time.perf_counter()
 with Store(sys.argv[1], create=False) as store:
-    result = export_codecontests(store, Path(sys.argv[2]), fmt=sys.argv[3])
+    result = export_codecontests(store, Path(sys.argv[2]), fmt=sys.argv[3], curation=CurationOptions(dedup=False))
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 problems = sum(c["problems"] for c in result.counts.values())
 print(json.dumps({"seconds": time.perf_counter() - started, "peak_rss_mb": peak_mb, "problems": problems}))
