@@ -86,8 +86,7 @@ def mutate(text: str, rng: random.Random, changes: int = 1) -> str:
     rest_lines = text.strip().count("\n")
     if first.isdigit() and int(first) in (len(tokens) - 1, rest_lines) and len(tokens) > 1:
         tokens = tokens[1:]
-    weights = [1.0] * len(tokens)
-    for index in rng.choices(tokens, weights=weights, k=changes):
+    for index in rng.choices(tokens, k=changes):
         parts[index] = _mutate_token(parts[index], rng)
     return "".join(parts)
 
