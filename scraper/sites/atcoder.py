@@ -136,7 +136,9 @@ def parse_archive(page: Page, params: dict[str, str], context: ParseContext) -> 
         if not options.contests and (options.since is None or start.date() >= options.since):
             parsed.follow.append(Request(tasks_url(contest_id), "tasks", priority=1))
     if not parsed.entities:
-        raise ParseError(page.url, "no contest rows (table tbody tr with a time and a /contests/ link)")
+        if tree.css_first("table") is None:
+            raise ParseError(page.url, "no contest table: not an archive page")
+        return parsed  # a page past the last one: an empty table, nothing more to follow
     number = _page_number(page.url)
     if number < _last_page(tree):
         parsed.follow.append(Request(f"{BASE}/contests/archive?lang=ja&page={number + 1}", "archive", priority=0))

@@ -242,3 +242,24 @@ def test_golden_abc096_a_matches_a_page_in_its_format() -> None:
     parsed = parse("https://atcoder.jp/contests/abc096/tasks/abc096_a", page)
     assert [(t.input, t.output) for t in of(Test, parsed.entities)] == [(t["input"], t["output"]) for t in golden["tests"]]
     assert of(Problem, parsed.entities)[0].time_limit_ms == golden["timeLimit"]
+
+
+def test_pages_past_the_last_one_end_the_walk_without_error() -> None:
+    empty = (
+        b'<html><body><ul class="pagination"><li><a href="/contests/archive?page=1">1</a></li></ul>'
+        b"<table><thead><tr><th>Start</th></tr></thead><tbody></tbody></table></body></html>"
+    )
+    archive = parse("https://atcoder.jp/contests/archive?lang=ja&page=14", empty)
+    assert archive.entities == [] and archive.follow == []
+    submissions = parse("https://atcoder.jp/contests/abc998/submissions?orderBy=created&page=9", empty)
+    assert submissions.entities == [] and submissions.follow == []
+    with pytest.raises(ParseError, match="no contest table"):
+        parse("https://atcoder.jp/contests/archive?lang=ja&page=1", b"<html><body>maintenance</body></html>")
+
+
+def test_codeforces_status_page_past_the_last_one_is_empty_and_final() -> None:
+    page = Page(
+        "https://codeforces.com/api/contest.status?contestId=1001&from=2001&count=1000", 200, b'{"status":"OK","result":[]}'
+    )
+    parsed = get_site("codeforces").parse(page)
+    assert parsed.entities == [] and parsed.follow == []
