@@ -34,10 +34,15 @@ def _run(server_url: str, workdir: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.slow
 def test_killed_scrapes_resume_to_the_same_store(tmp_path: Path) -> None:
-    with replay() as server:
-        started = time.monotonic()
+    stamps: list[float] = []
+
+    def stamp(handler: object, key: str, seen: int) -> bool:
+        stamps.append(time.monotonic())
+        return False
+
+    with replay(stamp) as server:
         reference_run = _run(server.base_url, tmp_path / "reference")
-        duration = time.monotonic() - started
+        crawl_span = stamps[-1] - stamps[0]  # from the first request to the last, start-up excluded
         assert reference_run.returncode == 0, reference_run.stderr
         with Store(tmp_path / "reference" / "store.sqlite") as store:
             reference = dump(store)
@@ -52,7 +57,10 @@ def test_killed_scrapes_resume_to_the_same_store(tmp_path: Path) -> None:
             process = subprocess.Popen(
                 _command(server.base_url, workdir), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
-            time.sleep(rng.uniform(0.3, duration))
+            deadline = time.monotonic() + 60
+            while not server.hits and time.monotonic() < deadline:  # the interpreter is still starting
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0.0, crawl_span * 0.9))
             how = signal.SIGINT if trial % 3 == 2 else signal.SIGKILL  # Ctrl-C now and then, kill -9 mostly
             os.kill(process.pid, how)
             process.wait(timeout=30)
