@@ -213,7 +213,7 @@ class ResultCache:
             }
             for digest, o in result.outcomes.items()
         ]
-        insert = self.store._insert_fn()(self.table).on_conflict_do_nothing()
+        insert = self.store.insert(self.table).on_conflict_do_nothing()
         with self.store.engine.begin() as conn:
             conn.execute(insert, rows)
 

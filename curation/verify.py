@@ -190,7 +190,7 @@ def _record(
         "limits": job.limits.key,
         "verified_at": datetime.now(UTC),
     }
-    insert = store._insert_fn()(table)
+    insert = store.insert(table)
     statement = insert.on_conflict_do_update(
         index_elements=["site", "submission_id"], set_={k: insert.excluded[k] for k in row if k not in ("site", "submission_id")}
     )

@@ -292,7 +292,7 @@ class Store:
             }
             for u in {u.url: u for u in units}.values()
         ]
-        stmt = self._insert_fn()(table)
+        stmt = self.insert(table)
         if requeue_before is None:
             result = conn.execute(stmt.on_conflict_do_nothing(), rows)
         else:
@@ -407,8 +407,9 @@ class Store:
             rows = [{"site": s, "contest_id": c, "index": i} for s, c, i in sorted(problems)]
             self._insert_missing(conn, _MODEL_TABLE[Problem], rows)
 
-    def _insert_fn(self) -> Any:
-        return _dialect_insert(self.engine.dialect)
+    def insert(self, table: Table) -> Any:
+        """This dialect's INSERT for ``table``, which has ``on_conflict_do_nothing``/``_do_update`` (SQLite, PostgreSQL)."""
+        return _dialect_insert(self.engine.dialect)(table)
 
     def write_prepared(
         self, rows: dict[str, list[Any]], contests: set[tuple[str, str]], problems: set[ProblemKey], counts: Counter[str]
@@ -425,7 +426,7 @@ class Store:
         return Counter(counts), changed
 
     def _insert_missing(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-        stmt = self._insert_fn()(table).on_conflict_do_nothing()
+        stmt = self.insert(table).on_conflict_do_nothing()
         conn.execute(stmt, rows)
 
     def _upsert(self, conn: Connection, table: Table, entities: list[Any], fill_only: bool = False) -> int:
