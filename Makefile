@@ -27,4 +27,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) data/demo/run
+	rm -rf $(VENV) data/demo-run build dist

@@ -35,7 +35,7 @@ def report(**kw):
 _NEAR = (
     _COMMON
     + """
-from curation.dedup import find_clusters
+from cpdata.curation.steps.dedup import find_clusters
 n = int(sys.argv[1]); planted = n // 100
 texts = [statement(i) for i in range(n - planted)] + [near(statement(i)) for i in range(planted)]
 started = time.perf_counter()
@@ -50,7 +50,7 @@ report(statements=n, seconds=round(elapsed, 1), planted=planted, planted_found=f
 _PAIRWISE = (
     _COMMON
     + """
-from curation.dedup import shingles
+from cpdata.curation.steps.dedup import shingles
 n = int(sys.argv[1])
 sets = [shingles(statement(i)) for i in range(n)]
 started = time.perf_counter()
@@ -68,7 +68,7 @@ report(statements=n, seconds=round(time.perf_counter() - started, 2), pairs=pair
 _SOLUTIONS = (
     _COMMON
     + """
-from curation.dedup import solution_hash
+from cpdata.curation.steps.dedup import solution_hash
 import hashlib
 n, mode = int(sys.argv[1]), sys.argv[2]
 body = "#include <bits/stdc++.h>\\nint main() {\\n    long long a, b;\\n    std::cin >> a >> b;\\n    std::cout << a + b;\\n}\\n"

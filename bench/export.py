@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from schema import Contest, Problem, Store, Submission, Test
+from cpdata.schema import Contest, Problem, Store, Submission, Test
 
 SIZES = [int(x) for x in os.environ.get("BENCH_EXPORT_SIZES", "10000,100000").split(",")]
 PROBLEMS_PER_CONTEST = 8
@@ -27,9 +27,9 @@ PROBLEMS_PER_CONTEST = 8
 _CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from curation import export_codecontests
-from curation.pipeline import CurationOptions
-from schema import Store
+from cpdata.curation.formats.export import export_codecontests
+from cpdata.curation.steps.pipeline import CurationOptions
+from cpdata.schema import Store
 started = time.perf_counter()
 with Store(sys.argv[1], create=False) as store:
     result = export_codecontests(store, Path(sys.argv[2]), fmt=sys.argv[3], curation=CurationOptions(dedup=False))

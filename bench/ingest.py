@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from schema import Store
-from schema.bulk import ingest_lines
+from cpdata.schema import Store
+from cpdata.schema.bulk import ingest_lines
 
 N = int(os.environ.get("BENCH_INGEST_N", "1000000"))
 BATCH = 5000

@@ -16,8 +16,8 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from scraper.base import Page
-from scraper.registry import get_site
+from cpdata.scraper.base import Page
+from cpdata.scraper.registry import get_site
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT.parent / "shared" / "real-pages" / "codeforces"

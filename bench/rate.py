@@ -15,10 +15,10 @@ from typing import Any
 
 import httpx
 
-from scraper.base import RateRule
-from scraper.fetch import Fetcher, FetchPolicy
-from scraper.registry import get_site
-from scraper.replay import ReplayServer
+from cpdata.scraper.base import RateRule
+from cpdata.scraper.fetch import Fetcher, FetchPolicy
+from cpdata.scraper.registry import get_site
+from cpdata.scraper.replay import ReplayServer
 
 REQUESTS = 200
 ALLOWED_PER_S = 20.0

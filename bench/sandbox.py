@@ -8,8 +8,8 @@ import subprocess
 import time
 from typing import Any
 
-from curation.sandbox import RunLimits, Sandbox
-from schema import Language
+from cpdata.curation.execution.sandbox import RunLimits, Sandbox
+from cpdata.schema import Language
 
 RUNS = 100
 PROGRAMS = {

@@ -18,19 +18,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cpdata import load_dataset
+from cpdata.curation.formats.export import export_codecontests
 from cpdata.output import stdout
-from curation import export_codecontests, load_dataset
-from schema import Store
-from scraper.base import ScrapeOptions
-from scraper.fetch import FetchPolicy
-from scraper.registry import get_site
-from scraper.replay import ReplayServer
-from scraper.session import ScrapeSettings, scrape
+from cpdata.schema import Store
+from cpdata.scraper.base import ScrapeOptions
+from cpdata.scraper.fetch import FetchPolicy
+from cpdata.scraper.registry import get_site
+from cpdata.scraper.replay import ReplayServer
+from cpdata.scraper.session import ScrapeSettings, scrape
 
 __all__ = ["DEFAULT_WORKDIR", "DEMO_INPUTS", "run_demo"]
 
-DEMO_INPUTS = Path(__file__).resolve().parent.parent / "data" / "demo"
-DEFAULT_WORKDIR = DEMO_INPUTS / "run"
+# The recorded sites ship inside the package (cpdata/demo_data links to data/demo in the source tree), so the demo
+# runs from an installed wheel too. Its output goes beside the store, relative to where it is run, like the store.
+DEMO_INPUTS = Path(__file__).resolve().parent / "demo_data"
+DEFAULT_WORKDIR = Path("data") / "demo-run"
 # Loopback answers in microseconds; keep the limiter in the path but scaled down (real defaults: 2 s API, 1 s HTML).
 DEMO_INTERVALS = {"/api/": 0.05, "/": 0.02}
 # (site, site options, extra hosts to send to the replay): AtCoder gets stand-ins for a session cookie and a Dropbox

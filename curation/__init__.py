@@ -1,19 +1,15 @@
-"""Curation: from a store to a dataset people can trust (splits, the CodeContests export, the loader)."""
+"""Curation: from a store to a dataset people can trust. Three jobs, one subpackage each, plus the report:
 
-from curation.codecontests import CodeContestsRecord, build_record
-from curation.export import ExportResult, export_codecontests
-from curation.loader import DatasetNotFound, load_dataset
-from curation.splits import DEFAULT_CUTOFFS, Split, SplitCutoffs, assign_split
+- ``steps/``: the curation pipeline (datatrove's shape): duplicate and near-duplicate problems, temporal splits,
+  the solution filters, the filters that read execution results, test strength, and contamination checks.
+- ``execution/``: running untrusted code: the sandbox, the judge (output comparison, run jobs, the results cache,
+  executors), label verification and test generation.
+- ``formats/``: datasets on disk: the CodeContests record, the JSONL/Parquet writers, export, import and the
+  loader (``cpdata.load_dataset``).
+- ``report``: a dataset card with plots, from the same curation as an export.
 
-__all__ = [
-    "DEFAULT_CUTOFFS",
-    "CodeContestsRecord",
-    "DatasetNotFound",
-    "ExportResult",
-    "Split",
-    "SplitCutoffs",
-    "assign_split",
-    "build_record",
-    "export_codecontests",
-    "load_dataset",
-]
+Imports flow one way: ``execution`` imports only ``cpdata.schema``; ``steps`` imports ``execution`` (the results
+cache) and ``formats.codecontests`` (the record it builds); the rest of ``formats`` imports ``steps``; ``report``
+sits on top. Nothing here imports ``cpdata.scraper``. This ``__init__`` imports nothing, so that a command pays
+only for the modules it uses.
+"""

@@ -21,10 +21,10 @@ matplotlib.use("Agg")  # files only, no screen
 import matplotlib.pyplot as plt
 from matplotlib.ticker import MaxNLocator
 
-from curation.export import cpdata_version
-from curation.pipeline import Curation, CurationOptions
-from curation.splits import DEFAULT_CUTOFFS, Split, SplitCutoffs
-from schema import Store, TestKind
+from cpdata.curation.steps.pipeline import Curation, CurationOptions
+from cpdata.curation.steps.splits import DEFAULT_CUTOFFS, Split, SplitCutoffs
+from cpdata.schema import Store, TestKind
+from cpdata.version import __version__
 
 __all__ = ["ReportData", "collect", "write_report"]
 
@@ -216,7 +216,7 @@ def write_report(
     generated = datetime.now(UTC).isoformat(timespec="seconds")
     summary = {
         "generated_at": generated,
-        "cpdata_version": cpdata_version(),
+        "cpdata_version": __version__,
         "problems": data.problems,
         "cutoffs": cutoffs.as_dict(),
         "splits": {s: dict(c) for s, c in data.splits.items()},
@@ -231,7 +231,7 @@ def write_report(
     tables = _tables(data)
     images_md = "\n\n".join(f"### {p['title']}\n\n![{p['title']}]({p['file']})" for p in plots)
     (out / "README.md").write_text(
-        f"# Dataset report (cpdata {cpdata_version()}, {generated})\n\n{intro}\n\n{tables}\n## Plots\n\n{images_md}\n"
+        f"# Dataset report (cpdata {__version__}, {generated})\n\n{intro}\n\n{tables}\n## Plots\n\n{images_md}\n"
     )
     images_html = "\n".join(
         f'<figure><figcaption>{html.escape(p["title"])}</figcaption><img alt="{html.escape(p["title"])}" '
@@ -243,7 +243,7 @@ def write_report(
 <style>body{{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;color:#222}}
 table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:4px 8px;font-size:14px}}
 figure{{margin:2em 0}}figcaption{{font-weight:bold;margin-bottom:.5em}}img{{max-width:100%}}</style></head>
-<body><h1>Dataset report</h1><p>cpdata {cpdata_version()}, {generated}. {html.escape(intro)}</p>
+<body><h1>Dataset report</h1><p>cpdata {__version__}, {generated}. {html.escape(intro)}</p>
 {_markdown_tables_to_html(tables)}
 {images_html}
 </body></html>

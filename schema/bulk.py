@@ -20,9 +20,9 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from schema.models import Contest, Problem, Submission, Test
-from schema.store import IngestReport, Store, compiled_upsert, parent_keys, table_of
-from schema.stream import StreamError, validate_chunk
+from cpdata.schema.models import Contest, Problem, Submission, Test
+from cpdata.schema.store import IngestReport, Store, compiled_upsert, parent_keys, table_of
+from cpdata.schema.stream import StreamError, validate_chunk
 
 __all__ = ["PreparedChunk", "ingest_lines", "prepare_chunk"]
 

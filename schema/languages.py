@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from schema.enums import Language
+from cpdata.schema.enums import Language
 
 __all__ = ["normalize_language"]
 

@@ -1,6 +1,6 @@
 """Schema versions. A new store is created at the current version in one go; an older one is upgraded step by step.
 
-To change the schema: edit ``schema.tables``, bump ``SCHEMA_VERSION``, and add ``MIGRATIONS[new_version]``, a
+To change the schema: edit ``cpdata.schema.tables``, bump ``SCHEMA_VERSION``, and add ``MIGRATIONS[new_version]``, a
 function that brings a store of the previous version to the new one (``ALTER TABLE ...``). Views are rebuilt
 after every upgrade, so they may select any column of the current tables.
 """
@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, Engine, inspect, text
 
-from schema.tables import metadata
-from schema.views import VIEWS
+from cpdata.schema.errors import StoreError
+from cpdata.schema.tables import metadata
+from cpdata.schema.views import VIEWS
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 
@@ -77,8 +78,6 @@ def _rebuild_views(conn: Connection) -> None:
 
 def migrate(engine: Engine, target: int | None = None) -> int:
     """Bring the store to ``target`` (default: the current version); return the version it is at now."""
-    from schema.store import StoreError  # the error type lives with the store, which imports this module
-
     target = SCHEMA_VERSION if target is None else target
     with engine.begin() as conn:
         version = _stored_version(conn)

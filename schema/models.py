@@ -1,7 +1,7 @@
 """The entities, as pydantic models: the contract between scrapers, the entity stream, the store and the export.
 
 These models validate at the boundary (a parser's output, a line of a stream). The store keeps them in table
-models (``schema.tables``) that only store. Derivable fields (language family, normalized verdict,
+models (``cpdata.schema.tables``) that only store. Derivable fields (language family, normalized verdict,
 ``is_correct``) may be omitted by producers and are filled in from the raw values.
 """
 
@@ -12,9 +12,9 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
-from schema.enums import Language, Site, TestKind, TestOrigin, Verdict, is_correct_verdict
-from schema.languages import normalize_language
-from schema.verdicts import normalize_verdict
+from cpdata.schema.enums import Language, Site, TestKind, TestOrigin, Verdict, is_correct_verdict
+from cpdata.schema.languages import normalize_language
+from cpdata.schema.verdicts import normalize_verdict
 
 __all__ = [
     "ENTITY_ADAPTER",
@@ -24,11 +24,17 @@ __all__ = [
     "ProblemKey",
     "Submission",
     "Test",
+    "key_name",
     "to_utc",
 ]
 
 ProblemKey = tuple[str, str, str]
 """(site, contest_id, index): how a problem is named everywhere in the store."""
+
+
+def key_name(key: ProblemKey) -> str:
+    """``site/contest_id/index``: a problem key as one string, for reports, rejects and JSON maps."""
+    return "/".join(key)
 
 
 _ZERO = timedelta(0)

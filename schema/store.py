@@ -20,9 +20,11 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event, func, in
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
-from schema.migrations import SCHEMA_VERSION, migrate
-from schema.models import Contest, Problem, ProblemKey, Submission, Test, to_utc
-from schema.tables import ContestRow, CrawlUnitRow, ProblemClusterRow, ProblemRow, SubmissionRow, TestRow
+from cpdata.schema.errors import StoreError
+from cpdata.schema.location import DEFAULT_DB_PATH, ENV_DB, resolve_db_url
+from cpdata.schema.migrations import SCHEMA_VERSION, migrate
+from cpdata.schema.models import Contest, Problem, ProblemKey, Submission, Test, to_utc
+from cpdata.schema.tables import ContestRow, CrawlUnitRow, ProblemClusterRow, ProblemRow, SubmissionRow, TestRow
 
 __all__ = [
     "DEFAULT_DB_PATH",
@@ -36,8 +38,6 @@ __all__ = [
     "resolve_db_url",
 ]
 
-ENV_DB = "CPDATA_DB"
-DEFAULT_DB_PATH = Path("data") / "cpdata.sqlite"
 
 _MODEL_TABLE: dict[type, Table] = {
     Contest: ContestRow.__table__,  # type: ignore[attr-defined]
@@ -47,18 +47,6 @@ _MODEL_TABLE: dict[type, Table] = {
 }
 # Parents before children, so that foreign keys hold inside one transaction.
 _WRITE_ORDER = (Contest, Problem, Test, Submission)
-
-
-class StoreError(RuntimeError):
-    """The store cannot be opened or used as asked (bad URL, newer schema, ...)."""
-
-
-def resolve_db_url(db: str | os.PathLike[str] | None = None) -> str:
-    """A SQLAlchemy URL from ``--db``, else ``$CPDATA_DB``, else ``data/cpdata.sqlite``. A bare path means SQLite."""
-    chosen = str(db) if db is not None else os.environ.get(ENV_DB) or str(DEFAULT_DB_PATH)
-    if "://" in chosen:
-        return chosen
-    return f"sqlite:///{Path(chosen).expanduser()}"
 
 
 def redact_url(url: str) -> str:
@@ -414,7 +402,7 @@ class Store:
     def write_prepared(
         self, rows: dict[str, list[Any]], contests: set[tuple[str, str]], problems: set[ProblemKey], counts: Counter[str]
     ) -> tuple[Counter[str], Counter[str]]:
-        """Write rows prepared by ``schema.bulk`` (parameters of the compiled upserts) in one transaction."""
+        """Write rows prepared by ``cpdata.schema.bulk`` (parameters of the compiled upserts) in one transaction."""
         changed: Counter[str] = Counter()
         with self.engine.begin() as conn:
             self._insert_parents(conn, contests, problems)

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
-from schema.models import ENTITY_ADAPTER, Contest, Entity, Problem, Submission, Test
+from cpdata.schema.models import ENTITY_ADAPTER, Contest, Entity, Problem, Submission, Test
 
 __all__ = ["StreamError", "describe_validation_error", "read_stream", "write_stream"]
 

@@ -1,4 +1,4 @@
-"""Table models: how the entities are stored. They only store; validation happens in ``schema.models``.
+"""Table models: how the entities are stored. They only store; validation happens in ``cpdata.schema.models``.
 
 Keys are the natural ones (a problem is (site, contest_id, index)) so that upserts are idempotent and a user's
 SQL needs no surrogate ids. Foreign keys hold: the store creates a bare parent row when a child arrives first.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from schema.enums import Site, Verdict
+from cpdata.schema.enums import Site, Verdict
 
 __all__ = ["normalize_verdict"]
 

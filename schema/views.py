@@ -5,7 +5,7 @@ Written in the SQL that SQLite and PostgreSQL share, so the same queries run on 
 
 from __future__ import annotations
 
-__all__ = ["VIEWS"]
+__all__ = ["VIEWS", "VIEW_ABOUT"]
 
 _PROBLEM_MATCH = 'x.site = p.site AND x.contest_id = p.contest_id AND x."index" = p."index"'
 
@@ -15,12 +15,10 @@ def _count(table: str, condition: str) -> str:
 
 
 VIEWS: dict[str, str] = {
-    # One row per problem with the date that decides its split (contest start, else the problem's own date).
     "problem_dated": """
         SELECT p.*, c.name AS contest_name, COALESCE(c.start_time, p.published_at) AS release_time
         FROM problem p JOIN contest c ON c.site = p.site AND c.contest_id = p.contest_id
     """,
-    # A problem with its counts of tests by kind and of solutions with source code by correctness.
     "problem_overview": f"""
         SELECT p.site, p.contest_id, p."index", p.problem_id, p.name, p.rating, p.difficulty,
                p.time_limit_ms, p.memory_limit_bytes, p.interactive,
@@ -33,7 +31,6 @@ VIEWS: dict[str, str] = {
                {_count("submission", "1 = 1")} AS submissions
         FROM problem p JOIN contest c ON c.site = p.site AND c.contest_id = p.contest_id
     """,
-    # Accepted and rejected submissions per site and language family (with and without source code).
     "solutions_by_language": """
         SELECT site, language,
                SUM(CASE WHEN is_correct THEN 1 ELSE 0 END) AS accepted,
@@ -43,7 +40,6 @@ VIEWS: dict[str, str] = {
                SUM(CASE WHEN source_code IS NOT NULL AND NOT is_correct THEN 1 ELSE 0 END) AS rejected_with_source
         FROM submission GROUP BY site, language
     """,
-    # Each problem that has a twin, the twin it is filed under, and how alike they are (exact or near).
     "problem_duplicates": """
         SELECT k.site, k.contest_id, k."index",
                CASE WHEN k.exact_group IS NOT NULL THEN 'exact' ELSE 'near' END AS kind,
@@ -51,15 +47,12 @@ VIEWS: dict[str, str] = {
         FROM problem_cluster k
         WHERE COALESCE(k.exact_group, k.cluster) <> (k.site || '/' || k.contest_id || '/' || k."index")
     """,
-    # Solutions where our run disagrees with the site's verdict (an accepted solution that now fails shows
-    # environment differences; a rejected one that passes shows weak tests).
     "verification_disagreements": """
         SELECT v.site, v.submission_id, s.contest_id, s."index", s.language, s.language_raw, s.verdict AS site_verdict,
                v.outcome, v.tests_run, v.tests_passed, v.first_failure
         FROM verification v JOIN submission s ON s.site = v.site AND s.submission_id = v.submission_id
         WHERE v.agrees = FALSE
     """,
-    # Agreement with the site's verdicts per site, language and outcome.
     "verification_summary": """
         SELECT s.site, s.language, s.is_correct AS site_correct, COUNT(*) AS verified,
                SUM(CASE WHEN v.agrees THEN 1 ELSE 0 END) AS agree,
@@ -67,9 +60,22 @@ VIEWS: dict[str, str] = {
         FROM verification v JOIN submission s ON s.site = v.site AND s.submission_id = v.submission_id
         GROUP BY s.site, s.language, s.is_correct
     """,
-    # How often each normalized verdict occurs, with the raw spellings folded into it.
     "verdict_counts": """
         SELECT site, verdict, verdict_raw, COUNT(*) AS submissions
         FROM submission GROUP BY site, verdict, verdict_raw
     """,
+}
+
+# What each view holds, for the README and ``cpdata sql --help`` (a test keeps it in step with VIEWS).
+VIEW_ABOUT: dict[str, str] = {
+    "problem_dated": "One row per problem with the date that decides its split (contest start, else the problem's own date).",
+    "problem_overview": "A problem with its counts of tests by kind and of solutions with source code by correctness.",
+    "solutions_by_language": "Accepted and rejected submissions per site and language family (with and without source code).",
+    "problem_duplicates": "Each problem that has a twin, the twin it is filed under, and how alike they are (exact or near).",
+    "verification_disagreements": (
+        "Solutions where our run disagrees with the site's verdict (an accepted solution that now fails shows "
+        "environment differences; a rejected one that passes shows weak tests)."
+    ),
+    "verification_summary": "Agreement with the site's verdicts per site, language and outcome.",
+    "verdict_counts": "How often each normalized verdict occurs, with the raw spellings folded into it.",
 }

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from schema import Contest, Language, Problem, Site, Submission, Test, TestKind, TestOrigin
+from cpdata.schema import Contest, Language, Problem, Site, Submission, Test, TestKind, TestOrigin
 
 __all__ = [
     "AnyEntity",

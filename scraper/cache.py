@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from scraper.base import Page
+from cpdata.scraper.base import Page
 
 __all__ = ["DEFAULT_CACHE_DIR", "KEPT_HEADERS", "PageCache"]
 

@@ -230,7 +230,7 @@ def json_body(page_url: str, body: bytes) -> object:
     """The JSON of a response, or a ParseError naming the URL."""
     import json
 
-    from scraper.base import ParseError
+    from cpdata.scraper.base import ParseError
 
     try:
         return json.loads(body)

@@ -24,7 +24,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from scraper.base import Page, RateLimited, RateRule, SiteBlocked, SiteScraper, WireRequest
+from cpdata.scraper.base import Page, RateLimited, RateRule, SiteBlocked, SiteScraper, WireRequest
+from cpdata.version import __version__
 
 __all__ = ["FetchFailed", "FetchPolicy", "Fetcher", "user_agent"]
 
@@ -40,9 +41,7 @@ _CHALLENGE_MARKERS = (
 
 
 def user_agent() -> str:
-    from curation.export import cpdata_version
-
-    return f"cpdata/{cpdata_version()} (dataset builder; polite crawler; +https://pypi.org/project/cpdata/)"
+    return f"cpdata/{__version__} (dataset builder; polite crawler; +https://pypi.org/project/cpdata/)"
 
 
 class FetchFailed(RuntimeError):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from scraper.base import Route, SiteScraper
-from scraper.sites.aoj import AOJ
-from scraper.sites.atcoder import AtCoder
-from scraper.sites.codechef import CodeChef
-from scraper.sites.codeforces import Codeforces
-from scraper.sites.yukicoder import Yukicoder
+from cpdata.scraper.base import Route, SiteScraper
+from cpdata.scraper.sites.aoj import AOJ
+from cpdata.scraper.sites.atcoder import AtCoder
+from cpdata.scraper.sites.codechef import CodeChef
+from cpdata.scraper.sites.codeforces import Codeforces
+from cpdata.scraper.sites.yukicoder import Yukicoder
 
 __all__ = ["SITES", "UnknownURL", "get_site", "route_url", "site_for_url"]
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from schema import Store, Submission
-from schema.store import CrawlUnit
-from scraper.base import Page, ParseContext, ParseError, Request, ScrapeOptions, SiteBlocked, SiteScraper
-from scraper.cache import PageCache
-from scraper.fetch import Fetcher, FetchFailed
+from cpdata.schema import Store, Submission
+from cpdata.schema.store import CrawlUnit
+from cpdata.scraper.base import Page, ParseContext, ParseError, Request, ScrapeOptions, SiteBlocked, SiteScraper
+from cpdata.scraper.cache import PageCache
+from cpdata.scraper.fetch import Fetcher, FetchFailed
 
 __all__ = ["PARSER_VERSION", "Crawl", "CrawlSummary", "ProgressCallback"]
 

@@ -9,11 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from schema import Store
-from scraper.base import RateRule, ScrapeOptions, SiteScraper
-from scraper.cache import PageCache
-from scraper.fetch import Fetcher, FetchPolicy
-from scraper.run import Crawl, CrawlSummary, ProgressCallback
+from cpdata.schema import Store
+from cpdata.scraper.base import RateRule, ScrapeOptions, SiteScraper
+from cpdata.scraper.cache import PageCache
+from cpdata.scraper.fetch import Fetcher, FetchPolicy
+from cpdata.scraper.run import Crawl, CrawlSummary, ProgressCallback
 
 __all__ = ["ScrapeSettings", "reparse", "scrape"]
 
@@ -81,8 +81,8 @@ def reparse(
     import json
     from collections import Counter
 
-    from scraper.base import Page, ParseContext, ParseError
-    from scraper.registry import UnknownURL, route_url
+    from cpdata.scraper.base import Page, ParseContext, ParseError
+    from cpdata.scraper.registry import UnknownURL, route_url
 
     summary = ReparseSummary()
     written: Counter[str] = Counter()

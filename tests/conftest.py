@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from schema import Store
+from cpdata.schema import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_PAGES = ROOT.parent / "shared" / "real-pages"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from schema import Contest, Problem, Submission, Test
+from cpdata.schema import Contest, Problem, Submission, Test
 
 
 def contest(contest_id: str = "1001", start: datetime | None = datetime(2021, 3, 1, 14, 35, tzinfo=UTC), **kw: Any) -> Contest:

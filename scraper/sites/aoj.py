@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from schema import Contest, Problem, Site, Submission, Test, TestKind
-from scraper.base import (
+from cpdata.schema import Contest, Problem, Site, Submission, Test, TestKind
+from cpdata.scraper.base import (
     Page,
     ParseContext,
     Parsed,
@@ -31,7 +31,7 @@ from scraper.base import (
     SiteScraper,
     hidden_test_half,
 )
-from scraper.extract import html_tree, json_body, normalize_sample, to_markdown
+from cpdata.scraper.extract import html_tree, json_body, normalize_sample, to_markdown
 
 __all__ = ["AOJ"]
 

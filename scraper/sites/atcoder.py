@@ -19,8 +19,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from schema import Contest, Problem, Site, Submission, Test, TestKind
-from scraper.base import (
+from cpdata.schema import Contest, Problem, Site, Submission, Test, TestKind
+from cpdata.scraper.base import (
     Page,
     ParseContext,
     Parsed,
@@ -35,7 +35,7 @@ from scraper.base import (
     WireRequest,
     hidden_test_half,
 )
-from scraper.extract import (
+from cpdata.scraper.extract import (
     block_text,
     collapse_ws,
     html_tree,

@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from schema import Contest, Problem, Site, Submission, Test, TestKind
-from scraper.base import (
+from cpdata.schema import Contest, Problem, Site, Submission, Test, TestKind
+from cpdata.scraper.base import (
     Page,
     ParseContext,
     Parsed,
@@ -29,7 +29,7 @@ from scraper.base import (
     SiteScraper,
     WireRequest,
 )
-from scraper.extract import html_tree, json_body, normalize_sample, to_markdown
+from cpdata.scraper.extract import html_tree, json_body, normalize_sample, to_markdown
 
 __all__ = ["CodeChef"]
 

@@ -18,8 +18,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from schema import Contest, Problem, Site, Submission, Test, TestKind, TestOrigin
-from scraper.base import (
+from cpdata.schema import Contest, Problem, Site, Submission, Test, TestKind, TestOrigin
+from cpdata.scraper.base import (
     Page,
     ParseContext,
     Parsed,
@@ -33,7 +33,7 @@ from scraper.base import (
     SiteBlocked,
     SiteScraper,
 )
-from scraper.extract import (
+from cpdata.scraper.extract import (
     block_text,
     collapse_ws,
     html_tree,

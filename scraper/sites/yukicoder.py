@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
-from schema import Contest, Problem, Site, Submission, Test, TestKind, TestOrigin
-from scraper.archive import ArchiveError, pair_tests, read_zip
-from scraper.base import (
+from cpdata.schema import Contest, Problem, Site, Submission, Test, TestKind, TestOrigin
+from cpdata.scraper.archive import ArchiveError, pair_tests, read_zip
+from cpdata.scraper.base import (
     Page,
     ParseContext,
     Parsed,
@@ -30,7 +30,7 @@ from scraper.base import (
     WireRequest,
     hidden_test_half,
 )
-from scraper.extract import block_text, collapse_ws, html_tree, json_body, letters, normalize_sample, to_markdown
+from cpdata.scraper.extract import block_text, collapse_ws, html_tree, json_body, letters, normalize_sample, to_markdown
 
 __all__ = ["Yukicoder"]
 

@@ -12,13 +12,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from curation import export_codecontests, load_dataset
-from curation.contamination import check_against, crossing_pairs
-from curation.dedup import find_clusters, normalize_statement, run_dedup
-from curation.importer import import_codecontests
-from curation.pipeline import Curation, CurationOptions
-from curation.writers import PARQUET_SCHEMA
-from schema import Store
+from cpdata import load_dataset
+from cpdata.curation.formats.export import export_codecontests
+from cpdata.curation.formats.importer import import_codecontests
+from cpdata.curation.formats.writers import PARQUET_SCHEMA
+from cpdata.curation.steps.contamination import check_against, crossing_pairs
+from cpdata.curation.steps.dedup import find_clusters, normalize_statement, run_dedup
+from cpdata.curation.steps.pipeline import Curation, CurationOptions
+from cpdata.schema import Store
 from tests import factories as f
 
 WORDS = [

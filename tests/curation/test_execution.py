@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from curation import export_codecontests
-from curation.generate import GenerateOptions, generate_tests, mutate
-from curation.judge import LocalExecutor, ResultCache
-from curation.pipeline import CurationOptions
-from curation.sandbox import language_supported
-from curation.verify import verify
-from schema import Language, Store
+from cpdata.curation.execution.generate import GenerateOptions, generate_tests, mutate
+from cpdata.curation.execution.judge import LocalExecutor, ResultCache
+from cpdata.curation.execution.sandbox import language_supported
+from cpdata.curation.execution.verify import verify
+from cpdata.curation.formats.export import export_codecontests
+from cpdata.curation.steps.pipeline import CurationOptions
+from cpdata.schema import Language, Store
 from tests import factories as f
 
 # "Print the largest of n integers." The public tests hold positive numbers only, so wrong solutions pass them.

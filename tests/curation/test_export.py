@@ -8,11 +8,13 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from curation import DEFAULT_CUTOFFS, SplitCutoffs, assign_split, export_codecontests, load_dataset
-from curation.codecontests import CODECONTESTS_FIELDS, CodeContestsRecord, build_record, codecontests_difficulty
-from curation.pipeline import CurationOptions
-from curation.writers import sha256_file
-from schema import Store
+from cpdata import load_dataset
+from cpdata.curation.formats.codecontests import CODECONTESTS_FIELDS, CodeContestsRecord, build_record, codecontests_difficulty
+from cpdata.curation.formats.export import export_codecontests
+from cpdata.curation.formats.writers import sha256_file
+from cpdata.curation.steps.pipeline import CurationOptions
+from cpdata.curation.steps.splits import DEFAULT_CUTOFFS, SplitCutoffs, assign_split
+from cpdata.schema import Store
 from tests import factories as f
 
 # CodeContests' own cutoffs: valid from 2021-07-15, test from 2021-09-21 (UTC, inclusive).
@@ -203,7 +205,7 @@ def test_manifest_checksums_match_the_files(sqlite_store: Store, tmp_path: Path)
 
 
 def test_loading_a_missing_split_fails_clearly(tmp_path: Path) -> None:
-    from curation import DatasetNotFound
+    from cpdata import DatasetNotFound
 
     (tmp_path / "empty").mkdir()
     with pytest.raises(DatasetNotFound, match="no split 'train'"):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from PIL import Image
 
-from curation.pipeline import CurationOptions
-from curation.report import write_report
-from schema import Store
+from cpdata.curation.report import write_report
+from cpdata.curation.steps.pipeline import CurationOptions
+from cpdata.schema import Store
 from tests.curation.test_curation import _plant
 
 

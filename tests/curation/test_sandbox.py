@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from curation.judge import outputs_match
-from curation.sandbox import RunLimits, RunStatus, Sandbox, language_supported
-from schema import Language
+from cpdata.curation.execution.judge import outputs_match
+from cpdata.curation.execution.sandbox import RunLimits, RunStatus, Sandbox, language_supported
+from cpdata.schema import Language
 
 SANDBOX = Sandbox()
 LIMITS = RunLimits(time_ms=1000, memory_bytes=128 << 20, output_bytes=1 << 20)

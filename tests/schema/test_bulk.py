@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from schema import Store
-from schema.bulk import ingest_lines
+from cpdata.schema import Store
+from cpdata.schema.bulk import ingest_lines
 from tests.schema.test_store import _dump
 
 

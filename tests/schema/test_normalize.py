@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from schema import Language, Site, Submission, Verdict, normalize_language, normalize_verdict
+from cpdata.schema import Language, Site, Submission, Verdict, normalize_language, normalize_verdict
 
 
 @pytest.mark.parametrize(

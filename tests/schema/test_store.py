@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from schema import Store, StoreError, migrations, read_stream
-from schema.views import VIEWS
+from cpdata.schema import Store, StoreError, migrations, read_stream
+from cpdata.schema.views import VIEWS
 from tests import factories as f
 
 
@@ -192,8 +192,8 @@ def test_children_of_a_batch_are_read_through_an_index_not_a_scan(sqlite_store: 
     from sqlalchemy import select
     from sqlalchemy.dialects import sqlite as sqlite_dialect
 
-    from schema.store import _key_range
-    from schema.tables import SubmissionRow, TestRow
+    from cpdata.schema.store import _key_range
+    from cpdata.schema.tables import SubmissionRow, TestRow
 
     keys = [("codeforces", "1000", "A"), ("codeforces", "1001", "B")]
     for table in (TestRow.__table__, SubmissionRow.__table__):  # type: ignore[attr-defined]
@@ -204,7 +204,7 @@ def test_children_of_a_batch_are_read_through_an_index_not_a_scan(sqlite_store: 
 
 
 def test_a_partial_submission_adds_code_without_erasing_the_verdict(store: Store) -> None:
-    from schema import Submission
+    from cpdata.schema import Submission
 
     store.ingest(
         [f.problem("1001", "A"), f.submission("10", source_code=None, verdict_raw="WRONG_ANSWER", language_raw="Java 8")]

@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from schema import Store
-from scraper.base import ScrapeOptions
-from scraper.fetch import FetchPolicy
-from scraper.registry import get_site
-from scraper.replay import Misbehaviour, ReplayServer
-from scraper.run import CrawlSummary
-from scraper.session import ScrapeSettings, scrape
+from cpdata.schema import Store
+from cpdata.scraper.base import ScrapeOptions
+from cpdata.scraper.fetch import FetchPolicy
+from cpdata.scraper.registry import get_site
+from cpdata.scraper.replay import Misbehaviour, ReplayServer
+from cpdata.scraper.run import CrawlSummary
+from cpdata.scraper.session import ScrapeSettings, scrape
 from tests.conftest import ROOT
 
 DEMO_RECORDING = ROOT / "data" / "demo" / "codeforces"

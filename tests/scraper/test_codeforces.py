@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from schema import Contest, Problem, Submission, Test, TestKind, TestOrigin, Verdict
-from scraper.base import Page, ParseContext, ParseError, ScrapeOptions
-from scraper.registry import get_site
+from cpdata.schema import Contest, Problem, Submission, Test, TestKind, TestOrigin, Verdict
+from cpdata.scraper.base import Page, ParseContext, ParseError, ScrapeOptions
+from cpdata.scraper.registry import get_site
 from tests.conftest import FIXTURES, ROOT, real_pages
 
 CF = get_site("codeforces")
@@ -284,6 +284,6 @@ def test_goldens_agree_on_the_facts_we_can_check() -> None:
     folder = real_pages("codeforces") / "golden" / "competitive-companion"
     golden = json.loads((folder / "problem_nbsp.json").read_text())["result"]
     # The golden's second output starts with an empty line: our normalisation keeps leading blank lines too.
-    from scraper.extract import normalize_sample
+    from cpdata.scraper.extract import normalize_sample
 
     assert normalize_sample(golden["tests"][1]["output"]) == golden["tests"][1]["output"]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cpdata.cli import app
-from schema import Store
+from cpdata.schema import Store
 from tests.conftest import FIXTURES
 from tests.scraper.helpers import DEMO_RECORDING, dump, replay
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from scraper.base import ScrapeOptions
-from scraper.cache import PageCache
-from scraper.fetch import FetchPolicy
-from scraper.replay import ReplayServer
+from cpdata.scraper.base import ScrapeOptions
+from cpdata.scraper.cache import PageCache
+from cpdata.scraper.fetch import FetchPolicy
+from cpdata.scraper.replay import ReplayServer
 from tests.conftest import FIXTURES
 from tests.scraper.helpers import crawl, dump, replay
 
@@ -256,7 +256,7 @@ def test_offline_runs_never_touch_the_network(tmp_path: Path) -> None:
 
 
 def test_a_429_without_retry_after_holds_off_for_the_sites_pause(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from scraper.sites.codeforces import Codeforces
+    from cpdata.scraper.sites.codeforces import Codeforces
 
     monkeypatch.setattr(Codeforces, "rate_limit_pause", 0.5)  # CodeChef's is 60 s; the mechanism is the same
 
@@ -270,9 +270,9 @@ def test_a_429_without_retry_after_holds_off_for_the_sites_pause(tmp_path: Path,
 
 
 def test_atcoder_login_wall_on_submission_lists_stops_with_login_needed(tmp_path: Path) -> None:
-    from schema import Store
-    from scraper.registry import get_site
-    from scraper.session import ScrapeSettings, scrape
+    from cpdata.schema import Store
+    from cpdata.scraper.registry import get_site
+    from cpdata.scraper.session import ScrapeSettings, scrape
     from tests.conftest import ROOT
 
     login = (

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from schema import Contest, Problem, Submission, Test, TestKind, TestOrigin, Verdict
-from scraper.base import Page, ParseContext, ParseError, ScrapeOptions, SiteBlocked
-from scraper.registry import get_site
+from cpdata.schema import Contest, Problem, Submission, Test, TestKind, TestOrigin, Verdict
+from cpdata.scraper.base import Page, ParseContext, ParseError, ScrapeOptions, SiteBlocked
+from cpdata.scraper.registry import get_site
 from tests.conftest import FIXTURES, real_pages
 
 

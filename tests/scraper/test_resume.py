@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from schema import Store
+from cpdata.schema import Store
 from tests.conftest import ROOT
 from tests.scraper.helpers import dump, replay
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from scraper.registry import SITES, UnknownURL, route_url
+from cpdata.scraper.registry import SITES, UnknownURL, route_url
 
 EXAMPLES = [(site.site.value, url, kind) for site in SITES for url, kind in site.examples]
 

@@ -35,7 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from schema import Language
+from cpdata.schema import Language
 
 __all__ = ["LANGUAGES", "NOBODY", "Program", "RunLimits", "RunResult", "RunStatus", "Sandbox", "language_supported"]
 

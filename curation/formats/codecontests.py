@@ -7,12 +7,15 @@ the values its Hugging Face copy carries, including proto2 defaults where a valu
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schema import Contest, Language, Problem, Site, Submission, Test, TestKind
+from cpdata.schema import Contest, Language, Problem, Site, Submission, Test, TestKind
 
 __all__ = [
     "CODECONTESTS_FIELDS",
@@ -25,7 +28,9 @@ __all__ = [
     "TestsField",
     "build_record",
     "codecontests_difficulty",
+    "iter_codecontests_rows",
     "release_time",
+    "split_of_file",
 ]
 
 # Source enum of contest_problem.proto. yukicoder has no value there: UNKNOWN_SOURCE, with `site` telling the truth.
@@ -229,3 +234,37 @@ def _display_name(problem: Problem) -> str:
 def record_to_dict(record: CodeContestsRecord) -> dict[str, Any]:
     """The JSON-ready dict of a record (datetimes as ISO 8601 strings)."""
     return record.model_dump(mode="json")
+
+
+# Reading datasets in CodeContests' layout (DeepMind's Hugging Face Parquet, or an export of ours), row by row.
+_SPLIT_WORDS = ("train", "valid", "test")
+
+
+def split_of_file(path: Path) -> str | None:
+    name = path.name.lower()
+    return next((word for word in _SPLIT_WORDS if name.startswith(word) or f"_{word}" in name or f"-{word}" in name), None)
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    files = sorted(p for p in path.rglob("*") if p.suffix in (".parquet", ".jsonl"))
+    if not files:
+        raise FileNotFoundError(f"{path}: no .parquet or .jsonl files")
+    return files
+
+
+def iter_codecontests_rows(path: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """(file, record dict) for every record of a CodeContests-format dataset, file by file, a batch at a time."""
+    for file in _files(path):
+        if file.suffix == ".parquet":
+            import pyarrow.parquet as pq  # only when there is Parquet to read
+
+            for batch in pq.ParquetFile(file).iter_batches(batch_size=64):
+                for row in batch.to_pylist():
+                    yield file, row
+        else:
+            with file.open(encoding="utf-8") as handle:
+                for line in handle:
+                    if line.strip():
+                        yield file, json.loads(line)

@@ -13,12 +13,11 @@ from typing import Any
 
 from datasketch import MinHashLSH
 
-from curation.codecontests import release_time
-from curation.dedup import NUM_PERM, key_name, signatures, statement_hash
-from curation.importer import iter_codecontests_rows, split_of_file
-from curation.pipeline import iter_items
-from curation.splits import DEFAULT_CUTOFFS, SplitCutoffs, assign_split
-from schema import Store
+from cpdata.curation.formats.codecontests import iter_codecontests_rows, release_time, split_of_file
+from cpdata.curation.steps.dedup import NUM_PERM, signatures, statement_hash
+from cpdata.curation.steps.pipeline import iter_items
+from cpdata.curation.steps.splits import DEFAULT_CUTOFFS, SplitCutoffs, assign_split
+from cpdata.schema import Store, key_name
 
 __all__ = ["ContaminationReport", "check_against", "crossing_pairs"]
 

@@ -11,52 +11,19 @@ By default an import only fills what the store does not know yet: it never overw
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
+from cpdata.curation.formats.codecontests import LANGUAGE, SOURCE, iter_codecontests_rows
+from cpdata.schema import Contest, Language, Problem, Site, Store, Submission, Test, TestKind, TestOrigin, to_utc
 
-from curation.codecontests import LANGUAGE, SOURCE
-from schema import Contest, Language, Problem, Site, Store, Submission, Test, TestKind, TestOrigin, to_utc
-
-__all__ = ["ImportReport", "import_codecontests", "iter_codecontests_rows", "split_of_file"]
+__all__ = ["ImportReport", "import_codecontests"]
 
 _SITE_OF_SOURCE = {value: site for site, value in SOURCE.items() if site is not Site.yukicoder and value}
 _FAMILY_OF_ENUM = {value: family for family, value in LANGUAGE.items()}
-_SPLIT_WORDS = ("train", "valid", "test")
-
-
-def split_of_file(path: Path) -> str | None:
-    name = path.name.lower()
-    return next((word for word in _SPLIT_WORDS if name.startswith(word) or f"_{word}" in name or f"-{word}" in name), None)
-
-
-def _files(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    files = sorted(p for p in path.rglob("*") if p.suffix in (".parquet", ".jsonl"))
-    if not files:
-        raise FileNotFoundError(f"{path}: no .parquet or .jsonl files")
-    return files
-
-
-def iter_codecontests_rows(path: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
-    """(file, record dict) for every record of a CodeContests-format dataset, file by file, a batch at a time."""
-    for file in _files(path):
-        if file.suffix == ".parquet":
-            for batch in pq.ParquetFile(file).iter_batches(batch_size=64):
-                for row in batch.to_pylist():
-                    yield file, row
-        else:
-            with file.open(encoding="utf-8") as handle:
-                for line in handle:
-                    if line.strip():
-                        yield file, json.loads(line)
 
 
 @dataclass

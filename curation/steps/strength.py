@@ -14,12 +14,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from curation.dedup import key_name
-from curation.judge import ResultCache, input_key, limits_for, normalize_output, outputs_match, runnable, solution_key
-from curation.sandbox import RunStatus
-from curation.splits import DEFAULT_CUTOFFS, SplitCutoffs, assign_split
-from curation.steps import Item, Step
-from schema import Store, Submission, Test, TestKind
+from cpdata.curation.execution.judge import (
+    ResultCache,
+    input_key,
+    limits_for,
+    normalize_output,
+    outputs_match,
+    runnable,
+    solution_key,
+)
+from cpdata.curation.execution.sandbox import RunStatus
+from cpdata.curation.steps.base import Item, Step
+from cpdata.curation.steps.splits import DEFAULT_CUTOFFS, SplitCutoffs, assign_split
+from cpdata.schema import Store, Submission, Test, TestKind, key_name
 
 __all__ = [
     "DropSolutionsPassingFewTests",

@@ -14,11 +14,11 @@ from typing import Any, Literal, overload
 
 import pyarrow.parquet as pq
 
-from curation.codecontests import CodeContestsRecord
-from curation.export import MANIFEST_NAME
-from curation.pipeline import Curation, CurationOptions
-from curation.splits import DEFAULT_CUTOFFS, SplitCutoffs
-from schema import Store
+from cpdata.curation.formats.codecontests import CodeContestsRecord
+from cpdata.curation.formats.export import MANIFEST_NAME
+from cpdata.curation.steps.pipeline import Curation, CurationOptions
+from cpdata.curation.steps.splits import DEFAULT_CUTOFFS, SplitCutoffs
+from cpdata.schema import Store
 
 __all__ = ["DatasetNotFound", "load_dataset"]
 

@@ -20,9 +20,9 @@ from typing import Any, Literal, Protocol
 
 from sqlalchemy import select, tuple_
 
-from curation.sandbox import RunLimits, RunResult, RunStatus, Sandbox, language_supported
-from schema import Language, Problem, Store, Submission
-from schema.tables import ExecutionResultRow
+from cpdata.curation.execution.sandbox import RunLimits, RunResult, RunStatus, Sandbox, language_supported
+from cpdata.schema import Language, Problem, Store, Submission
+from cpdata.schema.tables import ExecutionResultRow
 
 __all__ = [
     "CompareMode",

@@ -16,17 +16,20 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import numpy as np
-from datasketch import MinHash, MinHashLSH
+from cpdata.schema import ProblemKey, Store, key_name
 
-from schema import ProblemKey, Store
+if TYPE_CHECKING:
+    from datasketch import MinHash
+
+# numpy and datasketch (which brings scipy) load inside the functions that hash: the solution and statement hashes
+# below are used by every export step and must not pay for them.
 
 __all__ = [
     "Clusters",
     "DedupResult",
     "find_clusters",
-    "key_name",
     "normalize_statement",
     "run_dedup",
     "shingles",
@@ -39,10 +42,6 @@ _NOISE = re.compile(r"[\s$`*_#>|\\{}]+")
 _WORD = re.compile(r"\w+")
 NUM_PERM = 128
 SHINGLE = 5
-
-
-def key_name(key: ProblemKey) -> str:
-    return "/".join(key)
 
 
 def normalize_statement(text: str) -> str:
@@ -68,6 +67,8 @@ def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
 
 def signatures(texts: Iterable[str], num_perm: int = NUM_PERM) -> Iterator[MinHash]:
     """MinHash signatures; ``update_batch`` hashes a document's shingles in one vectorized call."""
+    from datasketch import MinHash
+
     for text in texts:
         minhash = MinHash(num_perm=num_perm)
         grams = shingles(text)
@@ -125,6 +126,8 @@ def find_clusters(statements: list[str], threshold: float, num_perm: int = NUM_P
     near = Clusters()
     for position in range(len(statements)):
         near.union(exact.find(position), position)
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     hashes: list[MinHash] = []
     for position, minhash in enumerate(signatures(statements, num_perm)):
@@ -156,6 +159,8 @@ def _problems_by_release(store: Store) -> list[tuple[ProblemKey, str, datetime |
 
 def run_dedup(store: Store, threshold: float = 0.8, num_perm: int = NUM_PERM) -> DedupResult:
     """Find exact groups and near-duplicate clusters among the store's problems and record them in problem_cluster."""
+    import numpy as np
+
     items = _problems_by_release(store)
     result = DedupResult(problems=store.count("problem"), with_statement=len(items), threshold=threshold)
     exact_roots, near_roots, similarity = find_clusters([statement for _, statement, _ in items], threshold, num_perm)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from curation.judge import (
+from cpdata.curation.execution.judge import (
     Executor,
     Job,
     LocalExecutor,
@@ -30,9 +30,9 @@ from curation.judge import (
     run_job,
     solution_key,
 )
-from curation.sandbox import RunStatus, Sandbox
-from curation.verify import problems_with_tests
-from schema import Problem, Store, Submission, Test, TestKind, TestOrigin
+from cpdata.curation.execution.sandbox import RunStatus, Sandbox
+from cpdata.curation.execution.verify import problems_with_tests
+from cpdata.schema import Problem, Store, Submission, Test, TestKind, TestOrigin
 
 __all__ = ["GenerateOptions", "GenerateSummary", "generate_tests", "mutate"]
 

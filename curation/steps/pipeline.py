@@ -12,23 +12,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from curation.codecontests import CodeContestsRecord, build_record, release_time
-from curation.dedup import DedupResult, run_dedup
-from curation.splits import DEFAULT_CUTOFFS, SplitCutoffs, assign_split
-from curation.steps import (
+from cpdata.curation.formats.codecontests import CodeContestsRecord, build_record, release_time
+from cpdata.curation.steps.base import Item, Rejects, Step, run_steps
+from cpdata.curation.steps.dedup import DedupResult, run_dedup
+from cpdata.curation.steps.filters import (
     DEFAULT_LANGUAGES,
     DateWindow,
     DedupSolutions,
-    Item,
     LanguageFilter,
     MergeExactDuplicates,
-    Rejects,
     SolutionSizeFilter,
-    Step,
-    run_steps,
 )
-from curation.strength import MeasureStrength, execution_steps
-from schema import Language, Store
+from cpdata.curation.steps.splits import DEFAULT_CUTOFFS, SplitCutoffs, assign_split
+from cpdata.curation.steps.strength import MeasureStrength, execution_steps
+from cpdata.schema import Language, Store
 
 __all__ = ["Curation", "CurationOptions", "iter_items"]
 

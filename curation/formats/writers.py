@@ -14,7 +14,7 @@ from typing import Any, Literal, Protocol
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from curation.codecontests import CodeContestsRecord
+from cpdata.curation.formats.codecontests import CodeContestsRecord
 
 __all__ = ["PARQUET_SCHEMA", "ExportFormat", "JsonlWriter", "ParquetWriter", "RecordWriter", "open_writer", "sha256_file"]
 

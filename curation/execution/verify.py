@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from curation.judge import (
+from cpdata.curation.execution.judge import (
     Executor,
     Job,
     LocalExecutor,
@@ -24,9 +24,9 @@ from curation.judge import (
     runnable,
     solution_key,
 )
-from curation.sandbox import RunStatus, Sandbox
-from schema import Problem, ProblemKey, Store, Submission, Test, TestKind
-from schema.tables import VerificationRow
+from cpdata.curation.execution.sandbox import RunStatus, Sandbox
+from cpdata.schema import Problem, ProblemKey, Store, Submission, Test, TestKind
+from cpdata.schema.tables import VerificationRow
 
 __all__ = ["VerifySummary", "judge_solution", "problems_with_tests", "verify"]
 

@@ -12,27 +12,20 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from curation.pipeline import Curation, CurationOptions
-from curation.splits import DEFAULT_CUTOFFS, Split, SplitCutoffs
-from curation.writers import ExportFormat, RecordWriter, open_writer, sha256_file
-from schema import Store
-from schema.store import redact_url
+from cpdata.curation.formats.writers import ExportFormat, RecordWriter, open_writer, sha256_file
+from cpdata.curation.steps.pipeline import Curation, CurationOptions
+from cpdata.curation.steps.splits import DEFAULT_CUTOFFS, Split, SplitCutoffs
+from cpdata.schema import Store
+from cpdata.schema.store import redact_url
+from cpdata.version import __version__
 
-__all__ = ["MANIFEST_NAME", "ExportResult", "cpdata_version", "export_codecontests"]
+__all__ = ["MANIFEST_NAME", "ExportResult", "export_codecontests"]
 
 MANIFEST_NAME = "manifest.json"
 ProgressCallback = Callable[[int, int], None]
-
-
-def cpdata_version() -> str:
-    try:
-        return version("cpdata")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0+unknown"
 
 
 _COUNTED = (
@@ -115,7 +108,7 @@ def export_codecontests(
 def _manifest(store: Store, result: ExportResult, cutoffs: SplitCutoffs) -> dict[str, Any]:
     return {
         "dataset": "codecontests",
-        "cpdata_version": cpdata_version(),
+        "cpdata_version": __version__,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "store": redact_url(store.url),
         "options": {"format": result.fmt, **cutoffs.as_dict(), **result.curation.get("options", {})},
@@ -142,7 +135,7 @@ configs:
 ---
 # CodeContests-like dataset (cpdata)
 
-Exported by cpdata {cpdata_version()} on {datetime.now(UTC).date().isoformat()}. Every record carries the
+Exported by cpdata {__version__} on {datetime.now(UTC).date().isoformat()}. Every record carries the
 fields of DeepMind's CodeContests (same names, enum integers and encodings), plus cpdata's own fields
 (`site`, `contest_id`, `index`, `problem_id`, `url`, `published_at`, ...).
 
@@ -162,7 +155,7 @@ Tests whose expected output is unknown (e.g. hack inputs not yet labelled) are l
 ## Loading
 
 ```python
-from curation import load_dataset
+from cpdata import load_dataset
 train = load_dataset("{result.out_dir}", split="train")
 ```
 or with Hugging Face: `datasets.load_dataset("{result.fmt}", data_files={{"train": "{files["train"]}"}})`.

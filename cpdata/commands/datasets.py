@@ -1,0 +1,134 @@
+"""``cpdata export codecontests`` and ``cpdata import codecontests``: datasets on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from cpdata.commands.options import (
+    DEFAULT_LANGUAGES_TEXT,
+    TEST_FROM,
+    VALID_FROM,
+    Commands,
+    DbOption,
+    DedupOption,
+    JsonOption,
+    LanguagesOption,
+    RejectsOption,
+    TestFromOption,
+    ThresholdOption,
+    ValidFromOption,
+    WindowOption,
+    curation_options,
+    cutoffs_from,
+    fail,
+    open_store,
+)
+from cpdata.output import OutputFormat, print_json, print_rows, progress_bar, stdout
+
+__all__ = ["export_app", "import_app"]
+
+EXPORTS = Commands()
+IMPORTS = Commands()
+export_app = typer.Typer(help="Export the store as a dataset.", no_args_is_help=True)
+import_app = typer.Typer(help="Import an existing dataset into the store.", no_args_is_help=True)
+
+# The same names as cpdata.curation.formats.writers.ExportFormat (a test keeps them equal), spelled out here so that
+# --help does not import the writers (and pyarrow).
+FormatChoice = Literal["jsonl", "parquet"]
+
+
+@EXPORTS.command(
+    "codecontests",
+    example=[
+        "cpdata export codecontests out/ --format parquet",
+        "cpdata export codecontests out/ --valid-from 2024-01-01 --test-from 2024-06-01",
+        "cpdata export codecontests out/ --window 2024-01-01..2024-06-30 --languages all",
+    ],
+)
+def export_codecontests(
+    out_dir: Annotated[
+        Path, typer.Argument(metavar="OUT_DIR", help="Directory for the train/valid/test files, manifest.json and README.md.")
+    ],
+    fmt: Annotated[FormatChoice, typer.Option("--format", help="File format of the splits.")] = "jsonl",
+    valid_from: ValidFromOption = VALID_FROM,
+    test_from: TestFromOption = TEST_FROM,
+    languages: LanguagesOption = DEFAULT_LANGUAGES_TEXT,
+    window: WindowOption = None,
+    keep_rejects: RejectsOption = None,
+    dedup: DedupOption = True,
+    threshold: ThresholdOption = 0.8,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Curate and write the store as a CodeContests-like dataset, split by contest start date (UTC).
+
+    Curation: exact duplicate problems merged, near-duplicate clusters kept in one split (by the earliest copy),
+    AlphaCode's solution filters (languages, 1 MB, 1,000-character lines), duplicate solutions dropped."""
+    from cpdata.curation.formats.export import export_codecontests as run_export
+
+    cutoffs = cutoffs_from(valid_from, test_from)
+    options = curation_options(languages, window, keep_rejects, dedup, threshold)
+    with open_store(db, create=False) as store, progress_bar("export", None, enabled=not json_output) as bar:
+        result = run_export(store, out_dir, fmt=fmt, cutoffs=cutoffs, curation=options, progress=bar.update)
+    if json_output:
+        print_json(result.manifest)
+        return
+    counted = ("problems", "public_tests", "private_tests", "generated_tests", "solutions", "incorrect_solutions")
+    rows = [(split, *(c[k] for k in counted)) for split, c in result.counts.items()]
+    print_rows(
+        ["split", "problems", "public", "private", "generated", "solutions", "incorrect"],
+        rows,
+        OutputFormat.table,
+        title=f"exported to {out_dir}",
+    )
+
+
+@IMPORTS.command(
+    "codecontests",
+    example=[
+        "cpdata import codecontests code_contests/            # DeepMind's Hugging Face Parquet folder",
+        "cpdata import codecontests out/ --overwrite          # an export of ours, replacing stored values",
+    ],
+)
+def import_codecontests(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="PATH", help="A CodeContests dataset: its Hugging Face Parquet folder, or our JSONL/Parquet export."
+        ),
+    ],
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite/--fill-only", help="Let imported values replace stored ones, or only fill gaps.")
+    ] = False,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Read a CodeContests-format dataset into the store (problems, tests, solutions), to merge and re-split."""
+    from cpdata.curation.formats.importer import import_codecontests as run_import
+
+    if not path.exists():
+        raise fail(f"{path}: no such file or directory")
+    with open_store(db) as store:
+        try:
+            report = run_import(store, path, overwrite=overwrite)
+        except (FileNotFoundError, ValueError, KeyError) as exc:
+            raise fail(f"{path}: {exc}") from exc
+    summary = {
+        "records": report.records,
+        "by_file": dict(report.by_file),
+        "by_site": dict(report.by_site),
+        "stored": dict(report.stored),
+    }
+    if json_output:
+        print_json(summary)
+    else:
+        stdout.print(
+            f"imported {report.records} problems ({dict(report.by_site)}) from {len(report.by_file)} files: {dict(report.stored)}"
+        )
+
+
+EXPORTS.register(export_app)
+IMPORTS.register(import_app)
