@@ -16,11 +16,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cpdata.lazy import lazy_exports
-from cpdata.version import __version__
 
 if TYPE_CHECKING:
     from cpdata.curation.formats.codecontests import CodeContestsRecord, Duration, SolutionsField, TestsField
     from cpdata.curation.formats.loader import DatasetNotFound, load_dataset
+    from cpdata.version import __version__
 else:
     __getattr__, __dir__ = lazy_exports(
         __name__,
@@ -32,6 +32,7 @@ else:
             "Duration": "cpdata.curation.formats.codecontests",
             "SolutionsField": "cpdata.curation.formats.codecontests",
             "TestsField": "cpdata.curation.formats.codecontests",
+            "__version__": "cpdata.version",  # reading package metadata costs ~40 ms: only when asked
         },
     )
 

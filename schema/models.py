@@ -53,7 +53,9 @@ def to_utc(value: datetime | None) -> datetime | None:
 
 class _EntityBase(BaseModel):
     # Ids are strings everywhere (AtCoder's are words, Codeforces' are numbers): accept numbers and convert.
-    model_config = ConfigDict(coerce_numbers_to_str=True, extra="forbid", str_strip_whitespace=False)
+    # defer_build: a model's validator is built when it is first used, not at import, so that a command which
+    # writes only problems and tests (cpdata parse) does not build the others.
+    model_config = ConfigDict(coerce_numbers_to_str=True, extra="forbid", str_strip_whitespace=False, defer_build=True)
 
     entity_name: ClassVar[str]
     site: Site
@@ -195,4 +197,4 @@ class Submission(_EntityBase):
 
 
 Entity = Annotated[Contest | Problem | Test | Submission, Field(discriminator="entity")]
-ENTITY_ADAPTER: TypeAdapter[Contest | Problem | Test | Submission] = TypeAdapter(Entity)
+ENTITY_ADAPTER: TypeAdapter[Contest | Problem | Test | Submission] = TypeAdapter(Entity, config=ConfigDict(defer_build=True))

@@ -11,14 +11,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from cpdata.schema.models import ENTITY_ADAPTER, Contest, Entity, Problem, Submission, Test
 
 __all__ = ["StreamError", "describe_validation_error", "read_stream", "write_stream"]
 
 AnyEntity = Contest | Problem | Test | Submission
-_LIST_ADAPTER: TypeAdapter[list[AnyEntity]] = TypeAdapter(list[Entity])
+_LIST_ADAPTER: TypeAdapter[list[AnyEntity]] = TypeAdapter(list[Entity], config=ConfigDict(defer_build=True))
 
 
 @dataclass(frozen=True)

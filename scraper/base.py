@@ -87,12 +87,19 @@ class Parsed:
 @dataclass(frozen=True)
 class Route:
     kind: str
-    pattern: re.Pattern[str]
-    """Matched against the URL's path and query (``/contest/1368/problems``); named groups become parameters."""
+    source: str
+    """A regular expression matched against the URL's path and query (``/contest/1368/problems``); named groups
+    become parameters."""
 
     @classmethod
     def of(cls, kind: str, pattern: str) -> Route:
-        return cls(kind, re.compile(pattern))
+        return cls(kind, pattern)
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        # Compiled on first use (re caches it): importing the five sites compiles none of their ~40 routes, so a
+        # command that reads one site's page does not pay for the others.
+        return re.compile(self.source)
 
 
 @dataclass(frozen=True)

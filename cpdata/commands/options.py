@@ -64,6 +64,10 @@ class Commands:
 
         return add
 
+    def names(self) -> list[str]:
+        """The command names, as typed on the command line."""
+        return [name or function.__name__.replace("_", "-") for function, name, _ in self._entries]
+
     def register(self, app: typer.Typer) -> None:
         for function, name, lines in self._entries:
             app.command(name, epilog=examples(lines) if lines else None)(function)

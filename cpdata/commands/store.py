@@ -80,11 +80,11 @@ def ingest(
 
 
 def _sql_help() -> str:
-    views = "\n".join(f"  {name}: {about}" for name, about in VIEW_ABOUT.items())
+    views = "\n\n".join(f"  {name}: {about}" for name, about in VIEW_ABOUT.items())  # a paragraph each, wrapped
     return (
         "Run SQL on the store and print the rows.\n\n"
         'Tables: contest, problem, test, submission ("index" needs quotes), problem_cluster, execution_result, '
-        "verification.\n\n\b\nViews:\n" + views
+        "verification.\n\nViews:\n\n" + views
     )
 
 
