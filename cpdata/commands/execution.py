@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cpdata.commands.options import Commands, DbOption, JsonOption, open_store
+from cpdata.commands.options import Commands, DbOption, JsonOption, fail, open_store
 from cpdata.output import OutputFormat, print_json, print_rows, progress_bar, stderr, stdout
+
+if TYPE_CHECKING:
+    from cpdata.curation.execution.sandbox import Sandbox
 
 __all__ = ["COMMANDS"]
 
@@ -20,6 +25,28 @@ ProblemFilter = Annotated[
 ]
 TimeFactor = Annotated[float, typer.Option(min=0.1, help="Scale the problems' time limits (this is not the judge's machine).")]
 Workers = Annotated[int | None, typer.Option(min=1, help="Parallel runs.", show_default="the number of cores")]
+UnsafeOption = Annotated[
+    bool,
+    typer.Option(
+        "--unsafe-no-isolation",
+        help="Run untrusted code even without bubblewrap's namespaces (it could reach the network, your files and "
+        "your processes). Only for code you trust.",
+    ),
+]
+
+
+@contextmanager
+def open_sandbox(unsafe: bool) -> Iterator[Sandbox]:
+    """The sandbox for a command, with its mode and what it does not protect against printed first (stderr)."""
+    from cpdata.curation.execution.sandbox import Sandbox, SandboxUnavailable
+
+    try:
+        sandbox = Sandbox(allow_unsafe=unsafe)
+    except SandboxUnavailable as exc:
+        raise fail(str(exc)) from exc
+    stderr.print(sandbox.describe(), style="bold yellow" if sandbox.mode != "bwrap" else "dim", markup=False, highlight=False)
+    with sandbox:
+        yield sandbox
 
 
 @COMMANDS.command(
@@ -35,6 +62,7 @@ def verify(
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many solutions per problem.", show_default="all")] = None,
     time_factor: TimeFactor = 2.0,
     workers: Workers = None,
+    unsafe: UnsafeOption = False,
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -44,9 +72,14 @@ def verify(
     from cpdata.curation.execution.judge import LocalExecutor
     from cpdata.curation.execution.verify import verify as run_verify
 
-    with open_store(db, create=False) as store, progress_bar("verify", None, enabled=not json_output) as bar:
+    with (
+        open_store(db, create=False) as store,
+        open_sandbox(unsafe) as sandbox,
+        progress_bar("verify", None, enabled=not json_output) as bar,
+    ):
         summary = run_verify(
             store,
+            sandbox=sandbox,
             site=site,
             problem=problem,
             limit=limit,
@@ -62,6 +95,13 @@ def verify(
         f"sandbox: {summary.sandbox_mode}; {summary.solutions} solutions, {summary.ran} runs ({summary.from_cache} from cache): "
         f"{summary.agree} agree with the site, {summary.disagree} disagree, {summary.undecided} undecided"
     )
+    if summary.sandbox_errors:
+        stderr.print(
+            f"{summary.sandbox_errors} runs failed in the sandbox itself (not the programs' fault; see cpdata doctor): "
+            "their solutions are left unjudged and run again next time",
+            style="yellow",
+            markup=False,
+        )
     rows = [
         (lang, c["agree"], c["disagree"], c["accepted_but_failed"], c["rejected_but_passed"])
         for lang, c in sorted(summary.by_language.items())
@@ -84,6 +124,7 @@ def gen_tests(
     time_factor: TimeFactor = 2.0,
     seed: Annotated[int, typer.Option(help="Seed of the mutations (the same seed gives the same tests).")] = 0,
     workers: Workers = None,
+    unsafe: UnsafeOption = False,
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -94,9 +135,19 @@ def gen_tests(
     from cpdata.curation.execution.judge import LocalExecutor
 
     options = GenerateOptions(min_agree=min_agree, max_tests=max_tests, budget_seconds=budget, time_factor=time_factor, seed=seed)
-    with open_store(db, create=False) as store, progress_bar("gen-tests", None, enabled=not json_output) as bar:
+    with (
+        open_store(db, create=False) as store,
+        open_sandbox(unsafe) as sandbox,
+        progress_bar("gen-tests", None, enabled=not json_output) as bar,
+    ):
         summary = generate_tests(
-            store, site=site, problem=problem, options=options, executor=LocalExecutor(workers), progress=bar.update
+            store,
+            site=site,
+            problem=problem,
+            options=options,
+            executor=LocalExecutor(workers),
+            sandbox=sandbox,
+            progress=bar.update,
         )
     if json_output:
         print_json(summary.as_dict())
@@ -107,3 +158,32 @@ def gen_tests(
         f"{summary.generated} tests generated for {summary.problems} problems from {summary.candidates} candidates "
         f"({dict(summary.rejected)}); {summary.hack_outputs} hack inputs labelled"
     )
+
+
+@COMMANDS.command(example=["cpdata doctor", "cpdata doctor --json"])
+def doctor(json_output: JsonOption = False) -> None:
+    """What this machine gives the sandbox: bubblewrap and user namespaces, cgroups, seccomp, a uid per run,
+    compilers and interpreters with their versions, and what is missing with the package that brings it.
+
+    Exits 1 when untrusted code cannot be run with isolation here."""
+    from cpdata.curation.execution.doctor import examine
+
+    report = examine()
+    if json_output:
+        print_json(report.as_dict())
+    else:
+        print_rows(
+            ["check", "ok", "what it means here"],
+            [(c.name, "yes" if c.ok else "NO", c.detail) for c in report.checks],
+            OutputFormat.table,
+            title="sandbox",
+        )
+        print_rows(
+            ["language", "tool", "version"],
+            [(lang, tool, version or "missing") for lang, tools in report.languages.items() for tool, version in tools.items()],
+            OutputFormat.table,
+        )
+        for item in report.missing:
+            stdout.print(f"missing {item['what']} (for {item['for']}): apt-get install {item['package']}", markup=False)
+    if not report.isolated:
+        raise typer.Exit(1)

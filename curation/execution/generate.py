@@ -155,7 +155,8 @@ def _run_all(
             jobs.append(Job(key, solution.language, solution.source_code, missing, limits))
     for result in executor.map(partial(run_job, sandbox), jobs):
         cache.put(result)
-        known[result.solution].update(result.outcomes)
+        # a sandbox failure says nothing about the input: no outcome, so the input is neither kept nor blamed
+        known[result.solution].update({d: o for d, o in result.outcomes.items() if o.status != RunStatus.sandbox_error.value})
     return {
         d: [known[solution_key(s.language, s.source_code)].get(d) for s in solutions if s.language and s.source_code]
         for d, _ in keyed

@@ -131,9 +131,12 @@ def run_job(sandbox: Sandbox, job: Job) -> JobResult:
     try:
         if not program.ok:
             assert program.compile_result is not None
-            result.compile_error = program.compile_result.stderr[-2000:] or program.compile_result.detail
+            failed = program.compile_result.status  # compile_error, or sandbox_error when the sandbox failed
+            detail = program.compile_result.stderr[-2000:] or program.compile_result.detail
+            if failed is RunStatus.compile_error:
+                result.compile_error = detail
             for digest, _ in job.inputs:
-                result.outcomes[digest] = Outcome(RunStatus.compile_error.value, None, None, None, None, result.compile_error)
+                result.outcomes[digest] = Outcome(failed.value, None, None, None, None, detail)
             return result
         for digest, text in job.inputs:
             result.outcomes[digest] = Outcome.of(sandbox.run(program, text.encode(), job.limits))
@@ -195,7 +198,10 @@ class ResultCache:
         return found
 
     def put(self, result: JobResult) -> None:
-        if not result.outcomes:
+        """Store what the runs said about the program; a sandbox_error (our failure) is never stored, so the next
+        run asks again instead of serving a verdict the program never earned."""
+        outcomes = {d: o for d, o in result.outcomes.items() if o.status != RunStatus.sandbox_error.value}
+        if not outcomes:
             return
         now = datetime.now(UTC)
         rows = [
@@ -211,7 +217,7 @@ class ResultCache:
                 "detail": o.detail,
                 "created_at": now,
             }
-            for digest, o in result.outcomes.items()
+            for digest, o in outcomes.items()
         ]
         insert = self.store.insert(self.table).on_conflict_do_nothing()
         with self.store.engine.begin() as conn:

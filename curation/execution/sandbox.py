@@ -1,19 +1,20 @@
 """Compile and run untrusted solutions with limits: the sandbox under ``cpdata verify`` and ``cpdata gen-tests``.
 
-Isolation modes, strongest first (``Sandbox.mode`` says which one this machine gives; ``cpdata sandbox`` prints it):
+Isolation modes (``Sandbox.mode``; ``cpdata doctor`` prints what this machine gives):
 
-- ``bwrap`` (bubblewrap installed): a new user, mount, network, PID, IPC and UTS namespace. The program sees
-  ``/usr`` and ``/etc`` read-only, a private empty ``/tmp``, its own working directory read-write as ``/sandbox``,
-  and nothing else (no home, no ``/root``, no other files of ours); no network at all; it dies with us.
-- ``rlimits`` (no bubblewrap): limits and a process group only. The program can read what the user running it can
-  read and write where it can write, and it has the network. Install bubblewrap (Debian: ``apt-get install
-  bubblewrap``) for anything untrusted.
+- ``bwrap`` (bubblewrap installed and working): new user, mount, network, PID, IPC and UTS namespaces. The program
+  sees ``/usr`` and ``/etc`` read-only, its build read-only as ``/program``, a fresh sized tmpfs as its working
+  directory ``/sandbox`` and another as ``/tmp``, and nothing else: no home, no store, no other process (its
+  ``/proc`` shows only its own), no network at all. Everything it started dies with the namespace.
+- ``rlimits`` (no usable bubblewrap): limits and a process group only; the program can read what its uid can read
+  and use the network. It is refused unless asked for (``allow_unsafe``, ``--unsafe-no-isolation``).
 
-In both modes: CPU-time (RLIMIT_CPU) and wall-time limits, an address-space limit (RLIMIT_AS; for Java the heap
-limit ``-Xmx`` instead, as the JVM reserves far more address space than it uses), a file-size limit, a process
-count limit (RLIMIT_NPROC), an output-size limit (the pipe is read with a cap and the run killed past it), a fresh
-working directory, and the whole process group killed at the end. When cpdata runs as root, the program runs as
-the unprivileged user ``nobody``.
+In both modes: CPU-time and wall-time limits, an address-space limit (RLIMIT_AS; for Java the heap limit ``-Xmx``
+instead), a file-size limit, a process limit, an output cap, and a seccomp filter (in the runner) that refuses
+``ptrace`` and cross-process memory access. When cpdata runs as root, each run gets a uid of its own (``uids``),
+and when the machine lets us make cgroups, a cgroup with a hard memory limit and a process limit (``cgroups``).
+Files and directories follow the rules in ``isolation``. A failure of the sandbox itself (bubblewrap could not
+make a namespace, an interpreter is missing) is ``sandbox_error``: retried, never cached, never a verdict.
 """
 
 from __future__ import annotations
@@ -26,20 +27,38 @@ import resource
 import shutil
 import signal
 import subprocess
-import tempfile
 import threading
 import time
+import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from cpdata.curation.execution.cgroups import Cgroups, RunCgroup
+from cpdata.curation.execution.isolation import (
+    SandboxUnavailable,
+    hand_over,
+    install_runner,
+    private_directory,
+    take_back,
+    verify_private,
+)
+from cpdata.curation.execution.uids import UidPool
 from cpdata.schema import Language
 
-__all__ = ["LANGUAGES", "NOBODY", "Program", "RunLimits", "RunResult", "RunStatus", "Sandbox", "language_supported"]
-
-NOBODY = 65534
+__all__ = [
+    "LANGUAGES",
+    "Program",
+    "RunLimits",
+    "RunResult",
+    "RunStatus",
+    "Sandbox",
+    "SandboxUnavailable",
+    "language_supported",
+]
 
 
 class RunStatus(StrEnum):
@@ -51,6 +70,7 @@ class RunStatus(StrEnum):
     compile_error = "compile_error"
     output_limit = "output_limit"
     sandbox_error = "sandbox_error"
+    """Our failure, not the program's: never cached, never reported as a verdict about the program."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +82,7 @@ class RunLimits:
     output_bytes: int = 64 << 20
     processes: int = 256
     file_bytes: int = 64 << 20
+    """The largest file the program may write, and the size of each of its tmpfs mounts (/sandbox and /tmp)."""
 
     @property
     def key(self) -> str:
@@ -101,14 +122,17 @@ def _recipes(code: str) -> dict[Language, _Recipe]:
     python = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else (shutil.which("python3") or "python3")
     return {
         Language.cpp: _Recipe(
-            "main.cpp", ["g++", "-std=gnu++17", "-O2", "-pipe", "-o", "main", "main.cpp"], ["./main"], ("g++",)
+            "main.cpp", ["g++", "-std=gnu++17", "-O2", "-pipe", "-o", "main", "main.cpp"], ["{PROGRAM}/main"], ("g++",)
         ),
-        Language.c: _Recipe("main.c", ["gcc", "-std=gnu11", "-O2", "-pipe", "-o", "main", "main.c", "-lm"], ["./main"], ("gcc",)),
-        Language.python3: _Recipe(
-            "main.py", None, [python, "-S", "main.py"] if not shutil.which("pypy3") else [python, "main.py"], (python,)
+        Language.c: _Recipe(
+            "main.c", ["gcc", "-std=gnu11", "-O2", "-pipe", "-o", "main", "main.c", "-lm"], ["{PROGRAM}/main"], ("gcc",)
         ),
+        Language.python3: _Recipe("main.py", None, [python, "-S", "{PROGRAM}/main.py"], (python,)),
         Language.java: _Recipe(
-            f"{java}.java", ["javac", "-encoding", "UTF-8", f"{java}.java"], ["java", "-Xss64m", "{XMX}", java], ("javac", "java")
+            f"{java}.java",
+            ["javac", "-encoding", "UTF-8", f"{java}.java"],
+            ["java", "-Xss64m", "{XMX}", "-cp", "{PROGRAM}", java],
+            ("javac", "java"),
         ),
     }
 
@@ -136,39 +160,105 @@ class Program:
         return self.compile_result is None or self.compile_result.status is RunStatus.ok
 
 
+_RUNNER_INSIDE = "/.cpdata-runner"
+_PROGRAM_INSIDE = "/program"
+_WORK_INSIDE = "/sandbox"
+_PATH = "/usr/local/bin:/usr/bin:/bin"
+# Memory the cgroup allows beyond the problem's limit: the loader, libc and bubblewrap need a little; a JVM needs
+# far more than its heap (metaspace, code cache, threads), and is judged on its heap (-Xmx) instead.
+_CGROUP_SLACK = 64 << 20
+_CGROUP_SLACK_JAVA = 320 << 20
+# What stderr says when the sandbox, not the program, failed: bubblewrap's messages and the runner's own.
+_OUR_FAILURES = ("bwrap: ", "cpdata-runner: ")
+
+
 @dataclass
 class Sandbox:
-    root: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "cpdata-sandbox")
+    """Compile and run untrusted code. Make one per process (it owns a fresh private directory) and ``close()`` it,
+    or use it as a context manager; it is thread-safe."""
+
+    parent: Path | None = None
+    """Where the sandbox makes its private directory (default: the system's temporary directory)."""
     mode: str = ""
+    """``bwrap`` or ``rlimits``; empty: the strongest this machine gives."""
+    allow_unsafe: bool = False
+    """Run without namespace isolation when bubblewrap is missing or unusable (``--unsafe-no-isolation``)."""
+    retries: int = 2
+    """How often a ``sandbox_error`` (our failure) is retried before it is reported."""
+    use_cgroups: bool = True
+    root: Path = field(init=False)
 
     def __post_init__(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.root, 0o711)
-        self.runner = _build_runner(self.root)
-        if not self.mode:
-            self.mode = "bwrap" if shutil.which("bwrap") and self._bwrap_works() else "rlimits"
+        if self.parent is not None:
+            verify_private(self.parent, traversable=True)
+        self.root = private_directory("cpdata-sandbox-", self.parent, traversable=True)
+        self._finalizer = weakref.finalize(self, shutil.rmtree, str(self.root), True)
+        try:
+            self.runner = install_runner(self.root)
+            self.uids = UidPool.from_environment(self.runner) if self.drops_privileges else None
+            self.cgroups = Cgroups.detect() if self.use_cgroups else None
+            if not self.mode:
+                self.mode = "bwrap" if shutil.which("bwrap") and self._bwrap_works() else "rlimits"
+        except BaseException:
+            self.close()
+            raise
+        if self.mode == "rlimits" and not self.allow_unsafe:
+            self.close()
+            raise SandboxUnavailable(
+                "no namespace isolation here: bubblewrap is "
+                + ("installed but cannot make namespaces (see `cpdata doctor`)" if shutil.which("bwrap") else "not installed")
+                + ". Untrusted code would reach the network, your files and your other processes. Install it "
+                "(Debian/Ubuntu: apt-get install bubblewrap), or pass --unsafe-no-isolation to run anyway."
+            )
+
+    def close(self) -> None:
+        self._finalizer()
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @property
     def drops_privileges(self) -> bool:
         return os.geteuid() == 0
 
+    def describe(self) -> str:
+        """One paragraph for the start of every run: the mode, and what it does not protect against."""
+        parts = [f"sandbox: {self.mode}"]
+        if self.mode == "bwrap":
+            parts.append("namespaces (no network, no host files but /usr and /etc read-only, own /proc)")
+        else:
+            parts.append("NO ISOLATION: the code can read what its uid reads, use the network and signal its uid's processes")
+        parts.append(f"a uid of its own per run ({self.uids.first}-{self.uids.last})" if self.uids else "runs as you")
+        if self.cgroups:
+            parts.append(f"memory and process limits by {self.cgroups.describe()}")
+        else:
+            parts.append(
+                "no cgroup: memory bounded by RLIMIT_AS (not for Java: -Xmx only), processes by RLIMIT_NPROC"
+                + ("" if self.uids else " (shared with your own processes)")
+            )
+        return "; ".join(parts)
+
     # -- building ---------------------------------------------------------------------------------------
     def prepare(self, language: Language, code: str, compile_limits: RunLimits | None = None) -> Program:
-        """Write the source into a fresh build directory and compile it (inside the sandbox: compilers read what
-        the code tells them to, e.g. ``#include "/etc/shadow"``)."""
+        """Write the source into a fresh build directory and compile it inside the sandbox (compilers read what the
+        code tells them to, e.g. ``#include "/etc/shadow"``). The build is then read-only for every run."""
         recipe = _recipes(code).get(language)
         if recipe is None:
             raise ValueError(f"no sandbox recipe for {language}")
-        directory = Path(tempfile.mkdtemp(prefix=f"{language}-", dir=self.root))
+        directory = private_directory(f"build-{language}-", self.root)
         (directory / recipe.source_name).write_text(code, encoding="utf-8")
-        self._hand_over(directory)
         program = Program(language, directory, recipe.run)
         if recipe.compile is not None:
             limits = compile_limits or RunLimits(time_ms=30_000, memory_bytes=2 << 30, wall_factor=2.0, output_bytes=1 << 20)
-            result = self._execute(recipe.compile, directory, b"", limits, java=language is Language.java)
-            if result.status is not RunStatus.ok or result.exit_code != 0:
+            java = language is Language.java
+            result = self._retrying(lambda: self._execute(recipe.compile or [], limits, build=directory, java=java))
+            if result.status is not RunStatus.sandbox_error and (result.status is not RunStatus.ok or result.exit_code != 0):
                 result.status = RunStatus.compile_error
             program.compile_result = result
+        take_back(directory)  # the compiler's uid is gone; keep only plain files, ours and read-only
         return program
 
     def cleanup(self, program: Program) -> None:
@@ -176,98 +266,136 @@ class Sandbox:
 
     # -- running ----------------------------------------------------------------------------------------
     def run(self, program: Program, stdin: bytes, limits: RunLimits) -> RunResult:
-        """Run a prepared program on one input, in a fresh working directory holding a copy of its build."""
+        """Run a prepared program on one input, in a fresh, empty working directory."""
         if not program.ok:
             assert program.compile_result is not None
-            return RunResult(RunStatus.compile_error, detail=program.compile_result.stderr[:2000])
-        workdir = Path(tempfile.mkdtemp(prefix="run-", dir=self.root))
-        try:
-            for item in program.directory.iterdir():
-                if item.is_file():
-                    shutil.copy2(item, workdir / item.name)
-            self._hand_over(workdir)
-            command = [part.replace("{XMX}", f"-Xmx{max(limits.memory_bytes >> 20, 32)}m") for part in program.run]
-            return self._execute(command, workdir, stdin, limits, java=program.language is Language.java)
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
-
-    def _hand_over(self, directory: Path) -> None:
-        if self.drops_privileges:
-            for path in [directory, *directory.iterdir()]:
-                os.chown(path, NOBODY, NOBODY)
-
-    def _command(self, command: list[str], workdir: Path, status_fd: int) -> list[str]:
-        measured = [_RUNNER_INSIDE if self.mode == "bwrap" else str(self.runner), str(status_fd), *command]
-        if self.mode != "bwrap":
-            return measured
-        wrapper = [
-            "bwrap",
-            "--unshare-all",
-            "--die-with-parent",
-            "--new-session",
-            "--ro-bind",
-            "/usr",
-            "/usr",
-            "--ro-bind",
-            "/etc",
-            "/etc",
+            status = program.compile_result.status
+            return RunResult(status, detail=(program.compile_result.stderr or program.compile_result.detail)[:2000])
+        java = program.language is Language.java
+        command = [
+            part.replace("{XMX}", f"-Xmx{max(limits.memory_bytes >> 20, 32)}m").replace("{PROGRAM}", self._program_path(program))
+            for part in program.run
         ]
+        return self._retrying(lambda: self._execute(command, limits, program=program.directory, stdin=stdin, java=java))
+
+    def _program_path(self, program: Program) -> str:
+        return _PROGRAM_INSIDE if self.mode == "bwrap" else str(program.directory)
+
+    def _retrying(self, attempt: Any) -> RunResult:
+        result: RunResult = attempt()
+        for tries in range(self.retries):
+            if result.status is not RunStatus.sandbox_error:
+                break
+            time.sleep(0.05 * (tries + 1))
+            result = attempt()
+        return result
+
+    @contextlib.contextmanager
+    def _identity(self) -> Iterator[int | None]:
+        """The uid a run uses: a fresh lease when we are root, else our own (None: no change)."""
+        if self.uids is None:
+            yield None
+        else:
+            with self.uids.lease() as uid:
+                yield uid
+
+    def _command(
+        self,
+        command: list[str],
+        workdir: Path | None,
+        program: Path | None,
+        build: Path | None,
+        status_fd: int,
+        limits: RunLimits,
+    ) -> list[str]:
+        if self.mode != "bwrap":
+            return [str(self.runner), str(status_fd), *command]
+        wrapper = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr"]
+        wrapper += ["--ro-bind", "/etc", "/etc"]
         for link in ("/bin", "/lib", "/lib64", "/sbin"):
             if os.path.islink(link):
                 wrapper += ["--symlink", os.readlink(link), link]
             elif os.path.isdir(link):
                 wrapper += ["--ro-bind", link, link]
-        wrapper += [
-            "--dev",
-            "/dev",
-            "--proc",
-            "/proc",
-            "--tmpfs",
-            "/tmp",
-            "--bind",
-            str(workdir),
-            "/sandbox",
-            "--chdir",
-            "/sandbox",
-            "--ro-bind",
-            str(self.runner),
-            _RUNNER_INSIDE,
-            "--setenv",
-            "HOME",
-            "/sandbox",
-            "--setenv",
-            "PATH",
-            "/usr/local/bin:/usr/bin:/bin",
-            "--",
-        ]
-        return wrapper + measured
+        size = str(limits.file_bytes)
+        wrapper += ["--dev", "/dev", "--proc", "/proc", "--size", size, "--tmpfs", "/tmp"]
+        if build is not None:  # compiling: the build directory is the working directory
+            wrapper += ["--bind", str(build), _WORK_INSIDE]
+        else:
+            wrapper += ["--size", size, "--tmpfs", _WORK_INSIDE]
+            if program is not None:
+                wrapper += ["--ro-bind", str(program), _PROGRAM_INSIDE]
+        wrapper += ["--chdir", _WORK_INSIDE, "--ro-bind", str(self.runner), _RUNNER_INSIDE]
+        wrapper += ["--setenv", "HOME", _WORK_INSIDE, "--setenv", "PATH", _PATH, "--"]
+        return [*wrapper, _RUNNER_INSIDE, str(status_fd), *command]
 
-    def _execute(self, command: list[str], workdir: Path, stdin: bytes, limits: RunLimits, *, java: bool) -> RunResult:
+    def _execute(
+        self,
+        command: list[str],
+        limits: RunLimits,
+        *,
+        program: Path | None = None,
+        build: Path | None = None,
+        stdin: bytes = b"",
+        java: bool = False,
+    ) -> RunResult:
+        with self._identity() as uid, contextlib.ExitStack() as stack:
+            workdir = build
+            if workdir is None and self.mode != "bwrap":
+                workdir = private_directory("run-", self.root)
+                stack.callback(shutil.rmtree, str(workdir), True)
+            if uid is not None and workdir is not None:
+                hand_over(workdir, uid, uid)
+            cgroup = None
+            if self.cgroups is not None:
+                cgroup = self.cgroups.create(
+                    limits.memory_bytes + (_CGROUP_SLACK_JAVA if java else _CGROUP_SLACK), limits.processes
+                )
+                stack.callback(cgroup.remove)
+            return self._spawn(command, limits, uid, cgroup, workdir, program, build, stdin, java)
+
+    def _spawn(
+        self,
+        command: list[str],
+        limits: RunLimits,
+        uid: int | None,
+        cgroup: RunCgroup | None,
+        workdir: Path | None,
+        program: Path | None,
+        build: Path | None,
+        stdin: bytes,
+        java: bool,
+    ) -> RunResult:
         cpu_seconds = max(1, -(-limits.time_ms // 1000))
         wall = limits.time_ms / 1000 * limits.wall_factor + 1.0
         address_space = None if java else limits.memory_bytes + (64 << 20)  # the loader and libc need a little room
-        drop = self.drops_privileges
+        # Opened here, written in the child: joining the cgroup before exec puts everything it starts inside.
+        procs = [os.open(path, os.O_WRONLY | os.O_CLOEXEC) for path in (cgroup.procs_files() if cgroup else [])]
 
-        def limit_child() -> None:  # runs in the child between fork and exec
+        def limit_child() -> None:  # runs in the child between fork and exec: plain system calls only
             os.setsid()
+            pid = str(os.getpid()).encode()
+            for handle in procs:
+                os.write(handle, pid)
             resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
             if address_space is not None:
                 resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
             resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
             resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-            if drop:
+            if uid is not None:
                 os.setgroups([])
-                os.setgid(NOBODY)
-                os.setuid(NOBODY)
+                os.setgid(uid)
+                os.setuid(uid)
 
-        environment = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(workdir), "LANG": "C.UTF-8"}
+        home = _WORK_INSIDE if self.mode == "bwrap" else str(workdir)
+        environment = {"PATH": _PATH, "HOME": home, "LANG": "C.UTF-8"}
         status_read, status_write = os.pipe()  # the runner reports the program's own usage here
         started = time.monotonic()
         try:
             process = subprocess.Popen(
-                self._command(command, workdir, status_write),
-                cwd=workdir,
+                self._command(command, workdir, program, build, status_write, limits),
+                cwd=workdir or self.root,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -276,11 +404,13 @@ class Sandbox:
                 close_fds=True,
                 pass_fds=(status_write,),
             )
-        except OSError as exc:
+        except (OSError, subprocess.SubprocessError) as exc:
             os.close(status_read)
-            os.close(status_write)
             return RunResult(RunStatus.sandbox_error, detail=f"could not start {command[0]}: {exc}")
-        os.close(status_write)
+        finally:
+            os.close(status_write)
+            for handle in procs:
+                os.close(handle)
         reader = _CappedReader(process, limits.output_bytes)
         reader.start(stdin)
         # A timer kills the group at the wall limit; meanwhile we block in wait4 (no polling latency).
@@ -289,6 +419,8 @@ class Sandbox:
         def expire() -> None:
             expired.set()
             _kill_group(process.pid)
+            if cgroup is not None:
+                cgroup.kill_all()
 
         timer = threading.Timer(wall, expire)
         timer.start()
@@ -297,62 +429,61 @@ class Sandbox:
         finally:
             timer.cancel()
             _kill_group(process.pid)  # stragglers it left behind
+            if cgroup is not None:
+                cgroup.kill_all()
         timed_out = expired.is_set()
-        stdout, stderr = reader.finish()
+        stdout, stderr_bytes = reader.finish()
+        stderr = stderr_bytes.decode("utf-8", "replace")
         elapsed = time.monotonic() - started
         with os.fdopen(status_read, "rb") as report:
             measured = report.read(200).split()
-        if len(measured) == 3:  # the program's own wait status, CPU time and peak memory
+        outer_cpu = round((usage.ru_utime + usage.ru_stime) * 1000)
+        reported = len(measured) == 3
+        if reported:  # the program's own wait status, CPU time and peak memory, as its parent saw them
             status, cpu_ms, memory = int(measured[0]), int(measured[1]), int(measured[2]) * 1024
+            cpu_ms = max(cpu_ms, outer_cpu - 50) if outer_cpu > cpu_ms + 50 else cpu_ms  # never less than seen outside
         else:  # killed before the runner could report (a wall timeout): the outer numbers are the best we have
-            cpu_ms, memory = round((usage.ru_utime + usage.ru_stime) * 1000), 0
-        process.returncode = os.waitstatus_to_exitcode(status)
-        result = RunResult(RunStatus.ok, cpu_ms, memory, process.returncode, stdout, stderr.decode("utf-8", "replace")[-4000:])
-        signal_number = -process.returncode if process.returncode < 0 else None
-        if reader.overflow:
+            cpu_ms, memory = outer_cpu, 0
+        peak = cgroup.peak_memory() if cgroup is not None else None
+        oom = cgroup.oom_killed() if cgroup is not None else False
+        exit_code = os.waitstatus_to_exitcode(status)
+        result = RunResult(RunStatus.ok, cpu_ms, memory, exit_code, stdout, stderr[-4000:])
+        signal_number = -exit_code if exit_code < 0 else None
+        if not timed_out and _our_failure(reported, exit_code, stderr):
+            result.status = RunStatus.sandbox_error
+            result.detail = next(line for line in stderr.splitlines() if line.startswith(_OUR_FAILURES))[:500]
+        elif reader.overflow:
             result.status, result.detail = RunStatus.output_limit, f"more than {limits.output_bytes} bytes of output"
         elif timed_out or cpu_ms > limits.time_ms or signal_number in (signal.SIGXCPU,):
             result.status = RunStatus.time_limit
             result.detail = f"wall {elapsed:.1f}s" if timed_out else f"cpu {cpu_ms} ms"
-        elif _out_of_memory(result, limits):
-            result.status, result.detail = RunStatus.memory_limit, f"peak {memory >> 20} MiB"
+        elif oom or _out_of_memory(result, limits):
+            result.status = RunStatus.memory_limit
+            result.detail = "killed by the cgroup's memory limit" if oom else f"peak {memory >> 20} MiB"
         elif signal_number == signal.SIGXFSZ:
             result.status, result.detail = RunStatus.output_limit, "file size limit"
-        elif process.returncode != 0:
+        elif exit_code != 0:
             result.status = RunStatus.runtime_error
-            result.detail = f"signal {signal.Signals(signal_number).name}" if signal_number else f"exit code {process.returncode}"
+            result.detail = f"signal {signal.Signals(signal_number).name}" if signal_number else f"exit code {exit_code}"
+        if peak is not None and result.status is RunStatus.ok and peak > limits.memory_bytes + _CGROUP_SLACK_JAVA:
+            result.status, result.detail = RunStatus.memory_limit, f"cgroup peak {peak >> 20} MiB"
         return result
 
     def _bwrap_works(self) -> bool:
-        probe = Path(tempfile.mkdtemp(prefix="probe-", dir=self.root))
+        self.mode = "bwrap"
         try:
-            self._hand_over(probe)
-            self.mode = "bwrap"
-            result = self._execute(["/bin/true"], probe, b"", RunLimits(time_ms=2000), java=False)
+            result = self._execute(["/bin/true"], RunLimits(time_ms=2000))
             return result.status is RunStatus.ok
         finally:
             self.mode = ""
-            shutil.rmtree(probe, ignore_errors=True)
 
 
-_RUNNER_INSIDE = "/.cpdata-runner"
-_RUNNER_SOURCE = Path(__file__).resolve().parent / "native" / "runner.c"
-
-
-def _build_runner(root: Path) -> Path:
-    """Compile the run helper once per source version (a few KB of C; gcc is needed for C++ anyway)."""
-    source = _RUNNER_SOURCE.read_bytes()
-    binary = root / f"runner-{hashlib.sha256(source).hexdigest()[:12]}"
-    if not binary.exists():
-        temporary = binary.with_suffix(f".tmp{os.getpid()}")
-        built = subprocess.run(
-            ["gcc", "-O2", "-o", str(temporary), str(_RUNNER_SOURCE)], capture_output=True, text=True, check=False
-        )
-        if built.returncode != 0:
-            raise RuntimeError(f"cannot build the sandbox's run helper with gcc: {built.stderr.strip()[:500]}")
-        os.chmod(temporary, 0o755)
-        os.replace(temporary, binary)
-    return binary
+def _our_failure(reported: bool, exit_code: int, stderr: str) -> bool:
+    """Did the sandbox fail (no report from the runner, and bubblewrap or the runner said why)?"""
+    lines = stderr.splitlines()
+    if not reported:
+        return any(line.startswith(_OUR_FAILURES) for line in lines) or exit_code in (125, 126)
+    return exit_code in (126, 127) and any(line.startswith("cpdata-runner: ") for line in lines)
 
 
 _MEMORY_WORDS = ("MemoryError", "bad_alloc", "OutOfMemoryError", "Cannot allocate memory", "out of memory")

@@ -39,6 +39,8 @@ class VerifySummary:
     agree: int = 0
     disagree: int = 0
     undecided: int = 0
+    sandbox_errors: int = 0
+    """Runs the sandbox itself failed (not cached; the next verify retries them). Their solutions stay unjudged."""
     by_language: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     by_problem: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     sandbox_mode: str = ""
@@ -51,6 +53,7 @@ class VerifySummary:
             "agree": self.agree,
             "disagree": self.disagree,
             "undecided": self.undecided,
+            "sandbox_errors": self.sandbox_errors,
             "sandbox": self.sandbox_mode,
             "by_language": {k: dict(v) for k, v in sorted(self.by_language.items())},
             "by_problem": {k: dict(v) for k, v in sorted(self.by_problem.items()) if v["disagree"]},
@@ -148,7 +151,12 @@ def verify(
         summary.ran += len(result.outcomes)
         job = by_key[result.key]
         outcomes = cache.get(result.solution, [d for d, _ in job.inputs], job.limits)
-        _record(store, summary, context[result.key], outcomes, job)
+        failed = sum(1 for o in result.outcomes.values() if o.status == RunStatus.sandbox_error.value)
+        if failed:  # judged on part of its tests it could look wrong: leave it unjudged until every test has run
+            summary.sandbox_errors += failed
+            summary.undecided += 1
+        else:
+            _record(store, summary, context[result.key], outcomes, job)
         done += 1
         if progress is not None:
             progress(done, len(jobs))
