@@ -29,7 +29,7 @@ async def _limited(server: ReplayServer, urls: list[str]) -> float:
     fetcher = Fetcher(
         rules=[RateRule("codeforces.com", "/", interval=1 / ALLOWED_PER_S, concurrency=4)],
         policy=FetchPolicy(timeout=5),
-        host_map={h: server.base_url for h in site.hosts},
+        host_map={h: server.base_url for h in site.contacted_hosts},
     )
     queue = list(urls)
 

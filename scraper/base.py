@@ -181,10 +181,26 @@ class SiteScraper:
     login_hint: ClassVar[str] = "pass your own logged-in session with --cookie NAME=VALUE"
     rate_limit_pause: ClassVar[float] = 0.0
     """Seconds to hold off the whole host after an HTTP 429 that names no Retry-After (CodeChef: 60)."""
+    api_hosts: ClassVar[tuple[str, ...]] = ()
+    """Hosts the site's requests go to that it does not own (a third party's API, e.g. Dropbox for AtCoder's
+    hidden tests). With ``hosts``, every host the fetcher may contact for this site, and ``--base-url`` remaps."""
+    body_caps: ClassVar[dict[str, int]] = {}
+    """Page kind -> the largest decoded body accepted for it, where the fetcher's default is too small (archives)."""
+
+    @property
+    def contacted_hosts(self) -> tuple[str, ...]:
+        return (*self.hosts, *self.api_hosts)
 
     @property
     def base_url(self) -> str:
         return f"https://{self.hosts[0]}"
+
+    def session_host(self, url: str) -> bool:
+        """Does the user's session (``--cookie``) belong to this URL's host? Only the site's own domain (the first
+        host's, and its subdomains): AtCoder's cookie is for atcoder.jp, not for kenkoooo.com or Dropbox."""
+        host = (urlsplit(url).hostname or "").lower()
+        domain = self.hosts[0].removeprefix("www.")
+        return host == domain or host.endswith(f".{domain}")
 
     def owns(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()

@@ -8,6 +8,10 @@
   ``SiteBlocked``: the crawl stops with advice. Nothing here tries to get past them.
 - ``host_map`` sends a site's canonical URLs to another server (the offline demo's loopback server) while pages
   keep their canonical URL, so the cache and the store look exactly as they would after a real scrape.
+- Hostile servers are bounded: a body is streamed and cut off past a cap on its decoded size (a 2 GiB body or a
+  gzip bomb costs at most the cap, and such a page is never cached); every attempt has a total deadline (a server
+  that trickles a byte at a time cannot hold a request for longer); only hosts the site declares are contacted,
+  redirects are followed only to them, and cookies and a request's own headers (tokens) never go to another host.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -45,12 +49,25 @@ def user_agent() -> str:
 
 
 class FetchFailed(RuntimeError):
-    """A request that still failed after every retry."""
+    """A request that still failed after every retry, or one that must not be retried (too big, off-site)."""
+
+
+class _Refused(Exception):
+    """An answer we will not take, whatever the retries: a body over the cap, a redirect to another host."""
+
+
+_REDIRECTS = {301, 302, 303, 307, 308}
 
 
 @dataclass
 class FetchPolicy:
     timeout: float = 30.0
+    """Seconds for connecting and for each read."""
+    deadline: float = 120.0
+    """Seconds for a whole attempt, body included (a server trickling bytes cannot hold a request longer)."""
+    max_body_bytes: int = 64 << 20
+    """The largest decoded body accepted (unless the site sets a cap for the page kind, e.g. test archives)."""
+    max_redirects: int = 5
     max_attempts: int = 5
     backoff_base: float = 1.0
     backoff_cap: float = 60.0
@@ -99,7 +116,7 @@ class Fetcher:
         self._client = httpx.AsyncClient(
             headers={"User-Agent": user_agent(), "Accept-Language": "en"},
             timeout=self.policy.timeout,
-            follow_redirects=True,
+            follow_redirects=False,  # followed by hand: only to the site's own hosts, without its secrets elsewhere
             transport=transport,
         )
 
@@ -130,8 +147,8 @@ class Fetcher:
         delay = min(self.policy.backoff_cap, self.policy.backoff_base * 2.0 ** (attempt - 1))
         return delay * (0.5 + random.random() / 2)  # jitter: spread retries out
 
-    def _retry_after(self, response: httpx.Response) -> float | None:
-        value = response.headers.get("retry-after")
+    def _retry_after(self, headers: httpx.Headers) -> float | None:
+        value = headers.get("retry-after")
         if not value:
             return None
         try:
@@ -143,11 +160,16 @@ class Fetcher:
                 return None
         return max(0.0, min(seconds, self.policy.retry_after_cap))
 
-    async def fetch(self, url: str, site: SiteScraper, wire: WireRequest | None = None) -> Page:
+    async def fetch(self, url: str, site: SiteScraper, wire: WireRequest | None = None, kind: str | None = None) -> Page:
         """The response for ``url`` (any status but the retried ones), or an exception that says why not.
 
-        ``wire`` is the request actually sent when it is not a plain GET of ``url``; the page keeps ``url``."""
+        ``wire`` is the request actually sent when it is not a plain GET of ``url``; the page keeps ``url``.
+        ``kind`` (the page kind) picks the site's body cap for it."""
         wire = wire or WireRequest(url.partition("#")[0])
+        host = urlsplit(wire.url).hostname or ""
+        if host not in site.contacted_hosts:
+            raise FetchFailed(f"{url}: {site.site.value} does not declare the host {host!r}; not contacted")
+        cap = site.body_caps.get(kind or "", self.policy.max_body_bytes)
         gate = self._gate(wire.url)
         last_error = "no attempt made"
         for attempt in range(1, self.policy.max_attempts + 1):
@@ -155,13 +177,13 @@ class Fetcher:
             async with gate.semaphore:
                 await gate.wait_turn()
                 try:
-                    response = await self._client.request(
-                        wire.method,
-                        self._wire_url(wire.url),
-                        headers={**self._headers_for(wire.url, site), **wire.headers},
-                        content=wire.content,
-                    )
-                    body = response.content
+                    async with asyncio.timeout(self.policy.deadline):
+                        status, headers, body, final = await self._exchange(wire, site, cap)
+                except _Refused as exc:
+                    self.stats["refused"] += 1
+                    raise FetchFailed(f"{url}: {exc}") from None
+                except TimeoutError:
+                    last_error = f"no complete answer within {self.policy.deadline:g} s"
                 except httpx.TimeoutException as exc:
                     last_error = f"timed out ({type(exc).__name__})"
                 except httpx.TransportError as exc:  # refused, dropped, truncated body
@@ -170,9 +192,9 @@ class Fetcher:
                     self.stats["responses"] += 1
                     page = Page(
                         url=url,
-                        status=response.status_code,
+                        status=status,
                         body=body,
-                        headers=self._kept_headers(response, url),
+                        headers=self._kept_headers(headers, wire.url, final),
                         fetched_at=datetime.now(UTC),
                     )
                     self._detect_block(page, site)
@@ -182,11 +204,11 @@ class Fetcher:
                         last_error = str(exc)
                         wait = self._backoff(attempt) * 4
                     else:
-                        if response.status_code not in _RETRY_STATUSES:
+                        if status not in _RETRY_STATUSES:
                             return page
-                        last_error = f"HTTP {response.status_code}"
-                        wait = self._retry_after(response)
-                        if wait is None and response.status_code == 429 and site.rate_limit_pause:
+                        last_error = f"HTTP {status}"
+                        wait = self._retry_after(headers)
+                        if wait is None and status == 429 and site.rate_limit_pause:
                             wait = site.rate_limit_pause  # slow down for the site, do not retry in a loop
             self.stats["retries"] += 1
             delay = wait if wait is not None else self._backoff(attempt)
@@ -196,23 +218,61 @@ class Fetcher:
         self.stats["failures"] += 1
         raise FetchFailed(f"{url}: {last_error} (after {self.policy.max_attempts} attempts)")
 
+    async def _exchange(self, wire: WireRequest, site: SiteScraper, cap: int) -> tuple[int, httpx.Headers, bytes, str]:
+        """(status, headers, body, final URL) of one attempt, following same-site redirects by hand."""
+        origin = urlsplit(wire.url).hostname
+        method, target, content = wire.method, wire.url, wire.content
+        for _ in range(self.policy.max_redirects + 1):
+            headers = self._headers_for(target, site)
+            if urlsplit(target).hostname == origin:
+                headers.update(wire.headers)  # a token or CSRF header was made for that host only
+            request = self._client.build_request(method, self._wire_url(target), headers=headers, content=content)
+            response = await self._client.send(request, stream=True)
+            try:
+                location = response.headers.get("location")
+                if response.status_code in _REDIRECTS and location:
+                    nxt = self._canonical(urljoin(target, location), target)
+                    if (urlsplit(nxt).hostname or "") not in site.contacted_hosts:
+                        raise _Refused(f"redirected to {nxt}, a host {site.site.value} does not declare; not followed")
+                    if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
+                        method, content = "GET", None
+                    target = nxt
+                    continue
+                body = bytearray()
+                async for chunk in response.aiter_bytes():  # decoded: a gzip bomb is measured by what it expands to
+                    body += chunk
+                    if len(body) > cap:
+                        raise _Refused(f"the body is larger than {cap} bytes (decoded); not kept (raise the cap to fetch it)")
+                return response.status_code, response.headers, bytes(body), target
+            finally:
+                await response.aclose()
+        raise _Refused(f"more than {self.policy.max_redirects} redirects")
+
+    def _canonical(self, url: str, current: str) -> str:
+        """A URL the (mapped) server sent, in the site's own terms: a Location on the mapped server's address is the
+        same host as the request that led to it."""
+        parts = urlsplit(url)
+        mapped = {urlsplit(target).netloc for target in self.host_map.values()}
+        if parts.netloc in mapped:
+            here = urlsplit(current)
+            return urlunsplit((here.scheme, here.netloc, parts.path, parts.query, ""))
+        return url
+
     def _headers_for(self, url: str, site: SiteScraper) -> dict[str, str]:
-        # A user's cookies go only to the site they belong to, and live only in memory.
-        if self._cookie_header and site.owns(url):
+        # A user's cookies go only to the domain they belong to, and live only in memory.
+        if self._cookie_header and site.session_host(url):
             return {"Cookie": self._cookie_header}
         return {}
 
     @staticmethod
-    def _kept_headers(response: httpx.Response, url: str) -> dict[str, str]:
+    def _kept_headers(response_headers: httpx.Headers, url: str, final: str) -> dict[str, str]:
         headers = {
             k.lower(): v
-            for k, v in response.headers.items()
+            for k, v in response_headers.items()
             if k.lower() in ("content-type", "last-modified", "etag", "date", "retry-after", "server", "cf-ray")
         }
-        if response.history:
-            final = urlsplit(str(response.url))
-            original = urlsplit(url)
-            headers["x-final-url"] = urlunsplit((original.scheme, original.netloc, final.path, final.query, ""))
+        if final != url:
+            headers["x-final-url"] = final  # where the answer really came from, host included
         return headers
 
     @staticmethod

@@ -126,7 +126,7 @@ class Crawl:
             return Page(unit.url, cached.status, cached.body, cached.headers, cached.fetched_at)
         if self.fetcher is None:
             raise FetchFailed(f"{key}: not in the cache, and this run is offline")
-        page = await self.fetcher.fetch(key, self.site, self.site.wire(unit.url, self.options))
+        page = await self.fetcher.fetch(key, self.site, self.site.wire(unit.url, self.options), kind=unit.kind)
         self.cache.put(page, PARSER_VERSION)
         stats["fetched"] += 1
         return page

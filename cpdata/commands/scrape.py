@@ -102,6 +102,13 @@ def scrape(
         float | None, typer.Option(metavar="SECONDS", help="Seconds between HTML pages.", show_default="the site's rule")
     ] = None,
     offline: Annotated[bool, typer.Option("--offline", help="Use only the cache; fetch nothing.")] = False,
+    max_body_mb: Annotated[
+        float,
+        typer.Option(min=0.001, metavar="MB", help="Largest page body accepted (decoded); bigger ones are refused, not kept."),
+    ] = 64.0,
+    deadline: Annotated[
+        float, typer.Option(min=1, metavar="SECONDS", help="Longest one request may take, body included.")
+    ] = 120.0,
     base_url: Annotated[
         str | None, typer.Option(metavar="URL", help="Send requests to this server instead (a mirror or a local replay).")
     ] = None,
@@ -112,6 +119,7 @@ def scrape(
     """Crawl a site into the store. Resumable: run it again after a crash or Ctrl-C and it goes on."""
     from cpdata.schema.enums import Language
     from cpdata.scraper.base import ScrapeOptions
+    from cpdata.scraper.fetch import FetchPolicy
     from cpdata.scraper.registry import UnknownURL, get_site
     from cpdata.scraper.session import ScrapeSettings
     from cpdata.scraper.session import scrape as run_scrape
@@ -155,8 +163,9 @@ def scrape(
         max_age=_parse_age(max_age),
         offline=offline,
         cookies=_parse_cookies(cookie or []),
-        host_map={host: base_url for host in scraper_site.hosts} if base_url else {},
+        host_map={host: base_url for host in scraper_site.contacted_hosts} if base_url else {},
         intervals=intervals,
+        policy=FetchPolicy(max_body_bytes=int(max_body_mb * (1 << 20)), deadline=deadline),
     )
     with open_store(db) as store, progress_bar(f"scrape {site}", None, enabled=not json_output) as bar:
         try:

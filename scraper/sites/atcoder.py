@@ -526,6 +526,9 @@ def parse_dropbox_file(page: Page, params: dict[str, str], context: ParseContext
 class AtCoder(SiteScraper):
     site = Site.atcoder
     hosts = ("atcoder.jp", "kenkoooo.com", "www.dropbox.com")
+    # Dropbox's API: listings and files of the shared folder of hidden tests (a POST with the user's token)
+    api_hosts = ("api.dropboxapi.com", "content.dropboxapi.com")
+    body_caps = {"dropbox_file": 512 << 20}  # one official test file can be hundreds of megabytes
     routes = (
         Route.of("archive", r"/contests/archive(?:\?.*)?"),
         Route.of("contests_top", r"/contests/?(?:\?.*)?"),

@@ -287,7 +287,7 @@ def test_atcoder_login_wall_on_submission_lists_stops_with_login_needed(tmp_path
     with ReplayServer(ROOT / "data" / "demo" / "atcoder", misbehave=misbehave) as server, Store(tmp_path / "s.sqlite") as store:
         settings = ScrapeSettings(
             cache_dir=tmp_path / "cache",
-            host_map={h: server.base_url for h in site.hosts},
+            host_map={h: server.base_url for h in site.contacted_hosts},
             intervals={"/": 0.0},
             policy=FetchPolicy(timeout=2, max_attempts=2, backoff_base=0.01),
         )
