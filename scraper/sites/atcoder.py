@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, quote, urlsplit
 
 from selectolax.lexbor import LexborNode
@@ -528,7 +528,7 @@ class AtCoder(SiteScraper):
     hosts = ("atcoder.jp", "kenkoooo.com", "www.dropbox.com")
     # Dropbox's API: listings and files of the shared folder of hidden tests (a POST with the user's token)
     api_hosts = ("api.dropboxapi.com", "content.dropboxapi.com")
-    body_caps = {"dropbox_file": 512 << 20}  # one official test file can be hundreds of megabytes
+    body_caps: ClassVar[dict[str, int]] = {"dropbox_file": 512 << 20}  # one official test file can be hundreds of MB
     routes = (
         Route.of("archive", r"/contests/archive(?:\?.*)?"),
         Route.of("contests_top", r"/contests/?(?:\?.*)?"),
