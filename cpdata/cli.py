@@ -89,6 +89,16 @@ def main() -> None:
     except Exception as exc:
         if _debug["on"]:
             raise
+        from cpdata.schema.store import is_lock_error, lock_timeout
+
+        if is_lock_error(exc):
+            stderr.print(
+                f"error: the store stayed locked by another writer for {lock_timeout():g} s; everything committed so "
+                "far is kept. Run again when it has finished (CPDATA_LOCK_TIMEOUT=300 waits longer).",
+                markup=False,
+                highlight=False,
+            )
+            sys.exit(2)
         stderr.print(f"error: {type(exc).__name__}: {exc}", markup=False, highlight=False)
         stderr.print("(this is a bug or an unexpected state; run again with --debug for the traceback)", style="dim")
         sys.exit(2)

@@ -9,8 +9,12 @@ per worker are in flight, so memory stays flat however long the stream is.
 
 from __future__ import annotations
 
+import ctypes
+import itertools
 import multiprocessing
 import os
+import signal
+import sys
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -64,6 +68,17 @@ def prepare_chunk(url: str, chunk: list[tuple[int, str]]) -> PreparedChunk:
     return prepared
 
 
+def _worker_start() -> None:
+    """In each worker: leave Ctrl-C to the parent (which stops the pool and says how far it got), and die with the
+    parent if it is killed (Linux), instead of validating on for nobody."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before the line above
+            os._exit(1)
+
+
 def _chunks(lines: Iterable[str], size: int) -> Iterator[list[tuple[int, str]]]:
     chunk: list[tuple[int, str]] = []
     for number, line in enumerate(lines, start=1):
@@ -95,17 +110,24 @@ def ingest_lines(
     if first is None:
         return report, errors
     second = next(chunks, None)
+    stream = itertools.chain([first], [second] if second else [], chunks)  # the rest is read as it is written
     if workers <= 1 or second is None:  # small input: a pool would cost more than it saves
-        for chunk in [first, *([second] if second else []), *chunks]:
+        for chunk in stream:
             write(prepare_chunk(store.url, chunk))
         return report, errors
     context = multiprocessing.get_context("spawn")  # no inherited threads or locks from the parent
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
+    try:
         pending: deque[Future[PreparedChunk]] = deque()
-        for chunk in [first, second, *chunks]:
+        for chunk in stream:
             pending.append(pool.submit(prepare_chunk, store.url, chunk))
             if len(pending) >= 2 * workers:
                 write(pending.popleft().result())
         while pending:
             write(pending.popleft().result())
+    except BaseException:
+        # Ctrl-C, a killed reader, a store error: stop the workers now; what was committed stays committed.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return report, errors

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["StoreError"]
+__all__ = ["StoreError", "StoreLocked"]
 
 
 class StoreError(RuntimeError):
     """The store cannot be opened or used as asked (bad URL, newer schema, ...)."""
+
+
+class StoreLocked(StoreError):
+    """Another process held the store's write lock for longer than we wait (``$CPDATA_LOCK_TIMEOUT``)."""

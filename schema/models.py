@@ -48,14 +48,26 @@ def to_utc(value: datetime | None) -> datetime | None:
         return value.replace(tzinfo=UTC)
     if value.utcoffset() == _ZERO:
         return value if value.tzinfo is UTC else value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is past the last representable UTC instant
+        raise ValueError(f"{value.isoformat()} is out of range once converted to UTC") from None
+
+
+# Integers the store can hold (SQLite and PostgreSQL BIGINT are signed 64-bit): a larger one is a rejected line,
+# not an OverflowError that aborts a whole ingest.
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+Count = Annotated[int, Field(ge=0, le=2**63 - 1)]
 
 
 class _EntityBase(BaseModel):
     # Ids are strings everywhere (AtCoder's are words, Codeforces' are numbers): accept numbers and convert.
     # defer_build: a model's validator is built when it is first used, not at import, so that a command which
     # writes only problems and tests (cpdata parse) does not build the others.
-    model_config = ConfigDict(coerce_numbers_to_str=True, extra="forbid", str_strip_whitespace=False, defer_build=True)
+    # allow_inf_nan=False: NaN and Infinity are not numbers a site gives, and they are not JSON either.
+    model_config = ConfigDict(
+        coerce_numbers_to_str=True, extra="forbid", str_strip_whitespace=False, defer_build=True, allow_inf_nan=False
+    )
 
     entity_name: ClassVar[str]
     site: Site
@@ -72,7 +84,7 @@ class Contest(_EntityBase):
     contest_id: str = Field(min_length=1)
     name: str | None = None
     start_time: datetime | None = None
-    duration_seconds: int | None = Field(default=None, ge=0)
+    duration_seconds: Count | None = None
     url: str | None = None
     kind: str | None = None
     """The site's own category, e.g. Codeforces' CF/ICPC/IOI, "gym", AtCoder's abc/arc, AOJ's "volume"."""
@@ -97,12 +109,12 @@ class Problem(_EntityBase):
     statement_language: str | None = None
     untranslated_statement: str | None = None
     """The original-language statement when ``statement`` is a translation (e.g. AtCoder ja beside en)."""
-    time_limit_ms: int | None = Field(default=None, ge=0)
-    memory_limit_bytes: int | None = Field(default=None, ge=0)
+    time_limit_ms: Count | None = None
+    memory_limit_bytes: Count | None = None
     input_file: str | None = None
     output_file: str | None = None
     interactive: bool | None = None
-    rating: int | None = None
+    rating: Int64 | None = None
     """The site's own rating (Codeforces' problem rating)."""
     difficulty: float | None = None
     """Difficulty on another scale: AtCoder Problems' model, yukicoder's level, CodeChef's difficulty rating."""
@@ -133,7 +145,7 @@ class Test(_EntityBase):
     contest_id: str = Field(min_length=1)
     index: str = Field(min_length=1)
     kind: TestKind
-    ordinal: int = Field(ge=0)
+    ordinal: Count
     input: str | None = None
     """None only while unknown: a test whose input and output come from two responses (AtCoder's Dropbox files)."""
     output: str | None = None
@@ -165,9 +177,9 @@ class Submission(_EntityBase):
     is_correct: bool | None = None
     source_code: str | None = None
     created_at: datetime | None = None
-    time_ms: int | None = Field(default=None, ge=0)
-    memory_bytes: int | None = Field(default=None, ge=0)
-    passed_tests: int | None = Field(default=None, ge=0)
+    time_ms: Count | None = None
+    memory_bytes: Count | None = None
+    passed_tests: Count | None = None
     score: float | None = None
 
     _utc = field_validator("created_at")(to_utc)

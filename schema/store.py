@@ -7,8 +7,9 @@ PostgreSQL works through the same code: the upserts use each dialect's ``INSERT 
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
@@ -20,7 +21,7 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event, func, in
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
-from cpdata.schema.errors import StoreError
+from cpdata.schema.errors import StoreError, StoreLocked
 from cpdata.schema.location import DEFAULT_DB_PATH, ENV_DB, resolve_db_url
 from cpdata.schema.migrations import SCHEMA_VERSION, migrate
 from cpdata.schema.models import Contest, Problem, ProblemKey, Submission, Test, to_utc
@@ -35,6 +36,9 @@ __all__ = [
     "IngestReport",
     "Store",
     "StoreError",
+    "StoreLocked",
+    "is_lock_error",
+    "lock_timeout",
     "resolve_db_url",
 ]
 
@@ -47,6 +51,7 @@ _MODEL_TABLE: dict[type, Table] = {
 }
 # Parents before children, so that foreign keys hold inside one transaction.
 _WRITE_ORDER = (Contest, Problem, Test, Submission)
+ENV_LOCK_TIMEOUT = "CPDATA_LOCK_TIMEOUT"
 
 
 def redact_url(url: str) -> str:
@@ -212,6 +217,30 @@ class Store:
             raise
         except Exception as exc:
             raise StoreError(f"cannot open store {redact_url(self.url)}: {exc}") from exc
+
+    def wait_for_writer(self, notify: Callable[[str], None] | None = None) -> None:
+        """Return when this store can be written: at once when no other writer holds SQLite's lock, else after it
+        lets go (saying so through ``notify`` first), or raise ``StoreLocked`` after the lock timeout."""
+        if self.dialect != "sqlite" or not make_url(self.url).database or make_url(self.url).database == ":memory:":
+            return
+        path = str(make_url(self.url).database)
+        for timeout in (0.0, lock_timeout()):
+            probe = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+                probe.execute("ROLLBACK")
+                return
+            except sqlite3.OperationalError as exc:
+                if not is_lock_error(exc):
+                    raise
+                if timeout == 0.0 and notify is not None:
+                    notify(f"{path} is being written by another process; waiting up to {lock_timeout():g} s for it")
+            finally:
+                probe.close()
+        raise StoreLocked(
+            f"{path} stayed locked by another writer for {lock_timeout():g} s. Run again when it has finished "
+            f"(or wait longer: {ENV_LOCK_TIMEOUT}=300)"
+        )
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def close(self) -> None:
@@ -533,5 +562,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; a crash loses at most the last batch
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={round(lock_timeout() * 1000)}")
     cursor.close()
+
+
+def lock_timeout() -> float:
+    """Seconds a writer waits for another one to finish (``$CPDATA_LOCK_TIMEOUT``, default 30)."""
+    try:
+        return max(0.0, float(os.environ.get(ENV_LOCK_TIMEOUT, "30")))
+    except ValueError:
+        return 30.0
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """Is this the database saying another writer holds the lock (after our busy timeout ran out)?"""
+    return "database is locked" in str(exc) or "database table is locked" in str(exc)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 __all__ = ["ArchiveError", "ArchiveLimits", "pair_tests", "read_zip"]
@@ -35,9 +36,18 @@ def _safe_name(name: str) -> str:
 def read_zip(data: bytes, limits: ArchiveLimits = ArchiveLimits(), source: str = "archive") -> dict[str, bytes]:
     """Every regular file in the zip, by its normalized path."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise ArchiveError(f"{source}: not a zip archive ({exc})") from exc
+        return _read(data, limits, source)
+    except ArchiveError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
+            RuntimeError, KeyError) as exc:  # fmt: skip
+        # a corrupt member, an unknown compression method, an encrypted file, a truncated archive
+        what = "not a zip archive" if isinstance(exc, zipfile.BadZipFile) else "unreadable zip archive"
+        raise ArchiveError(f"{source}: {what} ({type(exc).__name__}: {exc})") from exc
+
+
+def _read(data: bytes, limits: ArchiveLimits, source: str) -> dict[str, bytes]:
+    archive = zipfile.ZipFile(io.BytesIO(data))
     members = [m for m in archive.infolist() if not m.is_dir()]
     if len(members) > limits.max_files:
         raise ArchiveError(f"{source}: {len(members)} files, more than the limit of {limits.max_files}")
@@ -49,8 +59,9 @@ def read_zip(data: bytes, limits: ArchiveLimits = ArchiveLimits(), source: str =
             raise ArchiveError(
                 f"{source}: {name} declares {member.file_size} bytes, over the per-file limit {limits.max_file_bytes}"
             )
-        if member.compress_size and member.file_size / member.compress_size > limits.max_ratio and member.file_size > 1 << 20:
-            raise ArchiveError(f"{source}: {name} expands {member.file_size // member.compress_size}x: refused as a zip bomb")
+        # Every member counts, small ones too: a thousand 1 MiB members at 1000x each are a bomb all the same. The
+        # ratio is judged on what really comes out (declared sizes can lie), with a little room for tiny files.
+        allowed = max(member.compress_size, 1) * limits.max_ratio + 4096
         # Declared sizes can lie: count what really comes out, and stop at the limits.
         chunks = []
         size = 0
@@ -60,6 +71,8 @@ def read_zip(data: bytes, limits: ArchiveLimits = ArchiveLimits(), source: str =
                 total += len(chunk)
                 if size > limits.max_file_bytes:
                     raise ArchiveError(f"{source}: {name} is larger than the per-file limit {limits.max_file_bytes}")
+                if size > allowed:
+                    raise ArchiveError(f"{source}: {name} expands more than {limits.max_ratio}x: refused as a zip bomb")
                 if total > limits.max_total_bytes:
                     raise ArchiveError(f"{source}: more than {limits.max_total_bytes} bytes in all: refused as a zip bomb")
                 chunks.append(chunk)

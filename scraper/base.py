@@ -223,7 +223,14 @@ class SiteScraper:
         if matched is None:
             raise ParseError(page.url, f"no {self.site.value} route matches this URL")
         route, params = matched
-        return self.parsers()[route.kind](page, params, context or ParseContext())
+        try:
+            return self.parsers()[route.kind](page, params, context or ParseContext())
+        except ParseError:
+            raise
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError, RecursionError, UnicodeError) as exc:
+            # A body of the wrong shape (a dict where a list was, nesting a thousand deep, a number as a string):
+            # one failed page with its URL and what broke, never a traceback that stops a crawl or a reparse.
+            raise ParseError(page.url, f"unexpected {route.kind} content ({type(exc).__name__}: {str(exc)[:200]})") from exc
 
     def seeds(self, options: ScrapeOptions) -> list[Request]:
         raise NotImplementedError

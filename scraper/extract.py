@@ -236,6 +236,8 @@ def json_body(page_url: str, body: bytes) -> object:
         return json.loads(body)
     except ValueError as exc:
         raise ParseError(page_url, f"not JSON ({exc})") from exc
+    except RecursionError as exc:  # thousands of nested brackets
+        raise ParseError(page_url, "JSON nested too deeply to read") from exc
 
 
 def letters(position: int) -> str:

@@ -131,14 +131,18 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def open_store(db: str | None, *, create: bool = True) -> Store:
+def open_store(db: str | None, *, create: bool = True, write: bool = True) -> Store:
+    """The store, or exit 2 saying why not. A store another process is writing is waited for, with a message."""
     from cpdata.schema.errors import StoreError
     from cpdata.schema.store import Store
 
     try:
-        return Store(db, create=create)
+        store = Store(db, create=create)
+        if write:
+            store.wait_for_writer(lambda message: stderr.print(f"waiting: {message}", markup=False, highlight=False))
     except StoreError as exc:
         raise fail(str(exc)) from exc
+    return store
 
 
 def curation_options(languages: str, window: str | None, rejects: Path | None, dedup: bool, threshold: float) -> CurationOptions:

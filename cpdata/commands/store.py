@@ -57,8 +57,22 @@ def ingest(
         if not path.is_file():
             raise fail(f"{source}: no such file")
         handle = path.open(encoding="utf-8")
+    committed = [0]
+
+    def advance(lines: int) -> None:
+        committed[0] += lines
+        bar.advance(lines)
+
     with open_store(db) as store, handle, progress_bar("ingest", None, enabled=not json_output) as bar:
-        report, errors = ingest_lines(store, handle, batch_size=batch_size, workers=workers, on_chunk=bar.advance)
+        try:
+            report, errors = ingest_lines(store, handle, batch_size=batch_size, workers=workers, on_chunk=advance)
+        except KeyboardInterrupt:
+            stderr.print(
+                f"interrupted: {committed[0]} lines are stored (whole batches only); ingesting the same stream again "
+                "stores the rest and changes nothing already stored",
+                markup=False,
+            )
+            raise typer.Exit(130) from None
     summary = {
         "stored": dict(report.stored),
         "changed": dict(report.changed),
@@ -99,7 +113,7 @@ def sql(
     fmt: Annotated[OutputFormat, typer.Option("--format", help="How to print the rows.")] = OutputFormat.table,
     db: DbOption = None,
 ) -> None:
-    with open_store(db, create=False) as store:
+    with open_store(db, create=False, write=False) as store:
         try:
             columns, rows = store.run_sql(query)
         except Exception as exc:  # the database's own message says what is wrong with the query
@@ -137,7 +151,7 @@ def stats(
     from cpdata.schema.store import redact_url
 
     cutoffs = cutoffs_from(valid_from, test_from)
-    with open_store(db, create=False) as store:
+    with open_store(db, create=False, write=False) as store:
         per_site: dict[str, Counter[str]] = {}
         for query, prefix in (
             ("SELECT site, COUNT(*) FROM contest GROUP BY site", "contests"),

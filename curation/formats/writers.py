@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -73,6 +74,16 @@ class RecordWriter(Protocol):
     def close(self) -> None: ...
 
 
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
 class JsonlWriter:
     """One JSON object per line (datetimes as ISO 8601 strings)."""
 
@@ -82,7 +93,12 @@ class JsonlWriter:
         self._file = path.open("w", encoding="utf-8")
 
     def write(self, record: CodeContestsRecord) -> None:
-        self._file.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False))
+        data = record.model_dump(mode="json")
+        try:
+            line = json.dumps(data, ensure_ascii=False, allow_nan=False)
+        except ValueError:  # NaN or Infinity (say, from an imported Parquet file) is not JSON: it becomes null
+            line = json.dumps(_finite(data), ensure_ascii=False, allow_nan=False)
+        self._file.write(line)
         self._file.write("\n")
         self.count += 1
 
