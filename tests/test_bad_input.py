@@ -165,7 +165,7 @@ def test_small_members_count_towards_the_zip_bomb_rule() -> None:
 def test_huge_integers_overflowing_dates_and_nan_are_rejected_lines(tmp_path: Path) -> None:
     good = '{"entity": "contest", "site": "codeforces", "contest_id": "1", "name": "ok"}'
     bad = [
-        '{"entity": "problem", "site": "codeforces", "contest_id": "1", "index": "A", "time_limit_ms": %d}' % 2**70,
+        json.dumps({"entity": "problem", "site": "codeforces", "contest_id": "1", "index": "A", "time_limit_ms": 2**70}),
         '{"entity": "contest", "site": "codeforces", "contest_id": "2", "start_time": "9999-12-31T23:00:00-05:00"}',
         '{"entity": "problem", "site": "codeforces", "contest_id": "1", "index": "B", "points": NaN}',
         '{"entity": "problem", "site": "codeforces", "contest_id": "1", "index": "C", "difficulty": Infinity}',
