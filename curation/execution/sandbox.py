@@ -46,7 +46,7 @@ from cpdata.curation.execution.isolation import (
     take_back,
     verify_private,
 )
-from cpdata.curation.execution.uids import UidPool
+from cpdata.curation.execution.uids import UidPool, processes_of
 from cpdata.schema import Language
 
 __all__ = [
@@ -286,7 +286,7 @@ class Sandbox:
         for tries in range(self.retries):
             if result.status is not RunStatus.sandbox_error:
                 break
-            time.sleep(0.05 * (tries + 1))
+            time.sleep(0.25 * 4**tries)  # 0.25 s, then 1 s: long enough for a neighbour's fork bomb to be killed
             result = attempt()
         return result
 
@@ -369,6 +369,12 @@ class Sandbox:
         cpu_seconds = max(1, -(-limits.time_ms // 1000))
         wall = limits.time_ms / 1000 * limits.wall_factor + 1.0
         address_space = None if java else limits.memory_bytes + (64 << 20)  # the loader and libc need a little room
+        processes = limits.processes
+        if uid is None and cgroup is None:
+            # RLIMIT_NPROC counts every process of the uid, and without root every run shares ours: a limit of
+            # "what is running now plus this run's share" lets a fork bomb take only its share, and a run started
+            # beside it still gets its own.
+            processes += len(processes_of(os.getuid()))
         # Opened here, written in the child: joining the cgroup before exec puts everything it starts inside.
         procs = [os.open(path, os.O_WRONLY | os.O_CLOEXEC) for path in (cgroup.procs_files() if cgroup else [])]
 
@@ -381,7 +387,7 @@ class Sandbox:
             if address_space is not None:
                 resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
             resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
-            resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+            resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
             if uid is not None:
                 os.setgroups([])
