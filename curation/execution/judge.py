@@ -125,7 +125,7 @@ class JobResult:
 
 
 def run_job(sandbox: Sandbox, job: Job) -> JobResult:
-    """Compile once, run on every input (each run in a fresh sandboxed process), clean up."""
+    """Compile once, run every input in one sandbox (a fresh process and scratch directory per input), clean up."""
     result = JobResult(job.key, solution_key(job.language, job.code), job.limits)
     program = sandbox.prepare(job.language, job.code)
     try:
@@ -138,8 +138,9 @@ def run_job(sandbox: Sandbox, job: Job) -> JobResult:
             for digest, _ in job.inputs:
                 result.outcomes[digest] = Outcome(failed.value, None, None, None, None, detail)
             return result
-        for digest, text in job.inputs:
-            result.outcomes[digest] = Outcome.of(sandbox.run(program, text.encode(), job.limits))
+        runs = sandbox.run_batch(program, [text.encode() for _, text in job.inputs], job.limits)
+        for (digest, _), run in zip(job.inputs, runs, strict=True):
+            result.outcomes[digest] = Outcome.of(run)
     finally:
         sandbox.cleanup(program)
     return result

@@ -67,6 +67,8 @@ class UidPool:
     def __post_init__(self) -> None:
         self.directory = _lock_directory()
         self._local = threading.Lock()
+        self.leased: set[int] = set()
+        """Every uid this pool has handed out (for checks that nothing of ours is left)."""
 
     @contextlib.contextmanager
     def lease(self) -> Iterator[int]:
@@ -91,8 +93,25 @@ class UidPool:
                     os.close(handle)
                     continue
                 self.kill_all(uid)  # a crashed run of another cpdata may have left something behind
+                self.leased.add(uid)
                 return uid, handle
         raise SandboxUnavailable(f"all {len(candidates)} sandbox uids ({self.first}-{self.last}) are in use; widen {ENV_UIDS}")
+
+    def leftovers(self) -> dict[int, list[int]]:
+        """Live processes of uids this pool leased that nobody holds now: there should be none."""
+        found = {}
+        for uid in sorted(self.leased):
+            handle = os.open(self.directory / f"{uid}.lock", os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # leased again meanwhile (by us or another cpdata): its processes are that run's
+            else:
+                if alive := processes_of(uid):
+                    found[uid] = alive
+            finally:
+                os.close(handle)
+        return found
 
     def kill_all(self, uid: int) -> None:
         """SIGKILL every process of ``uid``: the runner does ``kill(-1)`` as that uid, which reaches nothing else;

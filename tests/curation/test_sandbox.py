@@ -85,25 +85,14 @@ def _run(code: str, stdin: bytes = b"", limits: RunLimits = LIMITS):  # type: ig
         SANDBOX.cleanup(program)
 
 
-def sandbox_processes(grace: float = 3.0) -> list[int]:
-    """Processes (pids) of the sandbox's uids still alive after ``grace`` seconds (killed ones take a moment to go)."""
+def sandbox_processes(grace: float = 3.0) -> dict[int, list[int]]:
+    """Processes still alive, after ``grace`` seconds, of uids this test session's sandbox leased and nobody holds
+    (killed ones take a moment to go). Other cpdata processes on the machine lease their own uids."""
+    if SANDBOX.uids is None:
+        return {}
     deadline = time.monotonic() + grace
-    while (found := _sandbox_processes()) and time.monotonic() < deadline:
+    while (found := SANDBOX.uids.leftovers()) and time.monotonic() < deadline:
         time.sleep(0.05)
-    return found
-
-
-def _sandbox_processes() -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            uid = int(next(line for line in (entry / "status").read_text().splitlines() if line.startswith("Uid:")).split()[1])
-        except (OSError, StopIteration):
-            continue
-        if SANDBOX.uids is not None and SANDBOX.uids.first <= uid <= SANDBOX.uids.last:
-            found.append(int(entry.name))
     return found
 
 
@@ -112,7 +101,7 @@ def test_a_fork_bomb_is_contained() -> None:
         "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass", limits=RunLimits(time_ms=500)
     )
     assert result.status in (RunStatus.time_limit, RunStatus.runtime_error)
-    assert sandbox_processes() == []  # nothing of it is left behind
+    assert sandbox_processes() == {}  # nothing of it is left behind
     assert _run("print(6 * 7)").stdout == b"42\n"  # and the next run starts as if nothing happened
 
 

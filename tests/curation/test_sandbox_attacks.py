@@ -130,7 +130,7 @@ def test_a_fork_bomb_does_not_fail_the_runs_beside_it() -> None:
         thread.join()
     assert results["good"] == [RunStatus.ok] * 12, results
     assert all(s in (RunStatus.time_limit, RunStatus.runtime_error) for s in results["bomb"]), results
-    assert sandbox_processes() == []
+    assert sandbox_processes() == {}
 
 
 def test_a_sandbox_failure_is_a_sandbox_error_retried_and_never_cached(tmp_path: Path) -> None:
@@ -139,9 +139,9 @@ def test_a_sandbox_failure_is_a_sandbox_error_retried_and_never_cached(tmp_path:
     attempts = []
 
     class BrokenBwrap(Sandbox):
-        def _command(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def wrapper(self, *args, **kwargs):  # type: ignore[no-untyped-def]
             attempts.append(1)
-            command = super()._command(*args, **kwargs)
+            command = super().wrapper(*args, **kwargs)
             return [command[0], "--bind", "/nonexistent-cpdata", "/x", *command[1:]]  # bwrap fails before the program
 
     with BrokenBwrap(mode="bwrap") as broken:
@@ -273,7 +273,7 @@ def test_a_daemon_does_not_outlive_its_run() -> None:
     code = "import os, time\nif os.fork() == 0:\n    os.setsid()\n    time.sleep(30)\nprint('parent done')"
     result = run(Language.python3, code)
     assert result.stdout == b"parent done\n"
-    assert sandbox_processes() == []
+    assert sandbox_processes() == {}
     assert subprocess.run(["pgrep", "-f", "time.sleep(30)"], capture_output=True).returncode != 0
 
 
