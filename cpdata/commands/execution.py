@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -12,7 +12,10 @@ from cpdata.commands.options import Commands, DbOption, JsonOption, fail, open_s
 from cpdata.output import OutputFormat, print_json, print_rows, progress_bar, stderr, stdout
 
 if TYPE_CHECKING:
+    from cpdata.curation.execution.judge import Executor
     from cpdata.curation.execution.sandbox import Sandbox
+
+ExecutorKind = Literal["local", "ray"]
 
 __all__ = ["COMMANDS"]
 
@@ -33,6 +36,45 @@ UnsafeOption = Annotated[
         "your processes). Only for code you trust.",
     ),
 ]
+
+
+ExecutorOption = Annotated[
+    ExecutorKind, typer.Option("--executor", help="Where runs happen: this machine's cores, or a Ray cluster.")
+]
+RayAddressOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address",
+        metavar="auto|HOST:PORT",
+        help="The Ray cluster for --executor ray (needs cpdata[ray]).",
+        show_default="a new local cluster",
+    ),
+]
+
+
+@contextmanager
+def open_executor(kind: ExecutorKind, workers: int | None, unsafe: bool, ray_address: str | None) -> Iterator[Executor]:
+    """The executor a command runs its jobs on, its sandbox described first (stderr)."""
+    if kind == "ray":
+        from cpdata.curation.execution.ray_executor import RayExecutor, RayUnavailable
+
+        try:
+            ray = RayExecutor(ray_address, allow_unsafe=unsafe, num_cpus=workers)
+            mode = ray.sandbox_mode
+        except RayUnavailable as exc:
+            raise fail(str(exc)) from exc
+        except Exception as exc:  # a worker could not make its sandbox: Ray wraps the SandboxUnavailable
+            raise fail(f"a Ray worker cannot run code safely: {exc}") from exc
+        stderr.print(f"executor: ray ({ray_address or 'local cluster'}); workers' sandbox: {mode}", markup=False)
+        try:
+            yield ray
+        finally:
+            ray.shutdown()
+        return
+    from cpdata.curation.execution.judge import LocalExecutor
+
+    with open_sandbox(unsafe) as sandbox:
+        yield LocalExecutor(workers, sandbox)
 
 
 @contextmanager
@@ -63,28 +105,28 @@ def verify(
     time_factor: TimeFactor = 2.0,
     workers: Workers = None,
     unsafe: UnsafeOption = False,
+    executor: ExecutorOption = "local",
+    ray_address: RayAddressOption = None,
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Run stored solutions on their problems' tests in the sandbox; record whether we agree with the site's verdict.
 
     Results are cached (solution, test, limits): a second run, or a run after Ctrl-C, runs only what is new."""
-    from cpdata.curation.execution.judge import LocalExecutor
     from cpdata.curation.execution.verify import verify as run_verify
 
     with (
         open_store(db, create=False) as store,
-        open_sandbox(unsafe) as sandbox,
-        progress_bar("verify", None, enabled=not json_output) as bar,
+        open_executor(executor, workers, unsafe, ray_address) as runner,
+        progress_bar("verify runs", None, enabled=not json_output) as bar,
     ):
         summary = run_verify(
             store,
-            sandbox=sandbox,
             site=site,
             problem=problem,
             limit=limit,
             time_factor=time_factor,
-            executor=LocalExecutor(workers),
+            executor=runner,
             progress=bar.update,
         )
     result = summary.as_dict()
@@ -95,6 +137,8 @@ def verify(
         f"sandbox: {summary.sandbox_mode}; {summary.solutions} solutions, {summary.ran} runs ({summary.from_cache} from cache): "
         f"{summary.agree} agree with the site, {summary.disagree} disagree, {summary.undecided} undecided"
     )
+    for language, count in sorted(summary.skipped.items()):
+        stderr.print(f"skipped {count} solutions in {language}: not run under another compiler", markup=False)
     if summary.sandbox_errors:
         stderr.print(
             f"{summary.sandbox_errors} runs failed in the sandbox itself (not the programs' fault; see cpdata doctor): "
@@ -125,6 +169,8 @@ def gen_tests(
     seed: Annotated[int, typer.Option(help="Seed of the mutations (the same seed gives the same tests).")] = 0,
     workers: Workers = None,
     unsafe: UnsafeOption = False,
+    executor: ExecutorOption = "local",
+    ray_address: RayAddressOption = None,
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -132,12 +178,11 @@ def gen_tests(
 
     Hack inputs (output unknown) get their outputs the same way. Stored as tests of kind 'generated'."""
     from cpdata.curation.execution.generate import GenerateOptions, generate_tests
-    from cpdata.curation.execution.judge import LocalExecutor
 
     options = GenerateOptions(min_agree=min_agree, max_tests=max_tests, budget_seconds=budget, time_factor=time_factor, seed=seed)
     with (
         open_store(db, create=False) as store,
-        open_sandbox(unsafe) as sandbox,
+        open_executor(executor, workers, unsafe, ray_address) as runner,
         progress_bar("gen-tests", None, enabled=not json_output) as bar,
     ):
         summary = generate_tests(
@@ -145,8 +190,7 @@ def gen_tests(
             site=site,
             problem=problem,
             options=options,
-            executor=LocalExecutor(workers),
-            sandbox=sandbox,
+            executor=runner,
             progress=bar.update,
         )
     if json_output:

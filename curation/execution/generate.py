@@ -15,7 +15,6 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from cpdata.curation.execution.judge import (
@@ -27,8 +26,7 @@ from cpdata.curation.execution.judge import (
     input_key,
     limits_for,
     normalize_output,
-    run_job,
-    solution_key,
+    submission_key,
 )
 from cpdata.curation.execution.sandbox import RunStatus, Sandbox
 from cpdata.curation.execution.verify import problems_with_tests
@@ -135,7 +133,6 @@ def _run_all(
     store: Store,
     cache: ResultCache,
     executor: Executor,
-    sandbox: Sandbox,
     solutions: list[Submission],
     inputs: list[str],
     problem: Problem,
@@ -148,19 +145,16 @@ def _run_all(
     known: dict[str, dict[str, Outcome]] = {}
     for solution in solutions:
         assert solution.language is not None and solution.source_code is not None
-        key = solution_key(solution.language, solution.source_code)
+        key = submission_key(solution)
         known[key] = cache.get(key, [d for d, _ in keyed], limits)
         missing = [(d, t) for d, t in keyed if d not in known[key]]
         if missing:
-            jobs.append(Job(key, solution.language, solution.source_code, missing, limits))
-    for result in executor.map(partial(run_job, sandbox), jobs):
+            jobs.append(Job(key, solution.language, solution.source_code, missing, limits, solution.language_raw))
+    for result in executor.run(jobs):
         cache.put(result)
         # a sandbox failure says nothing about the input: no outcome, so the input is neither kept nor blamed
         known[result.solution].update({d: o for d, o in result.outcomes.items() if o.status != RunStatus.sandbox_error.value})
-    return {
-        d: [known[solution_key(s.language, s.source_code)].get(d) for s in solutions if s.language and s.source_code]
-        for d, _ in keyed
-    }
+    return {d: [known[submission_key(s)].get(d) for s in solutions if s.language and s.source_code] for d, _ in keyed}
 
 
 def generate_tests(
@@ -174,8 +168,7 @@ def generate_tests(
     progress: Callable[[int, int], None] | None = None,
 ) -> GenerateSummary:
     options = options or GenerateOptions()
-    sandbox = sandbox or Sandbox()
-    executor = executor or LocalExecutor()
+    executor = executor or LocalExecutor(sandbox=sandbox)
     cache = ResultCache(store)
     summary = GenerateSummary()
     everything = list(problems_with_tests(store, site, problem, (TestKind.public, TestKind.private, TestKind.generated)))
@@ -195,7 +188,7 @@ def generate_tests(
         all_tests = store.tests_for([prob.key])[prob.key]
         unlabelled = [t for t in all_tests if t.output is None and t.input is not None]
         if unlabelled:
-            runs = _run_all(store, cache, executor, sandbox, correct, [t.input or "" for t in unlabelled], prob, options)
+            runs = _run_all(store, cache, executor, correct, [t.input or "" for t in unlabelled], prob, options)
             for test in unlabelled:
                 agreed = _agreed(runs[input_key(test.input or "")])
                 if agreed is not None:
@@ -220,7 +213,7 @@ def generate_tests(
             if not candidates:
                 break
             summary.candidates += len(candidates)
-            runs = _run_all(store, cache, executor, sandbox, correct, candidates, prob, options)
+            runs = _run_all(store, cache, executor, correct, candidates, prob, options)
             for candidate in candidates:
                 agreed = _agreed(runs[input_key(candidate)])
                 if agreed is None:

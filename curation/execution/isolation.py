@@ -27,6 +27,7 @@ __all__ = [
     "SandboxUnavailable",
     "hand_over",
     "install_runner",
+    "private_cache",
     "private_directory",
     "take_back",
     "verify_private",
@@ -106,12 +107,17 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _cache_directory() -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cpdata"
-    base.mkdir(parents=True, exist_ok=True, mode=0o700)
-    directory = base / "runner"
-    with contextlib.suppress(FileExistsError):
-        directory.mkdir(mode=0o700)
+def private_cache(name: str, override: str | os.PathLike[str] | None = None) -> Path:
+    """``~/.cache/cpdata/<name>`` (``$XDG_CACHE_HOME``), or ``override``: created 0700, refused if not private."""
+    if override:
+        directory = Path(override)
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cpdata"
+        base.mkdir(parents=True, exist_ok=True, mode=0o700)
+        directory = base / name
+        with contextlib.suppress(FileExistsError):
+            directory.mkdir(mode=0o700)
     verify_private(directory)
     return directory
 
@@ -121,7 +127,7 @@ def install_runner(root: Path) -> Path:
     private cache, copied here, and used only if its hash is the one recorded when it was built."""
     source = RUNNER_SOURCE.read_bytes()
     version = hashlib.sha256(source).hexdigest()[:16]
-    cache = _cache_directory()
+    cache = private_cache("runner")
     binary, recorded = cache / f"runner-{version}", cache / f"runner-{version}.sha256"
     if not (binary.is_file() and recorded.is_file() and _sha256(binary) == recorded.read_text().strip()):
         temporary = cache / f"runner-{version}.tmp{os.getpid()}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +21,7 @@ from typing import Any, Literal, Protocol
 from sqlalchemy import select, tuple_
 
 from cpdata.curation.execution.sandbox import RunLimits, RunResult, RunStatus, Sandbox, language_supported
+from cpdata.curation.execution.toolchains import recipe_for
 from cpdata.schema import Language, Problem, Store, Submission
 from cpdata.schema.tables import ExecutionResultRow
 
@@ -73,8 +74,16 @@ def outputs_match(got: str, expected: str, mode: CompareMode = "lenient") -> boo
     return len(a) == len(b) and all(_tokens_match(x, y) for x, y in zip(a, b, strict=True))
 
 
-def solution_key(language: Language | str, code: str) -> str:
-    return hashlib.sha256(f"{language}\0{code}".encode()).hexdigest()
+def solution_key(language: Language | str, code: str, language_raw: str | None = None) -> str:
+    """The results cache's name for a solution: its code and the dialect it runs as here (C++17 and C++20 builds of
+    one source are different programs; so are PyPy and CPython runs)."""
+    recipe = recipe_for(language, code, language_raw)
+    dialect = recipe.dialect if recipe is not None else "unrunnable"
+    return hashlib.sha256(f"{language}:{dialect}\0{code}".encode()).hexdigest()
+
+
+def submission_key(submission: Submission) -> str:
+    return solution_key(submission.language or "", submission.source_code or "", submission.language_raw)
 
 
 def input_key(text: str) -> str:
@@ -113,6 +122,12 @@ class Job:
     inputs: list[tuple[str, str]]
     """(input hash, input text)."""
     limits: RunLimits
+    language_raw: str | None = None
+    """The site's name for the language: picks the dialect (C++ standard, PyPy)."""
+
+    @property
+    def solution(self) -> str:
+        return solution_key(self.language, self.code, self.language_raw)
 
 
 @dataclass
@@ -126,8 +141,8 @@ class JobResult:
 
 def run_job(sandbox: Sandbox, job: Job) -> JobResult:
     """Compile once, run every input in one sandbox (a fresh process and scratch directory per input), clean up."""
-    result = JobResult(job.key, solution_key(job.language, job.code), job.limits)
-    program = sandbox.prepare(job.language, job.code)
+    result = JobResult(job.key, job.solution, job.limits)
+    program = sandbox.prepare(job.language, job.code, language_raw=job.language_raw)
     try:
         if not program.ok:
             assert program.compile_result is not None
@@ -147,20 +162,46 @@ def run_job(sandbox: Sandbox, job: Job) -> JobResult:
 
 
 class Executor(Protocol):
-    def map(self, function: Callable[[Job], JobResult], jobs: Iterable[Job]) -> Iterator[JobResult]:
+    """Where jobs run: this machine's cores (``LocalExecutor``) or a Ray cluster (``ray_executor.RayExecutor``).
+    An executor owns its sandboxes (one per worker), so a job carries only data."""
+
+    @property
+    def sandbox_mode(self) -> str:
+        """The isolation runs get (``bwrap`` or ``rlimits``)."""
+        ...
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[JobResult]:
         """Results in any order, as they finish."""
         ...
 
 
 class LocalExecutor:
-    def __init__(self, workers: int | None = None) -> None:
-        self.workers = workers or os.cpu_count() or 1
+    """Jobs on this machine, ``workers`` at a time (default: the cores), each in the given sandbox."""
 
-    def map(self, function: Callable[[Job], JobResult], jobs: Iterable[Job]) -> Iterator[JobResult]:
+    def __init__(self, workers: int | None = None, sandbox: Sandbox | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self._sandbox = sandbox
+
+    @property
+    def sandbox(self) -> Sandbox:
+        if self._sandbox is None:
+            self._sandbox = Sandbox()
+        return self._sandbox
+
+    @property
+    def sandbox_mode(self) -> str:
+        return self.sandbox.mode
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[JobResult]:
+        sandbox = self.sandbox
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="cpdata-judge") as pool:
-            pending = {pool.submit(function, job) for job in jobs}
-            for future in as_completed(pending):
-                yield future.result()
+            pending = {pool.submit(run_job, sandbox, job) for job in jobs}
+            try:
+                for future in as_completed(pending):
+                    yield future.result()
+            finally:  # an interrupted caller (Ctrl-C) does not wait for the queue to drain
+                for future in pending:
+                    future.cancel()
 
 
 class ResultCache:
@@ -226,4 +267,9 @@ class ResultCache:
 
 
 def runnable(submission: Submission) -> bool:
-    return bool(submission.source_code) and submission.language is not None and language_supported(submission.language)
+    """Has source code, and a toolchain here for its language as the site names it."""
+    return (
+        bool(submission.source_code)
+        and submission.language is not None
+        and language_supported(submission.language, submission.language_raw)
+    )

@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import re
 import resource
 import shutil
 import signal
@@ -33,10 +32,10 @@ import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from cpdata.curation.execution.binaries import BinaryCache
 from cpdata.curation.execution.cgroups import Cgroups, RunCgroup
 from cpdata.curation.execution.isolation import (
     SandboxUnavailable,
@@ -46,6 +45,7 @@ from cpdata.curation.execution.isolation import (
     take_back,
     verify_private,
 )
+from cpdata.curation.execution.toolchains import Recipe, recipe_for, toolchain_id
 from cpdata.curation.execution.uids import UidPool, processes_of
 from cpdata.schema import Language
 
@@ -104,46 +104,12 @@ class RunResult:
         return hashlib.sha256(self.stdout).hexdigest()
 
 
-@dataclass(frozen=True)
-class _Recipe:
-    source_name: str
-    compile: list[str] | None
-    run: list[str]
-    needs: tuple[str, ...]
+LANGUAGES = (Language.cpp, Language.c, Language.python3, Language.java, Language.kotlin, Language.rust, Language.go)
 
 
-def _java_class(code: str) -> str:
-    found = re.search(r"public\s+(?:final\s+)?class\s+(\w+)", code)
-    return found.group(1) if found else "Main"
-
-
-def _recipes(code: str) -> dict[Language, _Recipe]:
-    java = _java_class(code)
-    python = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else (shutil.which("python3") or "python3")
-    return {
-        Language.cpp: _Recipe(
-            "main.cpp", ["g++", "-std=gnu++17", "-O2", "-pipe", "-o", "main", "main.cpp"], ["{PROGRAM}/main"], ("g++",)
-        ),
-        Language.c: _Recipe(
-            "main.c", ["gcc", "-std=gnu11", "-O2", "-pipe", "-o", "main", "main.c", "-lm"], ["{PROGRAM}/main"], ("gcc",)
-        ),
-        Language.python3: _Recipe("main.py", None, [python, "-S", "{PROGRAM}/main.py"], (python,)),
-        Language.java: _Recipe(
-            f"{java}.java",
-            ["javac", "-encoding", "UTF-8", f"{java}.java"],
-            ["java", "-Xss64m", "{XMX}", "-cp", "{PROGRAM}", java],
-            ("javac", "java"),
-        ),
-    }
-
-
-LANGUAGES = (Language.cpp, Language.c, Language.python3, Language.java)
-
-
-@lru_cache(maxsize=32)
-def language_supported(language: Language) -> bool:
-    recipe = _recipes("").get(language)
-    return recipe is not None and all(shutil.which(tool) or Path(tool).exists() for tool in recipe.needs)
+def language_supported(language: Language, language_raw: str | None = None) -> bool:
+    """Can this machine build and run the language (the dialect ``language_raw`` names, if given)?"""
+    return recipe_for(language, "", language_raw) is not None
 
 
 @dataclass
@@ -154,6 +120,9 @@ class Program:
     directory: Path
     run: list[str]
     compile_result: RunResult | None = None
+    recipe: Recipe | None = None
+    from_cache: bool = False
+    """The build came from the binary cache (no compiler ran)."""
 
     @property
     def ok(self) -> bool:
@@ -186,6 +155,8 @@ class Sandbox:
     retries: int = 2
     """How often a ``sandbox_error`` (our failure) is retried before it is reported."""
     use_cgroups: bool = True
+    binary_cache: bool = True
+    """Keep builds in the content-addressed binary cache (``binaries``), shared across runs and processes."""
     root: Path = field(init=False)
 
     def __post_init__(self) -> None:
@@ -197,6 +168,7 @@ class Sandbox:
             self.runner = install_runner(self.root)
             self.uids = UidPool.from_environment(self.runner) if self.drops_privileges else None
             self.cgroups = Cgroups.detect() if self.use_cgroups else None
+            self.binaries = BinaryCache() if self.binary_cache else None
             if not self.mode:
                 self.mode = "bwrap" if shutil.which("bwrap") and self._bwrap_works() else "rlimits"
         except BaseException:
@@ -242,23 +214,43 @@ class Sandbox:
         return "; ".join(parts)
 
     # -- building ---------------------------------------------------------------------------------------
-    def prepare(self, language: Language, code: str, compile_limits: RunLimits | None = None) -> Program:
+    def prepare(
+        self, language: Language, code: str, compile_limits: RunLimits | None = None, language_raw: str | None = None
+    ) -> Program:
         """Write the source into a fresh build directory and compile it inside the sandbox (compilers read what the
-        code tells them to, e.g. ``#include "/etc/shadow"``). The build is then read-only for every run."""
-        recipe = _recipes(code).get(language)
+        code tells them to, e.g. ``#include "/etc/shadow"``), or take the build from the binary cache. The build is
+        then read-only for every run. ``language_raw`` picks the dialect (C++20, PyPy, ...)."""
+        recipe = recipe_for(language, code, language_raw)
         if recipe is None:
-            raise ValueError(f"no sandbox recipe for {language}")
+            raise ValueError(f"no toolchain for {language} ({language_raw or 'any dialect'}) on this machine")
         directory = private_directory(f"build-{language}-", self.root)
+        program = Program(language, directory, list(recipe.run), recipe=recipe)
+        key = self.binaries.key(toolchain_id(recipe), code) if self.binaries is not None else ""
+        cached = self.binaries.get(key) if self.binaries is not None and recipe.compile is not None else None
+        if cached is not None and self.binaries is not None:
+            self.binaries.restore(cached, directory)
+            program.from_cache = True
+            program.compile_result = RunResult(RunStatus(cached.status), stderr=cached.stderr, detail=cached.detail)
+            if cached.status == RunStatus.ok.value:
+                program.compile_result = None
+            take_back(directory)
+            return program
         (directory / recipe.source_name).write_text(code, encoding="utf-8")
-        program = Program(language, directory, recipe.run)
         if recipe.compile is not None:
             limits = compile_limits or RunLimits(time_ms=30_000, memory_bytes=2 << 30, wall_factor=2.0, output_bytes=1 << 20)
-            java = language is Language.java
-            result = self._retrying(lambda: self._execute(recipe.compile or [], limits, build=directory, java=java))
+            java = language_is_java(language)
+            command = list(recipe.compile)
+            result = self._retrying(lambda: self._execute(command, limits, build=directory, java=java))
             if result.status is not RunStatus.sandbox_error and (result.status is not RunStatus.ok or result.exit_code != 0):
                 result.status = RunStatus.compile_error
             program.compile_result = result
         take_back(directory)  # the compiler's uid is gone; keep only plain files, ours and read-only
+        if recipe.compile is not None and self.binaries is not None and program.compile_result is not None:
+            compiled = program.compile_result
+            if compiled.status is not RunStatus.sandbox_error:  # our failure says nothing about the code
+                self.binaries.put(key, directory, compiled.status.value, compiled.stderr, compiled.detail)
+        if program.compile_result is not None and program.compile_result.status is RunStatus.ok:
+            program.compile_result = None
         return program
 
     def cleanup(self, program: Program) -> None:

@@ -8,7 +8,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any
 
 from cpdata.curation.execution.judge import (
@@ -20,11 +19,10 @@ from cpdata.curation.execution.judge import (
     input_key,
     limits_for,
     outputs_match,
-    run_job,
     runnable,
-    solution_key,
 )
 from cpdata.curation.execution.sandbox import RunStatus, Sandbox
+from cpdata.curation.execution.toolchains import missing_toolchain
 from cpdata.schema import Problem, ProblemKey, Store, Submission, Test, TestKind
 from cpdata.schema.tables import VerificationRow
 
@@ -44,6 +42,8 @@ class VerifySummary:
     by_language: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     by_problem: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     sandbox_mode: str = ""
+    skipped: Counter[str] = field(default_factory=Counter)
+    """Solutions not run, by language and reason (no toolchain here for their dialect): never run as another."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -55,6 +55,7 @@ class VerifySummary:
             "undecided": self.undecided,
             "sandbox_errors": self.sandbox_errors,
             "sandbox": self.sandbox_mode,
+            "skipped_no_toolchain": dict(self.skipped),
             "by_language": {k: dict(v) for k, v in sorted(self.by_language.items())},
             "by_problem": {k: dict(v) for k, v in sorted(self.by_problem.items()) if v["disagree"]},
         }
@@ -81,8 +82,14 @@ def judge_solution(tests: list[Test], outcomes: dict[str, Outcome], mode: str) -
 
 
 def problems_with_tests(
-    store: Store, site: str | None, problem: str | None, kinds: tuple[TestKind, ...]
+    store: Store,
+    site: str | None,
+    problem: str | None,
+    kinds: tuple[TestKind, ...],
+    skipped: Counter[str] | None = None,
 ) -> Iterator[tuple[Problem, list[Test], list[Submission]]]:
+    """Each chosen problem with its usable tests and its labelled solutions that can run here; the ones that cannot
+    (no toolchain for their dialect) are counted in ``skipped``."""
     for batch in store.iter_problem_batches():
         chosen = [
             (p, c)
@@ -99,7 +106,11 @@ def problems_with_tests(
             if p.interactive:
                 continue  # a judge must talk to it; stdin/stdout tests cannot (CodeContests skips them too)
             usable = [t for t in tests[p.key] if t.kind in kinds and t.input is not None and t.output is not None]
-            yield p, usable, [s for s in solutions[p.key] if runnable(s) and s.is_correct is not None]
+            labelled = [s for s in solutions[p.key] if s.source_code and s.language and s.is_correct is not None]
+            for s in labelled:
+                if skipped is not None and not runnable(s):
+                    skipped[f"{s.language} ({missing_toolchain(s.language or '', s.language_raw)})"] += 1
+            yield p, usable, [s for s in labelled if runnable(s)]
 
 
 def verify(
@@ -114,13 +125,12 @@ def verify(
     sandbox: Sandbox | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> VerifySummary:
-    sandbox = sandbox or Sandbox()
-    executor = executor or LocalExecutor()
+    executor = executor or LocalExecutor(sandbox=sandbox)
     cache = ResultCache(store)
-    summary = VerifySummary(sandbox_mode=sandbox.mode)
+    summary = VerifySummary(sandbox_mode=executor.sandbox_mode)
     jobs: list[Job] = []
     context: dict[Any, tuple[Problem, list[Test], Submission]] = {}
-    for prob, tests, solutions in problems_with_tests(store, site, problem, kinds):
+    for prob, tests, solutions in problems_with_tests(store, site, problem, kinds, skipped=summary.skipped):
         if not tests:
             continue
         limits = limits_for(prob, time_factor)
@@ -128,25 +138,33 @@ def verify(
             assert solution.language is not None and solution.source_code is not None
             inputs = sorted({input_key(t.input or ""): t.input or "" for t in tests}.items())
             jobs.append(
-                Job((solution.site.value, solution.submission_id), solution.language, solution.source_code, inputs, limits)
+                Job(
+                    (solution.site.value, solution.submission_id),
+                    solution.language,
+                    solution.source_code,
+                    inputs,
+                    limits,
+                    solution.language_raw,
+                )
             )
             context[jobs[-1].key] = (prob, tests, solution)
     summary.solutions = len(jobs)
-    done = 0
     pending: list[Job] = []
     for job in jobs:  # what the cache already answers is judged now; the rest runs
-        cached = cache.get(_solution_key(job), [d for d, _ in job.inputs], job.limits)
+        cached = cache.get(job.solution, [d for d, _ in job.inputs], job.limits)
         summary.from_cache += len(cached)
         missing = [(d, t) for d, t in job.inputs if d not in cached]
         if missing:
-            pending.append(Job(job.key, job.language, job.code, missing, job.limits))
+            pending.append(Job(job.key, job.language, job.code, missing, job.limits, job.language_raw))
         else:
             _record(store, summary, context[job.key], cached, job)
-            done += 1
+    # Progress counts runs (tests run or to run), so that the bar's rate is runs per second and its ETA honest.
+    total = sum(len(job.inputs) for job in pending)
+    done = 0
     if progress is not None:
-        progress(done, len(jobs))
+        progress(done, total)
     by_key = {job.key: job for job in jobs}
-    for result in executor.map(partial(run_job, sandbox), pending):
+    for result in executor.run(pending):
         cache.put(result)  # one transaction per solution: a killed run resumes from here
         summary.ran += len(result.outcomes)
         job = by_key[result.key]
@@ -157,14 +175,10 @@ def verify(
             summary.undecided += 1
         else:
             _record(store, summary, context[result.key], outcomes, job)
-        done += 1
+        done += len(result.outcomes)
         if progress is not None:
-            progress(done, len(jobs))
+            progress(done, total)
     return summary
-
-
-def _solution_key(job: Job) -> str:
-    return solution_key(job.language, job.code)
 
 
 def _record(

@@ -21,7 +21,7 @@ from cpdata.curation.execution.judge import (
     normalize_output,
     outputs_match,
     runnable,
-    solution_key,
+    submission_key,
 )
 from cpdata.curation.execution.sandbox import RunStatus
 from cpdata.curation.steps.base import Item, Step
@@ -63,9 +63,7 @@ class ExecutionView:
             return {}
         limits = limits_for(item.problem, self.time_factor)
         mode = item.problem.compare or "lenient"
-        pairs = [
-            (solution_key(s.language or "", s.source_code or ""), input_key(t.input or "")) for s in solutions for t in tests
-        ]
+        pairs = [(submission_key(s), input_key(t.input or "")) for s in solutions for t in tests]
         found = self.cache.get_many(pairs, limits)
         expected = {input_key(t.input or ""): t.output or "" for t in tests}
         cells = {}
@@ -80,7 +78,7 @@ class ExecutionView:
 
 
 def _skey(solution: Submission) -> str:
-    return solution_key(solution.language or "", solution.source_code or "")
+    return submission_key(solution)
 
 
 def _tkey(test: Test) -> str:
