@@ -139,7 +139,7 @@ class JobResult:
     compile_error: str | None = None
 
 
-def run_job(sandbox: Sandbox, job: Job) -> JobResult:
+def run_job(sandbox: Sandbox, job: Job, *, batch: bool = True) -> JobResult:
     """Compile once, run every input in one sandbox (a fresh process and scratch directory per input), clean up."""
     result = JobResult(job.key, job.solution, job.limits)
     program = sandbox.prepare(job.language, job.code, language_raw=job.language_raw)
@@ -153,7 +153,11 @@ def run_job(sandbox: Sandbox, job: Job) -> JobResult:
             for digest, _ in job.inputs:
                 result.outcomes[digest] = Outcome(failed.value, None, None, None, None, detail)
             return result
-        runs = sandbox.run_batch(program, [text.encode() for _, text in job.inputs], job.limits)
+        inputs = [text.encode() for _, text in job.inputs]
+        if batch:
+            runs = sandbox.run_batch(program, inputs, job.limits)
+        else:  # one sandbox per test: slower, for anything that needs each run apart
+            runs = [sandbox.run(program, stdin, job.limits) for stdin in inputs]
         for (digest, _), run in zip(job.inputs, runs, strict=True):
             result.outcomes[digest] = Outcome.of(run)
     finally:
@@ -178,9 +182,11 @@ class Executor(Protocol):
 class LocalExecutor:
     """Jobs on this machine, ``workers`` at a time (default: the cores), each in the given sandbox."""
 
-    def __init__(self, workers: int | None = None, sandbox: Sandbox | None = None) -> None:
+    def __init__(self, workers: int | None = None, sandbox: Sandbox | None = None, *, batch: bool = True) -> None:
         self.workers = workers or os.cpu_count() or 1
         self._sandbox = sandbox
+        self.batch = batch
+        """Run a job's tests in one sandbox (default), or each in its own."""
 
     @property
     def sandbox(self) -> Sandbox:
@@ -195,7 +201,7 @@ class LocalExecutor:
     def run(self, jobs: Iterable[Job]) -> Iterator[JobResult]:
         sandbox = self.sandbox
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="cpdata-judge") as pool:
-            pending = {pool.submit(run_job, sandbox, job) for job in jobs}
+            pending = {pool.submit(run_job, sandbox, job, batch=self.batch) for job in jobs}
             try:
                 for future in as_completed(pending):
                     yield future.result()
