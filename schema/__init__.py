@@ -12,7 +12,18 @@ if TYPE_CHECKING:
     from cpdata.schema.errors import StoreError
     from cpdata.schema.languages import normalize_language
     from cpdata.schema.location import DEFAULT_DB_PATH, ENV_DB, resolve_db_url
-    from cpdata.schema.models import ENTITY_ADAPTER, Contest, Entity, Problem, ProblemKey, Submission, Test, key_name, to_utc
+    from cpdata.schema.models import (
+        ENTITY_ADAPTER,
+        Contest,
+        Entity,
+        Problem,
+        ProblemKey,
+        ProblemProgram,
+        Submission,
+        Test,
+        key_name,
+        to_utc,
+    )
     from cpdata.schema.store import IngestReport, Store
     from cpdata.schema.stream import StreamError, read_stream, write_stream
     from cpdata.schema.verdicts import normalize_verdict
@@ -33,6 +44,7 @@ else:
             "Entity": "cpdata.schema.models",
             "Problem": "cpdata.schema.models",
             "ProblemKey": "cpdata.schema.models",
+            "ProblemProgram": "cpdata.schema.models",
             "Submission": "cpdata.schema.models",
             "Test": "cpdata.schema.models",
             "key_name": "cpdata.schema.models",
@@ -60,6 +72,7 @@ __all__ = [
     "Language",
     "Problem",
     "ProblemKey",
+    "ProblemProgram",
     "Site",
     "Store",
     "StoreError",

@@ -19,6 +19,8 @@ class Site(StrEnum):
     aoj = "aoj"
     codechef = "codechef"
     yukicoder = "yukicoder"
+    package = "package"
+    """A jury problem package (ICPC / Kattis format), read by ``cpdata import package``."""
     # only from `cpdata import codecontests` (CodeContests' own Source enum): no scraper for these
     hackerearth = "hackerearth"
     codejam = "codejam"

@@ -17,7 +17,7 @@ from cpdata.schema.views import VIEWS
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _crawl_units_and_optional_test_input(conn: Connection) -> None:
@@ -45,11 +45,21 @@ def _execution(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE problem ADD COLUMN compare VARCHAR"))
 
 
+def _packages(conn: Connection) -> None:
+    """Version 5 adds problem.validation and problem.validator_flags (jury packages) and the problem_program table
+    (validators and checkers; ``create_all`` creates it)."""
+    columns = {c["name"] for c in inspect(conn).get_columns("problem")}
+    for name, kind in (("validation", "VARCHAR"), ("validator_flags", "TEXT")):
+        if name not in columns:
+            conn.execute(text(f"ALTER TABLE problem ADD COLUMN {name} {kind}"))
+
+
 # MIGRATIONS[n] upgrades a store at version n-1 to version n.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _crawl_units_and_optional_test_input,
     3: _problem_clusters,
     4: _execution,
+    5: _packages,
 }
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "Entity",
     "Problem",
     "ProblemKey",
+    "ProblemProgram",
     "Submission",
     "Test",
     "key_name",
@@ -126,8 +127,14 @@ class Problem(_EntityBase):
     url: str | None = None
     published_at: datetime | None = None
     """When the problem appeared, if the site says so apart from a contest (AOJ, yukicoder)."""
-    compare: Literal["exact", "lenient"] | None = None
-    """How outputs are judged when cpdata runs solutions: exact, or lenient (the default; CodeContests' rule)."""
+    compare: Literal["exact", "lenient", "tokens"] | None = None
+    """How outputs are judged when cpdata runs solutions without a checker program: exact, lenient (the default;
+    CodeContests' rule), or tokens (the Kattis default output validator, tuned by ``validator_flags``)."""
+    validation: Literal["default", "custom", "custom interactive"] | None = None
+    """A package's ``validation``: custom means its output validator program judges; interactive, it talks to the
+    solution."""
+    validator_flags: str | None = None
+    """A package's ``validator_flags`` (case_sensitive, space_change_sensitive, float_tolerance EPS, ...)."""
 
     _utc = field_validator("published_at")(to_utc)
 
@@ -202,6 +209,27 @@ class Submission(_EntityBase):
         if "is_correct" not in data and isinstance(verdict, str) and verdict in _VERDICTS:
             data["is_correct"] = is_correct_verdict(Verdict(verdict))
         return data
+
+    @property
+    def problem_key(self) -> ProblemKey:
+        return (self.site.value, self.contest_id, self.index)
+
+
+class ProblemProgram(BaseModel):
+    """A program that belongs to a problem (not a stream entity): an input validator, an output validator (a checker),
+    or an interactor, with its files (path -> text) and the file to build or run."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    site: Site
+    contest_id: str = Field(min_length=1)
+    index: str = Field(min_length=1)
+    role: Literal["input_validator", "output_validator", "interactor"]
+    name: str = Field(min_length=1)
+    language: Literal["cpp", "c", "python3", "java", "checktestdata"]
+    files: dict[str, str]
+    entry: str
+    """The file to compile or run (its other files are headers such as validate.h)."""
 
     @property
     def problem_key(self) -> ProblemKey:

@@ -24,8 +24,16 @@ from sqlalchemy.engine import make_url
 from cpdata.schema.errors import StoreError, StoreLocked
 from cpdata.schema.location import DEFAULT_DB_PATH, ENV_DB, resolve_db_url
 from cpdata.schema.migrations import SCHEMA_VERSION, migrate
-from cpdata.schema.models import Contest, Problem, ProblemKey, Submission, Test, to_utc
-from cpdata.schema.tables import ContestRow, CrawlUnitRow, ProblemClusterRow, ProblemRow, SubmissionRow, TestRow
+from cpdata.schema.models import Contest, Problem, ProblemKey, ProblemProgram, Submission, Test, to_utc
+from cpdata.schema.tables import (
+    ContestRow,
+    CrawlUnitRow,
+    ProblemClusterRow,
+    ProblemProgramRow,
+    ProblemRow,
+    SubmissionRow,
+    TestRow,
+)
 
 __all__ = [
     "DEFAULT_DB_PATH",
@@ -515,6 +523,30 @@ class Store:
                 if submission.problem_key in found:
                     found[submission.problem_key].append(submission)
         return found
+
+    def write_programs(self, programs: Sequence[ProblemProgram]) -> int:
+        """Upsert a problem's validators and checkers (idempotent); return how many were written."""
+        if not programs:
+            return 0
+        table = ProblemProgramRow.__table__  # type: ignore[attr-defined]
+        rows = [p.model_dump(mode="json") for p in programs]
+        insert = self.insert(table)
+        keys = ["site", "contest_id", "index", "role", "name"]
+        statement = insert.on_conflict_do_update(
+            index_elements=keys, set_={c: insert.excluded[c] for c in ("language", "files", "entry")}
+        )
+        with self.engine.begin() as conn:
+            conn.execute(statement, rows)
+        return len(rows)
+
+    def programs_for(self, key: ProblemKey) -> list[ProblemProgram]:
+        table = ProblemProgramRow.__table__  # type: ignore[attr-defined]
+        query = select(table).where(table.c.site == key[0], table.c.contest_id == key[1], table.c["index"] == key[2])
+        with self.engine.connect() as conn:
+            return [
+                ProblemProgram.model_validate(dict(row))
+                for row in conn.execute(query.order_by(table.c.role, table.c.name)).mappings()
+            ]
 
     def run_sql(self, sql: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Run a user's SQL; return column names and rows (empty for statements that return none)."""

@@ -83,7 +83,9 @@ class ProblemRow(SQLModel, table=True):
     url: str | None = None
     published_at: datetime | None = Field(default=None, sa_column=_when())
     compare: str | None = None
-    """How outputs are judged: exact, or lenient (CodeContests' rule); None means lenient."""
+    """How outputs are judged: exact, lenient (CodeContests' rule; None means lenient), or tokens."""
+    validation: str | None = None
+    validator_flags: str | None = Field(default=None, sa_column=_text())
 
 
 _PROBLEM_FK = ForeignKeyConstraint(
@@ -146,6 +148,29 @@ ENTITY_TABLES = {
     "test": TestRow,
     "submission": SubmissionRow,
 }
+
+
+class ProblemProgramRow(SQLModel, table=True):
+    """A program that belongs to a problem: its input validator(s) and output validator (checker or interactor),
+    from a jury package, or an input specification cpdata derived. ``files`` maps each file's path to its text."""
+
+    __tablename__ = "problem_program"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["site", "contest_id", "index"], ["problem.site", "problem.contest_id", "problem.index"], ondelete="CASCADE"
+        ),
+    )
+
+    site: str = Field(primary_key=True)
+    contest_id: str = Field(primary_key=True)
+    index: str = Field(primary_key=True)
+    role: str = Field(primary_key=True)
+    """input_validator | output_validator | interactor"""
+    name: str = Field(primary_key=True)
+    language: str
+    """cpp, python3, or checktestdata"""
+    files: dict[str, str] = Field(sa_column=Column(JSON().with_variant(JSONB(), "postgresql"), nullable=False))
+    entry: str
 
 
 class CrawlUnitRow(SQLModel, table=True):

@@ -100,12 +100,26 @@ _CODECHEF = {
     "INTERNAL ERROR": _V.judge_error,
 }
 
+# A jury package files its submissions under their expected verdict (the folder name is the raw verdict).
+# "rejected" means any non-accepted verdict and "mixed" an unknown one; the importer sets is_correct for them.
+_PACKAGE = {
+    "ACCEPTED": _V.accepted,
+    "WRONG_ANSWER": _V.wrong_answer,
+    "TIME_LIMIT_EXCEEDED": _V.time_limit,
+    "RUN_TIME_ERROR": _V.runtime_error,
+    "MEMORY_LIMIT_EXCEEDED": _V.memory_limit,
+    "COMPILE_ERROR": _V.compile_error,
+    "REJECTED": _V.other,
+    "MIXED": _V.other,
+}
+
 _TABLES: dict[Site, dict[str, Verdict]] = {
     Site.codeforces: _CODEFORCES,
     Site.atcoder: _ATCODER,
     Site.aoj: _AOJ,
     Site.yukicoder: _YUKICODER,
     Site.codechef: _CODECHEF,
+    Site.package: _PACKAGE,
 }
 
 _IN_PROGRESS = re.compile(r"^\d+\s*/\s*\d+")  # AtCoder's "3/25" while judging
@@ -132,7 +146,7 @@ def normalize_verdict(site: Site | str, raw: str | None) -> Verdict:
         if score is not None and head in ("", "ACCEPTED", "AC", "PARTIALLY ACCEPTED"):
             return Verdict.accepted if float(score.group(1)) >= 100 else Verdict.partial
         text = head
-    key = text.upper().replace(" ", "_") if site in (Site.codeforces, Site.yukicoder) else text.upper()
+    key = text.upper().replace(" ", "_") if site in (Site.codeforces, Site.yukicoder, Site.package) else text.upper()
     if site is Site.yukicoder:
         key = key.replace("_", "") if key == "NO_OUT" else key
     return _TABLES[site].get(key, Verdict.other)

@@ -26,7 +26,7 @@ from cpdata.commands.options import (
     fail,
     open_store,
 )
-from cpdata.output import OutputFormat, print_json, print_rows, progress_bar, stdout
+from cpdata.output import OutputFormat, print_json, print_rows, progress_bar, stderr, stdout
 
 __all__ = ["export_app", "import_app"]
 
@@ -128,6 +128,47 @@ def import_codecontests(
         stdout.print(
             f"imported {report.records} problems ({dict(report.by_site)}) from {len(report.by_file)} files: {dict(report.stored)}"
         )
+
+
+@IMPORTS.command(
+    "package",
+    example=[
+        "cpdata import package ../shared/icpc-packages            # a directory of packages",
+        "cpdata import package nwerc2023/brickwork --json         # one package",
+    ],
+)
+def import_package(
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="DIR...", help="Problem packages (ICPC / Kattis format), or directories of them.")
+    ],
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Read jury problem packages into the store: statement, limits, samples and official tests, input and output
+    validators, and the jury's solutions with their expected verdicts. Idempotent."""
+    from cpdata.curation.formats.package import import_packages
+
+    for path in paths:
+        if not path.exists():
+            raise fail(f"{path}: no such file or directory")
+    with open_store(db) as store:
+        report = import_packages(store, paths)
+    if json_output:
+        print_json({"packages": report.packages, "stored": dict(report.stored), "errors": report.errors})
+    else:
+        print_rows(
+            ["problem", "validation", "tests", "submissions", "programs"],
+            [
+                (p["problem"], p["validation"], p["tests"], sum(p["submissions"].values()), len(p["programs"]))
+                for p in report.packages
+            ],
+            OutputFormat.table,
+            title=f"imported {len(report.packages)} packages: {dict(report.stored)}",
+        )
+        for error in report.errors:
+            stderr.print(f"error: {error}", markup=False)
+    if report.errors:
+        raise typer.Exit(1)
 
 
 EXPORTS.register(export_app)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ __all__ = [
     "solution_key",
 ]
 
-CompareMode = Literal["exact", "lenient"]
+CompareMode = Literal["exact", "lenient", "tokens"]
 _KEEP_OUTPUT = 1 << 20
 
 
@@ -65,11 +66,69 @@ def _tokens_match(a: str, b: str) -> bool:
     return math.isclose(x, y, rel_tol=1e-5, abs_tol=1e-5)
 
 
-def outputs_match(got: str, expected: str, mode: CompareMode = "lenient") -> bool:
+@dataclass(frozen=True)
+class ValidatorFlags:
+    """The Kattis default output validator's options (a package's ``validator_flags``)."""
+
+    case_sensitive: bool = False
+    space_change_sensitive: bool = False
+    absolute_tolerance: float | None = None
+    relative_tolerance: float | None = None
+
+    @classmethod
+    def parse(cls, text: str | None) -> ValidatorFlags:
+        words = (text or "").split()
+        found: dict[str, Any] = {}
+        for position, word in enumerate(words):
+            value = float(words[position + 1]) if position + 1 < len(words) and _is_number(words[position + 1]) else None
+            if word == "case_sensitive":
+                found["case_sensitive"] = True
+            elif word == "space_change_sensitive":
+                found["space_change_sensitive"] = True
+            elif word in ("float_tolerance", "float_absolute_tolerance") and value is not None:
+                found["absolute_tolerance"] = value
+            if word in ("float_tolerance", "float_relative_tolerance") and value is not None:
+                found["relative_tolerance"] = value
+        return cls(**found)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _kattis_tokens_match(got: str, expected: str, flags: ValidatorFlags) -> bool:
+    if flags.space_change_sensitive and re.findall(r"\s+", got.strip()) != re.findall(r"\s+", expected.strip()):
+        return False  # the whitespace between tokens must be the judge's own
+    a, b = got.split(), expected.split()
+    if len(a) != len(b):
+        return False
+    tolerant = flags.absolute_tolerance is not None or flags.relative_tolerance is not None
+    for team, judge in zip(a, b, strict=True):
+        if (team if flags.case_sensitive else team.casefold()) == (judge if flags.case_sensitive else judge.casefold()):
+            continue
+        if not tolerant or not (_is_number(team) and _is_number(judge)):
+            return False
+        x, y = float(team), float(judge)
+        if not (
+            (flags.absolute_tolerance is not None and abs(x - y) <= flags.absolute_tolerance)
+            or (flags.relative_tolerance is not None and abs(x - y) <= flags.relative_tolerance * abs(y))
+        ):
+            return False
+    return True
+
+
+def outputs_match(got: str, expected: str, mode: CompareMode = "lenient", flags: str | None = None) -> bool:
     """exact: equal after ``normalize_output``. lenient (CodeContests' OutputsMatch): whitespace-separated tokens,
-    case-insensitive, integers equal, floats within 1e-5."""
+    case-insensitive, integers equal, floats within 1e-5. tokens: the Kattis default output validator with a
+    package's ``validator_flags`` (case- and space-insensitive unless told otherwise, floats only with a tolerance)."""
     if mode == "exact":
         return normalize_output(got) == normalize_output(expected)
+    if mode == "tokens":
+        return _kattis_tokens_match(got, expected, ValidatorFlags.parse(flags))
     a, b = got.split(), expected.split()
     return len(a) == len(b) and all(_tokens_match(x, y) for x, y in zip(a, b, strict=True))
 

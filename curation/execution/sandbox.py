@@ -215,17 +215,25 @@ class Sandbox:
 
     # -- building ---------------------------------------------------------------------------------------
     def prepare(
-        self, language: Language, code: str, compile_limits: RunLimits | None = None, language_raw: str | None = None
+        self,
+        language: Language,
+        code: str,
+        compile_limits: RunLimits | None = None,
+        language_raw: str | None = None,
+        files: dict[str, str] | None = None,
     ) -> Program:
         """Write the source into a fresh build directory and compile it inside the sandbox (compilers read what the
         code tells them to, e.g. ``#include "/etc/shadow"``), or take the build from the binary cache. The build is
-        then read-only for every run. ``language_raw`` picks the dialect (C++20, PyPy, ...)."""
+        then read-only for every run. ``language_raw`` picks the dialect (C++20, PyPy, ...); ``files`` are written
+        beside the source (headers such as a validator's validate.h)."""
         recipe = recipe_for(language, code, language_raw)
         if recipe is None:
             raise ValueError(f"no toolchain for {language} ({language_raw or 'any dialect'}) on this machine")
         directory = private_directory(f"build-{language}-", self.root)
         program = Program(language, directory, list(recipe.run), recipe=recipe)
-        key = self.binaries.key(toolchain_id(recipe), code) if self.binaries is not None else ""
+        extra = dict(sorted((files or {}).items()))
+        everything = code + "".join(f"\0{name}\0{text}" for name, text in extra.items())
+        key = self.binaries.key(toolchain_id(recipe), everything) if self.binaries is not None else ""
         cached = self.binaries.get(key) if self.binaries is not None and recipe.compile is not None else None
         if cached is not None and self.binaries is not None:
             self.binaries.restore(cached, directory)
@@ -236,6 +244,10 @@ class Sandbox:
             take_back(directory)
             return program
         (directory / recipe.source_name).write_text(code, encoding="utf-8")
+        for name, text in extra.items():
+            if "/" in name or name.startswith(".") or name == recipe.source_name:
+                raise ValueError(f"{name!r} is not a plain file name beside the source")
+            (directory / name).write_text(text, encoding="utf-8")
         if recipe.compile is not None:
             limits = compile_limits or RunLimits(time_ms=30_000, memory_bytes=2 << 30, wall_factor=2.0, output_bytes=1 << 20)
             java = language_is_java(language)

@@ -1,0 +1,224 @@
+"""Validators and checkers are part of a problem: they run in the sandbox like any untrusted program.
+
+- **Input validators** (a package's ``input_validators``): a program (C++ with its ``validate.h``, Python) or a
+  checktestdata script (``*.ctd``, turned into a Python program by the ``checktestdata`` package). Each gets the
+  test's input on stdin and exits 42 when it is valid, 43 when it is not; anything else is the validator failing.
+  An input is valid when every validator of the problem says so.
+- **Output validators** (checkers): ``checker input judge_answer feedback_dir [validator_flags] < team_output``,
+  exit 42 accepted, 43 wrong answer. A small harness inside the sandbox unpacks the three files from the test's
+  stdin, so the checks of many outputs run in one sandbox (``run_batch``) like any other tests.
+- **A judge per problem** (``Judge.for_problem``): the checker when the problem has one, else the comparison its
+  ``compare`` mode names (the Kattis default validator with its flags, CodeContests' lenient rule, or exact).
+  Checker verdicts are cached in the store (``execution_result``, under the checker's own hash), so verify runs a
+  checker once per (input, answer, output) and the curation steps read its verdicts without running anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cpdata.curation.execution.judge import Outcome, ResultCache, outputs_match
+from cpdata.curation.execution.sandbox import Program, RunLimits, RunStatus, Sandbox
+from cpdata.schema import Language, Problem, ProblemProgram, Store
+
+__all__ = ["CheckerUnavailable", "InputValidators", "Judge", "check_key", "validator_program"]
+
+VALID, INVALID = 42, 43
+_VALIDATOR_LIMITS = RunLimits(time_ms=10_000, memory_bytes=1 << 30, wall_factor=2.0, output_bytes=1 << 20)
+_CHECKER_LIMITS = RunLimits(time_ms=10_000, memory_bytes=1 << 30, wall_factor=2.0, output_bytes=1 << 20)
+_HARNESS = """import os, subprocess, sys
+data = sys.stdin.buffer.read()
+parts, at = [], 0
+for _ in range(3):
+    size = int.from_bytes(data[at:at + 8], "big"); at += 8
+    parts.append(data[at:at + size]); at += size
+os.makedirs("feedback", exist_ok=True)
+open("input", "wb").write(parts[0]); open("answer", "wb").write(parts[1]); open("team", "wb").write(parts[2])
+split = sys.argv.index("--")
+command, extra = sys.argv[1:split], sys.argv[split + 1:]
+with open("team", "rb") as team:
+    done = subprocess.run(command + ["input", "answer", "feedback/"] + extra, stdin=team)
+try:
+    sys.stdout.write(open("feedback/judgemessage.txt", errors="replace").read()[:2000])
+except OSError:
+    pass
+sys.exit(done.returncode)
+"""
+
+
+class CheckerUnavailable(RuntimeError):
+    """The problem's checker or validator cannot be built or run here (the reason is in the message)."""
+
+
+def _ctd_to_python(script: str) -> str:
+    """A checktestdata script as a standalone Python program (exit 42 valid, 43 invalid), by the checktestdata package."""
+    with tempfile.TemporaryDirectory(prefix="cpdata-ctd-") as scratch:
+        source, target = Path(scratch) / "validator.ctd", Path(scratch) / "validator.py"
+        source.write_text(script, encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, "-m", "checktestdata", "--convert", str(target), str(source)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if done.returncode != 0 or not target.exists():
+            raise CheckerUnavailable(f"checktestdata cannot read this script: {done.stderr.strip()[:300]}")
+        return target.read_text(encoding="utf-8")
+
+
+def validator_program(sandbox: Sandbox, program: ProblemProgram, *, harness: bool = False) -> Program:
+    """Build a problem's program (validator or checker) in the sandbox; with ``harness``, wrap it to be fed checks."""
+    files = dict(program.files)
+    entry = program.entry
+    if program.language == "checktestdata":
+        entry, language, code = "validator.py", Language.python3, _ctd_to_python(files[program.entry])
+    else:
+        language, code = Language(program.language), files.pop(entry)
+    extra = {name: text for name, text in files.items() if name != entry}
+    if harness:
+        extra["cpdata_check.py"] = _HARNESS
+    built = sandbox.prepare(language, code, language_raw="C++20" if language is Language.cpp else None, files=extra)
+    if not built.ok:
+        assert built.compile_result is not None
+        raise CheckerUnavailable(f"{program.role} {program.name} does not build here: {built.compile_result.stderr[-500:]}")
+    if harness:  # the harness runs the checker with the three files it unpacked, then the flags after "--"
+        built.run = ["python3", "-S", "{PROGRAM}/cpdata_check.py", *built.run, "--"]
+    return built
+
+
+@dataclass
+class InputValidators:
+    """Every input validator of one problem, built once."""
+
+    sandbox: Sandbox
+    programs: list[Program] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    flags: str | None = None
+
+    @classmethod
+    def for_problem(cls, store: Store, sandbox: Sandbox, problem: Problem) -> InputValidators | None:
+        found = [p for p in store.programs_for(problem.key) if p.role == "input_validator"]
+        if not found:
+            return None
+        validators = cls(sandbox, flags=problem.validator_flags)
+        for program in found:
+            validators.programs.append(validator_program(sandbox, program))
+            validators.names.append(program.name)
+        return validators
+
+    def check(self, inputs: Sequence[str]) -> list[bool | None]:
+        """For each input: valid (every validator exits 42), invalid (one exits 43), None (a validator failed)."""
+        verdicts: list[bool | None] = [True] * len(inputs)
+        for program in self.programs:
+            results = self.sandbox.run_batch(program, [text.encode() for text in inputs], _VALIDATOR_LIMITS)
+            for position, result in enumerate(results):
+                if verdicts[position] is False:
+                    continue
+                code = result.exit_code
+                if code == INVALID:
+                    verdicts[position] = False
+                elif code != VALID:
+                    verdicts[position] = None
+        return verdicts
+
+    def close(self) -> None:
+        for program in self.programs:
+            self.sandbox.cleanup(program)
+
+
+def check_key(input_text: str, answer: str, output: str) -> str:
+    return hashlib.sha256(f"{input_text}\0{answer}\0{output}".encode()).hexdigest()
+
+
+@dataclass
+class Judge:
+    """Does an output answer a test? The problem's checker (cached verdicts), or its comparison mode."""
+
+    problem: Problem
+    checker: ProblemProgram | None
+    cache: ResultCache | None = None
+    sandbox: Sandbox | None = None
+    _built: Program | None = None
+
+    @classmethod
+    def for_problem(cls, store: Store, problem: Problem, sandbox: Sandbox | None = None) -> Judge:
+        checker = None
+        if problem.validation == "custom":
+            checker = next((p for p in store.programs_for(problem.key) if p.role == "output_validator"), None)
+        return cls(problem, checker, ResultCache(store), sandbox)
+
+    @property
+    def identity(self) -> str:
+        """The checker's name in the results cache: a hash of its files and flags."""
+        assert self.checker is not None
+        text = "\0".join(
+            [
+                self.checker.entry,
+                *(f"{k}\0{v}" for k, v in sorted(self.checker.files.items())),
+                self.problem.validator_flags or "",
+            ]
+        )
+        return "checker:" + hashlib.sha256(text.encode()).hexdigest()
+
+    def known(self, triples: Sequence[tuple[str, str, str]]) -> list[bool | None]:
+        """Verdicts without running anything: the comparison, or the checker's cached verdicts (None: not checked)."""
+        if self.checker is None:
+            mode = self.problem.compare or "lenient"
+            return [outputs_match(out, answer, mode, self.problem.validator_flags) for _, answer, out in triples]
+        assert self.cache is not None
+        keys = [check_key(*t) for t in triples]
+        found = self.cache.get(self.identity, keys, _checker_limits())
+        return [None if k not in found else found[k].status == RunStatus.ok.value for k in keys]
+
+    def accepts(self, triples: Sequence[tuple[str, str, str]]) -> list[bool | None]:
+        """Verdicts, running the checker (in one sandbox) on what is not cached yet; None if the checker failed."""
+        verdicts = self.known(triples)
+        missing = [i for i, v in enumerate(verdicts) if v is None]
+        if self.checker is None or not missing:
+            return verdicts
+        if self.sandbox is None:
+            raise CheckerUnavailable("a checker needs a sandbox to run in")
+        if self._built is None:
+            self._built = validator_program(self.sandbox, self.checker, harness=True)
+            if self.problem.validator_flags:
+                self._built.run += self.problem.validator_flags.split()
+        packed = [_pack(*triples[i]) for i in missing]
+        results = self.sandbox.run_batch(self._built, packed, _CHECKER_LIMITS)
+        from cpdata.curation.execution.judge import JobResult
+
+        stored = JobResult("checker", self.identity, _checker_limits())
+        for position, result in zip(missing, results, strict=True):
+            if result.exit_code == VALID:
+                verdicts[position] = True
+            elif result.exit_code == INVALID:
+                verdicts[position] = False
+            else:
+                continue  # the checker itself failed: no verdict, nothing cached
+            status = RunStatus.ok if verdicts[position] else RunStatus.wrong_answer
+            stored.outcomes[check_key(*triples[position])] = Outcome(
+                status.value, result.time_ms, None, None, result.stdout.decode("utf-8", "replace")[:2000] or None
+            )
+        assert self.cache is not None
+        self.cache.put(stored)
+        return verdicts
+
+    def close(self) -> None:
+        if self._built is not None and self.sandbox is not None:
+            self.sandbox.cleanup(self._built)
+            self._built = None
+
+
+def _checker_limits() -> RunLimits:
+    return _CHECKER_LIMITS
+
+
+def _pack(input_text: str, answer: str, output: str) -> bytes:
+    blobs = [input_text.encode(), answer.encode(), output.encode()]
+    return b"".join(len(b).to_bytes(8, "big") + b for b in blobs)
