@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from cpdata.curation.execution.checkers import Judge
 from cpdata.curation.execution.judge import (
     Executor,
     Job,
@@ -18,7 +19,6 @@ from cpdata.curation.execution.judge import (
     ResultCache,
     input_key,
     limits_for,
-    outputs_match,
     runnable,
 )
 from cpdata.curation.execution.sandbox import RunStatus, Sandbox
@@ -37,6 +37,8 @@ class VerifySummary:
     agree: int = 0
     disagree: int = 0
     undecided: int = 0
+    checker_errors: int = 0
+    """Solutions whose problem's checker failed on their output (left unjudged, asked again next time)."""
     sandbox_errors: int = 0
     """Runs the sandbox itself failed (not cached; the next verify retries them). Their solutions stay unjudged."""
     by_language: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
@@ -54,6 +56,7 @@ class VerifySummary:
             "disagree": self.disagree,
             "undecided": self.undecided,
             "sandbox_errors": self.sandbox_errors,
+            "checker_errors": self.checker_errors,
             "sandbox": self.sandbox_mode,
             "skipped_no_toolchain": dict(self.skipped),
             "by_language": {k: dict(v) for k, v in sorted(self.by_language.items())},
@@ -61,24 +64,45 @@ class VerifySummary:
         }
 
 
-def judge_solution(tests: list[Test], outcomes: dict[str, Outcome], mode: str) -> tuple[str, int, int, str | None]:
-    """(outcome, tests run, tests passed, first failure) of one solution over tests that have outputs."""
-    passed = run = 0
+def judge_solution(tests: list[Test], outcomes: dict[str, Outcome], judge: Judge) -> tuple[str, int, int, str | None] | None:
+    """(outcome, tests run, tests passed, first failure) of one solution over tests that have outputs, judged by the
+    problem's checker or comparison; None when the checker itself failed on one of them (no verdict to give)."""
+    ran = [(t, outcomes[input_key(t.input or "")]) for t in tests if input_key(t.input or "") in outcomes]
+    finished = [(t, o) for t, o in ran if o.status == RunStatus.ok.value]
+    verdicts = judge.accepts([(t.input or "", t.output or "", o.output or "") for t, o in finished])
+    if any(v is None for v in verdicts):
+        return None
+    accepted = {id(t) for (t, _), v in zip(finished, verdicts, strict=True) if v}
+    passed = 0
     first: tuple[str, str] | None = None
-    for test in tests:
-        outcome = outcomes.get(input_key(test.input or ""))
-        if outcome is None:
-            continue
-        run += 1
+    for test, outcome in ran:
         status = outcome.status
         if status == RunStatus.ok.value:
-            status = "ok" if outputs_match(outcome.output or "", test.output or "", mode) else RunStatus.wrong_answer.value  # type: ignore[arg-type]
+            status = "ok" if id(test) in accepted else RunStatus.wrong_answer.value
         if status == "ok":
             passed += 1
         elif first is None:
             first = (status, f"{test.kind} test {test.ordinal}: {status}" + (f" ({outcome.detail})" if outcome.detail else ""))
-    verdict = "ok" if run and passed == run else (first[0] if first else "no_tests")
-    return verdict, run, passed, first[1] if first else None
+    verdict = "ok" if ran and passed == len(ran) else (first[0] if first else "no_tests")
+    return verdict, len(ran), passed, first[1] if first else None
+
+
+class _Judges:
+    """One judge per problem, made on first use (a checker is built once per verify)."""
+
+    def __init__(self, store: Store, sandbox: Sandbox | None) -> None:
+        self.store = store
+        self.sandbox = sandbox
+        self._judges: dict[tuple[str, str, str], Judge] = {}
+
+    def __call__(self, problem: Problem) -> Judge:
+        judge = self._judges.get(problem.key)
+        if judge is None:
+            judge = Judge.for_problem(self.store, problem, self.sandbox)
+            if judge.checker is not None and judge.sandbox is None:  # a remote executor: the checker runs here
+                judge.sandbox = self.sandbox = Sandbox()
+            self._judges[problem.key] = judge
+        return judge
 
 
 def problems_with_tests(
@@ -128,6 +152,7 @@ def verify(
     executor = executor or LocalExecutor(sandbox=sandbox)
     cache = ResultCache(store)
     summary = VerifySummary(sandbox_mode=executor.sandbox_mode)
+    judges = _Judges(store, getattr(executor, "sandbox", None) or sandbox)
     jobs: list[Job] = []
     context: dict[Any, tuple[Problem, list[Test], Submission]] = {}
     for prob, tests, solutions in problems_with_tests(store, site, problem, kinds, skipped=summary.skipped):
@@ -157,7 +182,7 @@ def verify(
         if missing:
             pending.append(Job(job.key, job.language, job.code, missing, job.limits, job.language_raw))
         else:
-            _record(store, summary, context[job.key], cached, job)
+            _record(store, summary, context[job.key], cached, job, judges)
     # Progress counts runs (tests run or to run), so that the bar's rate is runs per second and its ETA honest.
     total = sum(len(job.inputs) for job in pending)
     done = 0
@@ -174,7 +199,7 @@ def verify(
             summary.sandbox_errors += failed
             summary.undecided += 1
         else:
-            _record(store, summary, context[result.key], outcomes, job)
+            _record(store, summary, context[result.key], outcomes, job, judges)
         done += len(result.outcomes)
         if progress is not None:
             progress(done, total)
@@ -182,10 +207,20 @@ def verify(
 
 
 def _record(
-    store: Store, summary: VerifySummary, item: tuple[Problem, list[Test], Submission], outcomes: dict[str, Outcome], job: Job
+    store: Store,
+    summary: VerifySummary,
+    item: tuple[Problem, list[Test], Submission],
+    outcomes: dict[str, Outcome],
+    job: Job,
+    judges: Callable[[Problem], Judge],
 ) -> None:
     prob, tests, solution = item
-    verdict, run, passed, first = judge_solution(tests, outcomes, prob.compare or "lenient")
+    judged = judge_solution(tests, outcomes, judges(prob))
+    if judged is None:  # the checker failed: no verdict, and nothing recorded (a later verify asks again)
+        summary.checker_errors += 1
+        summary.undecided += 1
+        return
+    verdict, run, passed, first = judged
     agrees = None if solution.is_correct is None else ((verdict == "ok") == solution.is_correct)
     language = str(solution.language)
     key = "/".join(prob.key)

@@ -96,9 +96,13 @@ def export_codecontests(
             "sha256": sha256_file(writer.path),
         }
     result.curation = pipeline.report()
-    by_problem = result.curation.pop("test_strength_by_problem", None)
-    if by_problem:  # per problem in its own file; the manifest keeps the per-split figures
-        (out_dir / "test_strength.json").write_text(json.dumps(by_problem, indent=1, sort_keys=True) + "\n")
+    by_problem = result.curation.pop("test_strength_by_problem", None) or {}
+    all_labelled = result.curation.pop("test_strength_all_labelled_by_problem", None) or {}
+    if by_problem or all_labelled:  # per problem in its own file; the manifest keeps the per-split figures
+        merged = {
+            name: {**by_problem.get(name, {}), "all_labelled": all_labelled.get(name)} for name in {*by_problem, *all_labelled}
+        }
+        (out_dir / "test_strength.json").write_text(json.dumps(merged, indent=1, sort_keys=True) + "\n")
     result.manifest = _manifest(store, result, cutoffs)
     (out_dir / MANIFEST_NAME).write_text(json.dumps(result.manifest, indent=2, ensure_ascii=False, default=str) + "\n")
     (out_dir / "README.md").write_text(_dataset_card(result, cutoffs))

@@ -129,11 +129,15 @@ class Curation:
             yield assign_split(item.released, self.cutoffs).value, record, item
 
     def report(self) -> dict[str, Any]:
-        strength = next((step for step in self.steps if isinstance(step, MeasureStrength)), None)
+        measures = {step.stage: step for step in self.steps if isinstance(step, MeasureStrength)}
+        strength = measures.get("after_curation")
+        everything = measures.get("all_labelled")
         return {
             "options": self.options.as_dict(),
             "dedup": self.dedup_result.summary() if self.dedup_result else None,
             "steps": [step.stats.as_dict() for step in self.steps],
             "test_strength": strength.summary() if strength is not None else None,
             "test_strength_by_problem": strength.by_problem if strength is not None else None,
+            "test_strength_all_labelled": everything.summary() if everything is not None else None,
+            "test_strength_all_labelled_by_problem": everything.by_problem if everything is not None else None,
         }

@@ -14,12 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from cpdata.curation.execution.checkers import Judge
 from cpdata.curation.execution.judge import (
     ResultCache,
     input_key,
     limits_for,
     normalize_output,
-    outputs_match,
     runnable,
     submission_key,
 )
@@ -53,6 +53,7 @@ class ExecutionView:
     def __init__(self, store: Store, time_factor: float = 2.0) -> None:
         self.cache = ResultCache(store)
         self.time_factor = time_factor
+        self._judges: dict[tuple[str, str, str], Judge] = {}
 
     def table(
         self, item: Item, solutions: list[Submission] | None = None, tests: list[Test] | None = None
@@ -62,19 +63,28 @@ class ExecutionView:
         if not solutions or not tests:
             return {}
         limits = limits_for(item.problem, self.time_factor)
-        mode = item.problem.compare or "lenient"
         pairs = [(submission_key(s), input_key(t.input or "")) for s in solutions for t in tests]
         found = self.cache.get_many(pairs, limits)
-        expected = {input_key(t.input or ""): t.output or "" for t in tests}
+        by_key = {input_key(t.input or ""): t for t in tests}
+        # Judged by the problem's checker (its cached verdicts: this step runs nothing) or its comparison mode.
+        finished = [(pair, o) for pair, o in found.items() if o.status == RunStatus.ok.value]
+        verdicts = self._judge(item).known(
+            [(by_key[pair[1]].input or "", by_key[pair[1]].output or "", o.output or "") for pair, o in finished]
+        )
+        accepted = {pair: verdict for (pair, _), verdict in zip(finished, verdicts, strict=True)}
         cells = {}
         for pair, outcome in found.items():
             ok = outcome.status == RunStatus.ok.value
-            cells[pair] = _Cell(
-                ok and outputs_match(outcome.output or "", expected[pair[1]], mode),
-                ok and bool((outcome.output or "").strip()),
-                outcome.output,
-            )
+            if ok and accepted.get(pair) is None:
+                continue  # a checker problem whose checker has not judged this output: not measured
+            cells[pair] = _Cell(ok and bool(accepted.get(pair)), ok and bool((outcome.output or "").strip()), outcome.output)
         return cells
+
+    def _judge(self, item: Item) -> Judge:
+        judge = self._judges.get(item.key)
+        if judge is None:
+            judge = self._judges[item.key] = Judge.for_problem(self.cache.store, item.problem)
+        return judge
 
 
 def _skey(solution: Submission) -> str:
@@ -136,7 +146,7 @@ class DropWeakTests(_ExecutionStep):
 
 
 class DropSolutionsPassingFewTests(_ExecutionStep):
-    """A submission that passes fewer than 10% of the remaining tests: dropped."""
+    """A submission that passes fewer than 10% of the remaining tests it was run on: dropped."""
 
     name = "drop_solutions_passing_few_tests"
 
@@ -156,8 +166,9 @@ class DropSolutionsPassingFewTests(_ExecutionStep):
             (
                 (
                     sub,
-                    "passes fewer than 10% of the tests"
-                    if ran[_skey(sub)] and passed[_skey(sub)] < 0.1 * len(test_keys)
+                    "passes fewer than 10% of the tests it ran on"
+                    # of the tests it ran on, not of every test: a solution run on 5 of 205 is not judged on 205
+                    if ran[_skey(sub)] and passed[_skey(sub)] < 0.1 * ran[_skey(sub)]
                     else None,
                 )
                 for sub in item.solutions
@@ -212,68 +223,95 @@ class FlagMultipleAnswers(_ExecutionStep):
 
 @dataclass
 class StrengthCounts:
-    checked: int = 0
-    pass_before: int = 0
-    pass_after: int = 0
+    """How labelled solutions fare on a problem's tests: correct ones should pass every test (TPR), incorrect ones
+    fail at least one (TNR; its complement is CodeContests' false-positive rate). ``before``: public and private
+    tests only; ``after``: with the generated ones. Only solutions that ran on every test are counted."""
+
+    correct: int = 0
+    correct_pass_before: int = 0
+    correct_pass_after: int = 0
+    incorrect: int = 0
+    incorrect_pass_before: int = 0
+    incorrect_pass_after: int = 0
+
+    def add(self, other: StrengthCounts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict[str, Any]:
-        def rate(n: int) -> float | None:
-            return round(n / self.checked, 4) if self.checked else None
+        def rate(n: int, d: int) -> float | None:
+            return round(n / d, 4) if d else None
 
         return {
-            "incorrect_solutions_checked": self.checked,
-            "false_positives_before_generated": self.pass_before,
-            "false_positives_after_generated": self.pass_after,
-            "fp_rate_before": rate(self.pass_before),
-            "fp_rate_after": rate(self.pass_after),
+            "correct_solutions_checked": self.correct,
+            "incorrect_solutions_checked": self.incorrect,
+            "tpr_before": rate(self.correct_pass_before, self.correct),
+            "tpr_after": rate(self.correct_pass_after, self.correct),
+            "tnr_before": rate(self.incorrect - self.incorrect_pass_before, self.incorrect),
+            "tnr_after": rate(self.incorrect - self.incorrect_pass_after, self.incorrect),
+            "false_positives_before_generated": self.incorrect_pass_before,
+            "false_positives_after_generated": self.incorrect_pass_after,
+            "fp_rate_before": rate(self.incorrect_pass_before, self.incorrect),
+            "fp_rate_after": rate(self.incorrect_pass_after, self.incorrect),
+            "correct_failing_before": self.correct - self.correct_pass_before,
+            "correct_failing_after": self.correct - self.correct_pass_after,
         }
 
 
 class MeasureStrength(_ExecutionStep):
-    """Per problem and per split: the share of known-incorrect solutions that pass every exported test, before and
-    after generated tests. Changes nothing."""
+    """Per problem and per split: TPR and TNR of the tests a record carries, before and after generated tests.
+    Changes nothing. Runs twice in the pipeline: first over every labelled solution that ran (``all_labelled``),
+    then over what the curation steps kept (``after_curation``), so both denominators are on record."""
 
     name = "measure_test_strength"
 
-    def __init__(self, view: ExecutionView, cutoffs: SplitCutoffs = DEFAULT_CUTOFFS) -> None:
+    def __init__(self, view: ExecutionView, cutoffs: SplitCutoffs = DEFAULT_CUTOFFS, stage: str = "after_curation") -> None:
         super().__init__(view)
+        self.name = f"measure_test_strength_{stage}"
+        self.stats.name = self.name
+        self.stage = stage
         self.cutoffs = cutoffs
         self.by_split: dict[str, StrengthCounts] = defaultdict(StrengthCounts)
         self.by_problem: dict[str, dict[str, Any]] = {}
 
     def apply(self, item: Item) -> Item | None:
-        incorrect = [s for s in item.solutions if s.is_correct is False and runnable(s)]
+        labelled = [s for s in item.solutions if s.is_correct is not None and runnable(s)]
         tests = [t for t in item.tests if t.input is not None and t.output is not None]
-        cells = self.view.table(item, incorrect, tests)
+        cells = self.view.table(item, labelled, tests)
         if not cells:
             return item
         counts = StrengthCounts()
-        for solution in incorrect:
+        for solution in labelled:
             key = _skey(solution)
             after = [cells.get((key, _tkey(t))) for t in tests]
             if any(cell is None for cell in after):
-                continue  # not every test ran: unknown, not counted
-            counts.checked += 1
+                continue  # not every test ran (or was judged): unknown, not counted
             before = [cell for cell, t in zip(after, tests, strict=True) if t.kind != TestKind.generated]
-            counts.pass_before += bool(before) and all(cell is not None and cell.passed for cell in before)
-            counts.pass_after += all(cell is not None and cell.passed for cell in after)
-        if counts.checked:
+            passes_before = bool(before) and all(cell is not None and cell.passed for cell in before)
+            passes_after = all(cell is not None and cell.passed for cell in after)
+            if solution.is_correct:
+                counts.correct += 1
+                counts.correct_pass_before += passes_before
+                counts.correct_pass_after += passes_after
+            else:
+                counts.incorrect += 1
+                counts.incorrect_pass_before += passes_before
+                counts.incorrect_pass_after += passes_after
+        if counts.correct or counts.incorrect:
             split = assign_split(item.released, self.cutoffs).value
-            total = self.by_split[split]
-            total.checked += counts.checked
-            total.pass_before += counts.pass_before
-            total.pass_after += counts.pass_after
+            self.by_split[split].add(counts)
             self.by_problem[key_name(item.key)] = {"split": split, **counts.as_dict()}
-            item.strength = counts.as_dict()
+            if self.stage == "after_curation":
+                item.strength = counts.as_dict()
         return item
 
     def summary(self) -> dict[str, Any]:
         overall = StrengthCounts()
         for counts in self.by_split.values():
-            overall.checked += counts.checked
-            overall.pass_before += counts.pass_before
-            overall.pass_after += counts.pass_after
+            overall.add(counts)
         return {
+            "denominators": "labelled solutions that ran on every test"
+            + (", after the curation steps' drops" if self.stage == "after_curation" else ", before any drop"),
             "by_split": {s: c.as_dict() for s, c in sorted(self.by_split.items())},
             "overall": overall.as_dict(),
             "problems_measured": len(self.by_problem),
@@ -283,6 +321,7 @@ class MeasureStrength(_ExecutionStep):
 def execution_steps(store: Store, cutoffs: SplitCutoffs, time_factor: float = 2.0) -> list[Step]:
     view = ExecutionView(store, time_factor)
     return [
+        MeasureStrength(view, cutoffs, stage="all_labelled"),
         DropSolutionsPassingNoTest(view),
         DropWeakTests(view),
         DropSolutionsPassingFewTests(view),
