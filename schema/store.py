@@ -539,6 +539,13 @@ class Store:
             conn.execute(statement, rows)
         return len(rows)
 
+    def delete_program(self, program: ProblemProgram) -> None:
+        table = ProblemProgramRow.__table__  # type: ignore[attr-defined]
+        condition = [table.c[k] == getattr(program, k) if k != "site" else table.c.site == program.site.value
+                     for k in ("site", "contest_id", "index", "role", "name")]  # fmt: skip
+        with self.engine.begin() as conn:
+            conn.execute(table.delete().where(*condition))
+
     def programs_for(self, key: ProblemKey) -> list[ProblemProgram]:
         table = ProblemProgramRow.__table__  # type: ignore[attr-defined]
         query = select(table).where(table.c.site == key[0], table.c.contest_id == key[1], table.c["index"] == key[2])

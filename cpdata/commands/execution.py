@@ -198,9 +198,16 @@ def gen_tests(
         return
     for warning in summary.warnings[:20]:
         stderr.print(f"warning: {warning}", style="yellow", markup=False, highlight=False)
+    for name, reason in list(summary.no_spec.items())[:20]:
+        stderr.print(f"no specification for {name}: {reason}; nothing generated", style="yellow", markup=False)
+    for name, reason in summary.inferred.items():
+        stderr.print(f"inferred a specification for {name}: {reason} (cpdata spec {name})", markup=False)
+    for entry in summary.not_compiling[:20]:
+        stderr.print(f"correct solution does not compile here, left out of the vote: {entry}", markup=False)
     stdout.print(
-        f"{summary.generated} tests generated for {summary.problems} problems from {summary.candidates} candidates "
-        f"({dict(summary.rejected)}); {summary.hack_outputs} hack inputs labelled"
+        f"{summary.generated} tests generated for {summary.problems} problems from {summary.candidates} candidates, "
+        f"{summary.valid_candidates} valid by the problems' validators ({dict(summary.rejected)}); "
+        f"{summary.hack_outputs} hack inputs labelled; {len(summary.no_spec)} problems without a specification"
     )
 
 

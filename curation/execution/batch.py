@@ -33,9 +33,12 @@ __all__ = ["run_batch"]
 _STDERR_KEPT = 64 << 10
 
 
-def run_batch(sandbox: Sandbox, program: Program, inputs: Sequence[bytes], limits: RunLimits) -> list[RunResult]:
-    """One result per input, in order."""
-    from cpdata.curation.execution.sandbox import RunResult
+def run_batch(
+    sandbox: Sandbox, program: Program, inputs: Sequence[bytes], limits: RunLimits, *, stop_on_failure: bool = False
+) -> list[RunResult]:
+    """One result per input, in order; with ``stop_on_failure``, the results up to the first test the program failed
+    to finish (time, memory, crash, output): what a judge does, and what a verdict needs."""
+    from cpdata.curation.execution.sandbox import RunResult, RunStatus
 
     if not program.ok:
         assert program.compile_result is not None
@@ -45,9 +48,11 @@ def run_batch(sandbox: Sandbox, program: Program, inputs: Sequence[bytes], limit
     results: list[RunResult] = []
     failures = 0
     while len(results) < len(inputs):
-        done, failure = _one_batch(sandbox, program, inputs[len(results) :], limits)
+        done, failure = _one_batch(sandbox, program, inputs[len(results) :], limits, stop_on_failure)
         results += done
         if failure is None:
+            if stop_on_failure and results and results[-1].status is not RunStatus.ok:
+                break
             continue
         failures += 1
         if failures > sandbox.retries:
@@ -58,7 +63,7 @@ def run_batch(sandbox: Sandbox, program: Program, inputs: Sequence[bytes], limit
 
 
 def _one_batch(
-    sandbox: Sandbox, program: Program, inputs: Sequence[bytes], limits: RunLimits
+    sandbox: Sandbox, program: Program, inputs: Sequence[bytes], limits: RunLimits, stop_on_failure: bool = False
 ) -> tuple[list[RunResult], RunResult | None]:
     """Results of the first tests of ``inputs`` this sandbox got through, and the sandbox's failure if it stopped."""
     from cpdata.curation.execution.sandbox import WORK_INSIDE, RunResult, RunStatus, language_is_java
@@ -108,7 +113,7 @@ def _one_batch(
         status = os.fdopen(status_read, "rb")
         control = os.fdopen(control_write, "wb")
         try:
-            return _drive(sandbox, process, status, control, stderr, cgroup, inputs, limits, java)
+            return _drive(sandbox, process, status, control, stderr, cgroup, inputs, limits, java, stop_on_failure)
         finally:
             with contextlib.suppress(OSError):
                 control.close()
@@ -131,6 +136,7 @@ def _drive(
     inputs: Sequence[bytes],
     limits: RunLimits,
     java: bool,
+    stop_on_failure: bool,
 ) -> tuple[list[RunResult], RunResult | None]:
     from cpdata.curation.execution.sandbox import RunResult, RunStatus, classify, our_failure_line
 
@@ -170,6 +176,8 @@ def _drive(
             if result.status is RunStatus.sandbox_error:
                 return results, result
             results.append(result)
+            if stop_on_failure and result.status is not RunStatus.ok:
+                break
     finally:
         watchdog.stop()
     control.write(b"END\n")

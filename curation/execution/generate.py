@@ -9,14 +9,17 @@ same way. Every run goes through the results cache, so a second run (or one afte
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from cpdata.curation.execution.checkers import CheckerUnavailable, InputValidators, Judge
+from cpdata.curation.execution.ctdgen import Script, UnsupportedScript, parse_script
 from cpdata.curation.execution.judge import (
     Executor,
     Job,
@@ -25,10 +28,10 @@ from cpdata.curation.execution.judge import (
     ResultCache,
     input_key,
     limits_for,
-    normalize_output,
     submission_key,
 )
 from cpdata.curation.execution.sandbox import RunStatus, Sandbox
+from cpdata.curation.execution.spec import infer_spec
 from cpdata.curation.execution.verify import problems_with_tests
 from cpdata.schema import Problem, Store, Submission, Test, TestKind, TestOrigin
 
@@ -105,9 +108,18 @@ class GenerateSummary:
     generated: int = 0
     hack_outputs: int = 0
     candidates: int = 0
+    valid_candidates: int = 0
+    """Candidates the problem's validator accepted (only these are run; only agreed ones among them are kept)."""
     rejected: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
     per_problem: dict[str, int] = field(default_factory=dict)
+    no_spec: dict[str, str] = field(default_factory=dict)
+    """Problems with no validator and no inferable specification: nothing generated, and why."""
+    inferred: dict[str, str] = field(default_factory=dict)
+    """Problems whose input specification was inferred here (stored; ``cpdata spec`` shows it)."""
+    not_compiling: list[str] = field(default_factory=list)
+    voter_failures: int = 0
+    interactive: Counter[str] = field(default_factory=Counter)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -115,18 +127,53 @@ class GenerateSummary:
             "generated": self.generated,
             "hack_outputs": self.hack_outputs,
             "candidates": self.candidates,
+            "valid_candidates": self.valid_candidates,
             "rejected": dict(self.rejected),
             "warnings": self.warnings,
             "per_problem": self.per_problem,
+            "no_specification": self.no_spec,
+            "inferred_specification": self.inferred,
+            "correct_but_not_compiling_here": self.not_compiling,
+            "correct_solutions_failing_valid_inputs": self.voter_failures,
+            "interactive_skipped": sum(self.interactive.values()),
         }
 
 
-def _agreed(outcomes: list[Outcome | None]) -> str | None:
-    """The common output when every solution ran fine and printed the same thing (after normalizing whitespace)."""
-    if not outcomes or any(o is None or o.status != RunStatus.ok.value or o.output is None for o in outcomes):
+def _agreed(input_text: str, outcomes: list[Outcome | None], judge: Judge, summary: GenerateSummary) -> str | None:
+    """The answer for an input when the voters that finished agree under the problem's judge (its checker, or its
+    comparison: lenient problems agree leniently); a voter that crashes or times out on a valid input is reported
+    and left out of the vote, as long as at least two thirds of them (and two) finish."""
+    finished = [o for o in outcomes if o is not None and o.status == RunStatus.ok.value and o.output is not None]
+    failed = len(outcomes) - len(finished)
+    if failed:
+        summary.voter_failures += failed
+    if not finished or len(finished) < max(1, min(2, len(outcomes))) or 3 * len(finished) < 2 * len(outcomes):
         return None
-    outputs = {normalize_output(o.output or "") for o in outcomes if o is not None}
-    return (outcomes[0].output if outcomes[0] is not None else None) if len(outputs) == 1 else None
+    answer = finished[0].output or ""
+    verdicts = judge.accepts([(input_text, answer, o.output or "") for o in finished[1:]])
+    return answer if all(v is True for v in verdicts) else None
+
+
+def _compiling(
+    store: Store,
+    cache: ResultCache,
+    executor: Executor,
+    correct: list[Submission],
+    prob: Problem,
+    options: GenerateOptions,
+    summary: GenerateSummary,
+) -> list[Submission]:
+    """The correct solutions that compile here (checked on the problem's first known input, which the cache keeps);
+    one that does not is reported and never allowed to block the problem."""
+    probe = next((t.input for t in store.tests_for([prob.key])[prob.key] if t.input), "")
+    runs = _run_all(store, cache, executor, correct, [probe], prob, options)[input_key(probe)]
+    usable = []
+    for solution, outcome in zip(correct, runs, strict=True):
+        if outcome is not None and outcome.status in (RunStatus.compile_error.value, RunStatus.sandbox_error.value):
+            summary.not_compiling.append(f"{'/'.join(prob.key)}: {solution.submission_id} ({solution.language_raw})")
+        else:
+            usable.append(solution)
+    return usable
 
 
 def _run_all(
@@ -169,55 +216,126 @@ def generate_tests(
 ) -> GenerateSummary:
     options = options or GenerateOptions()
     executor = executor or LocalExecutor(sandbox=sandbox)
+    local = getattr(executor, "sandbox", None) or sandbox or Sandbox()  # validators and checkers run here
     cache = ResultCache(store)
     summary = GenerateSummary()
-    everything = list(problems_with_tests(store, site, problem, (TestKind.public, TestKind.private, TestKind.generated)))
+    everything = list(
+        problems_with_tests(
+            store, site, problem, (TestKind.public, TestKind.private, TestKind.generated), interactive=summary.interactive
+        )
+    )
     for done, (prob, tests, solutions) in enumerate(everything, start=1):
-        correct = [s for s in solutions if s.is_correct][: options.min_agree]
-        name = "/".join(prob.key)
-        if not correct:
-            summary.warnings.append(f"{name}: no correct solution we can run; nothing generated")
-            continue
-        if len(correct) < options.min_agree:
-            summary.warnings.append(
-                f"{name}: only {len(correct)} correct solutions agree on each test (wanted {options.min_agree})"
-            )
-        summary.problems += 1
-        entities: list[Test] = []
-        # hack inputs without outputs: label them by agreement
-        all_tests = store.tests_for([prob.key])[prob.key]
-        unlabelled = [t for t in all_tests if t.output is None and t.input is not None]
-        if unlabelled:
-            runs = _run_all(store, cache, executor, correct, [t.input or "" for t in unlabelled], prob, options)
-            for test in unlabelled:
-                agreed = _agreed(runs[input_key(test.input or "")])
-                if agreed is not None:
-                    entities.append(test.model_copy(update={"output": agreed}))
-                    summary.hack_outputs += 1
-        existing = [t for t in all_tests if t.kind == TestKind.generated]
-        seen = {t.input for t in all_tests}
-        bases = [t.input for t in tests if t.kind != TestKind.generated and t.input] + [t.input for t in unlabelled if t.input]
-        rng = random.Random(f"{options.seed}/{name}")
-        ordinal = max((t.ordinal for t in existing), default=-1) + 1
-        made = len(existing)
-        started = time.monotonic()
-        while bases and made < options.max_tests and time.monotonic() - started < options.budget_seconds:
-            candidates = []
-            for _ in range(options.candidates_per_round * 5):
-                candidate = mutate(rng.choice(bases), rng, changes=rng.choice((1, 1, 2, 3)))
-                if candidate not in seen:
-                    seen.add(candidate)
-                    candidates.append(candidate)
-                if len(candidates) >= options.candidates_per_round:
-                    break
+        _generate_for(store, cache, executor, local, prob, tests, solutions, options, summary)
+        if progress is not None:
+            progress(done, len(everything))
+    return summary
+
+
+def _validators(
+    store: Store, sandbox: Sandbox, prob: Problem, inputs: list[str], summary: GenerateSummary
+) -> InputValidators | None:
+    """The problem's input validators: the jury's, else a specification inferred here (stored, so that
+    ``cpdata spec`` shows it), else None (and the reason in the warnings)."""
+    name = "/".join(prob.key)
+    try:
+        validators = InputValidators.for_problem(store, sandbox, prob)
+    except CheckerUnavailable as exc:
+        summary.warnings.append(f"{name}: its input validator does not run here ({exc}); nothing generated")
+        return None
+    if validators is not None:
+        return validators
+    inference = infer_spec(prob, inputs)
+    program = inference.as_program(prob)
+    if program is None:
+        summary.no_spec[name] = inference.reason
+        return None
+    store.write_programs([program])
+    validators = InputValidators.for_problem(store, sandbox, prob)
+    if validators is None or not all(validators.check(inputs)):  # it must accept every sample and official input
+        summary.no_spec[name] = f"the inferred specification ({inference.reason}) rejects a known input"
+        store.delete_program(program)
+        return None
+    summary.inferred[name] = inference.reason
+    return validators
+
+
+def _generators(store: Store, prob: Problem) -> list[Script]:
+    scripts = []
+    for program in store.programs_for(prob.key):
+        if program.role == "input_validator" and program.language == "checktestdata":
+            try:
+                scripts.append(parse_script(program.files[program.entry]))
+            except UnsupportedScript:
+                continue
+    return scripts
+
+
+def _generate_for(
+    store: Store,
+    cache: ResultCache,
+    executor: Executor,
+    sandbox: Sandbox,
+    prob: Problem,
+    tests: list[Test],
+    solutions: list[Submission],
+    options: GenerateOptions,
+    summary: GenerateSummary,
+) -> None:
+    name = "/".join(prob.key)
+    correct = [s for s in solutions if s.is_correct]
+    if not correct:
+        summary.warnings.append(f"{name}: no correct solution we can run; nothing generated")
+        return
+    judge = Judge.for_problem(store, prob, sandbox)
+    all_tests = store.tests_for([prob.key])[prob.key]
+    known_inputs = [t.input for t in all_tests if t.input and t.kind != TestKind.generated and t.output is not None]
+    # Voters: correct solutions that compile here, at most min_agree of them; the others are reported, not voting.
+    voters = _compiling(store, cache, executor, correct, prob, options, summary)[: options.min_agree]
+    if len(voters) < options.min_agree:
+        summary.warnings.append(
+            f"{name}: only {len(voters)} correct solutions can vote on each test (wanted {options.min_agree})"
+        )
+    if not voters:
+        return
+    summary.problems += 1
+    entities: list[Test] = []
+    unlabelled = [t for t in all_tests if t.output is None and t.input is not None]
+    if unlabelled:  # hack inputs: real inputs a site's own validator accepted; label them by agreement
+        runs = _run_all(store, cache, executor, voters, [t.input or "" for t in unlabelled], prob, options)
+        for test in unlabelled:
+            agreed = _agreed(test.input or "", runs[input_key(test.input or "")], judge, summary)
+            if agreed is not None:
+                entities.append(test.model_copy(update={"output": agreed}))
+                summary.hack_outputs += 1
+    validators = _validators(store, sandbox, prob, known_inputs, summary)
+    if validators is None:
+        _finish(store, entities, summary, name, 0)
+        return
+    scripts = _generators(store, prob)
+    existing = [t for t in all_tests if t.kind == TestKind.generated]
+    seen = {t.input for t in all_tests}
+    bases = [*known_inputs, *(t.input for t in unlabelled if t.input)]
+    rng = random.Random(f"{options.seed}/{name}")
+    ordinal = max((t.ordinal for t in existing), default=-1) + 1
+    made = len(existing)
+    started = time.monotonic()
+    profiles = itertools.cycle(("max", "min", "random", "small", "random", "random"))
+    try:
+        while made < options.max_tests and time.monotonic() - started < options.budget_seconds:
+            candidates = _candidates(scripts, bases, rng, profiles, seen, options.candidates_per_round)
             if not candidates:
                 break
             summary.candidates += len(candidates)
-            runs = _run_all(store, cache, executor, correct, candidates, prob, options)
-            for candidate in candidates:
-                agreed = _agreed(runs[input_key(candidate)])
+            valid = [c for c, ok in zip(candidates, validators.check(candidates), strict=True) if ok]
+            summary.rejected["invalid by the validator"] += len(candidates) - len(valid)
+            summary.valid_candidates += len(valid)
+            if not valid:
+                continue
+            runs = _run_all(store, cache, executor, voters, valid, prob, options)
+            for candidate in valid:
+                agreed = _agreed(candidate, runs[input_key(candidate)], judge, summary)
                 if agreed is None:
-                    summary.rejected["solutions disagree or fail"] += 1
+                    summary.rejected["correct solutions disagree or fail"] += 1
                     continue
                 if made >= options.max_tests:
                     break
@@ -233,13 +351,42 @@ def generate_tests(
                         origin=TestOrigin.generated,
                     )
                 )
-                bases.append(candidate)  # mutations of accepted inputs reach further (e.g. all-negative arrays)
+                bases.append(candidate)  # mutations of accepted inputs reach further
                 ordinal += 1
                 made += 1
                 summary.generated += 1
-        if entities:
-            store.write(entities)
-        summary.per_problem[name] = made
-        if progress is not None:
-            progress(done, len(everything))
-    return summary
+    finally:
+        validators.close()
+        judge.close()
+    _finish(store, entities, summary, name, made)
+
+
+def _finish(store: Store, entities: list[Test], summary: GenerateSummary, name: str, made: int) -> None:
+    if entities:
+        store.write(entities)
+    summary.per_problem[name] = made
+
+
+def _candidates(
+    scripts: list[Script], bases: list[str], rng: random.Random, profiles: Iterator[str], seen: set[str | None], count: int
+) -> list[str]:
+    """New inputs: from the specification (extremes and random sizes) when there is one, and mutations of known
+    valid inputs; none seen before. Every one still goes through the validator."""
+    found: list[str] = []
+    for _ in range(count * 5):
+        if scripts and (not bases or rng.random() < 0.6):
+            try:
+                candidate = rng.choice(scripts).generate(rng, next(profiles))
+            except UnsupportedScript:
+                scripts.clear()
+                continue
+        elif bases:
+            candidate = mutate(rng.choice(bases), rng, changes=rng.choice((1, 1, 2, 3)))
+        else:
+            break
+        if candidate not in seen:
+            seen.add(candidate)
+            found.append(candidate)
+        if len(found) >= count:
+            break
+    return found

@@ -183,6 +183,8 @@ class Job:
     limits: RunLimits
     language_raw: str | None = None
     """The site's name for the language: picks the dialect (C++ standard, PyPy)."""
+    stop_on_failure: bool = False
+    """Stop at the first input the solution fails to finish (a verdict needs no more); the rest get no outcome."""
 
     @property
     def solution(self) -> str:
@@ -214,10 +216,14 @@ def run_job(sandbox: Sandbox, job: Job, *, batch: bool = True) -> JobResult:
             return result
         inputs = [text.encode() for _, text in job.inputs]
         if batch:
-            runs = sandbox.run_batch(program, inputs, job.limits)
+            runs = sandbox.run_batch(program, inputs, job.limits, stop_on_failure=job.stop_on_failure)
         else:  # one sandbox per test: slower, for anything that needs each run apart
-            runs = [sandbox.run(program, stdin, job.limits) for stdin in inputs]
-        for (digest, _), run in zip(job.inputs, runs, strict=True):
+            runs = []
+            for stdin in inputs:
+                runs.append(sandbox.run(program, stdin, job.limits))
+                if job.stop_on_failure and runs[-1].status is not RunStatus.ok:
+                    break
+        for (digest, _), run in zip(job.inputs, runs, strict=False):  # fewer runs than inputs after a stop
             result.outcomes[digest] = Outcome.of(run)
     finally:
         sandbox.cleanup(program)

@@ -279,12 +279,15 @@ class Sandbox:
         command = self.command_for(program, limits)
         return self._retrying(lambda: self._execute(command, limits, program=program.directory, stdin=stdin, java=java))
 
-    def run_batch(self, program: Program, inputs: Sequence[bytes], limits: RunLimits) -> list[RunResult]:
+    def run_batch(
+        self, program: Program, inputs: Sequence[bytes], limits: RunLimits, *, stop_on_failure: bool = False
+    ) -> list[RunResult]:
         """Run a prepared program on many inputs in one sandbox (``batch``): the same guarantees per test as ``run``,
-        at a fraction of the cost, since the isolation is set up once."""
+        at a fraction of the cost, since the isolation is set up once. ``stop_on_failure``: stop at the first test it
+        fails to finish (the results are then fewer than the inputs)."""
         from cpdata.curation.execution.batch import run_batch
 
-        return run_batch(self, program, inputs, limits)
+        return run_batch(self, program, inputs, limits, stop_on_failure=stop_on_failure)
 
     def command_for(self, program: Program, limits: RunLimits) -> list[str]:
         """The program's command line inside the sandbox (its build directory, its heap limit filled in)."""

@@ -87,6 +87,9 @@ def judge_solution(tests: list[Test], outcomes: dict[str, Outcome], judge: Judge
     return verdict, len(ran), passed, first[1] if first else None
 
 
+_KIND_ORDER = {TestKind.public: 0, TestKind.private: 1, TestKind.generated: 2}
+
+
 class _Judges:
     """One judge per problem, made on first use (a checker is built once per verify)."""
 
@@ -111,9 +114,10 @@ def problems_with_tests(
     problem: str | None,
     kinds: tuple[TestKind, ...],
     skipped: Counter[str] | None = None,
+    interactive: Counter[str] | None = None,
 ) -> Iterator[tuple[Problem, list[Test], list[Submission]]]:
     """Each chosen problem with its usable tests and its labelled solutions that can run here; the ones that cannot
-    (no toolchain for their dialect) are counted in ``skipped``."""
+    (no toolchain for their dialect) are counted in ``skipped``, interactive problems (not run) in ``interactive``."""
     for batch in store.iter_problem_batches():
         chosen = [
             (p, c)
@@ -128,7 +132,9 @@ def problems_with_tests(
         solutions = store.submissions_for(keys)
         for p, _ in chosen:
             if p.interactive:
-                continue  # a judge must talk to it; stdin/stdout tests cannot (CodeContests skips them too)
+                if interactive is not None:  # a judge must talk to it: stdin/stdout tests cannot (CodeContests skips them too)
+                    interactive["/".join(p.key)] += 1
+                continue
             usable = [t for t in tests[p.key] if t.kind in kinds and t.input is not None and t.output is not None]
             labelled = [s for s in solutions[p.key] if s.source_code and s.language and s.is_correct is not None]
             for s in labelled:
@@ -161,7 +167,9 @@ def verify(
         limits = limits_for(prob, time_factor)
         for solution in solutions[: limit or None]:
             assert solution.language is not None and solution.source_code is not None
-            inputs = sorted({input_key(t.input or ""): t.input or "" for t in tests}.items())
+            # public, then private, then generated, as a judge runs them: the run stops at the first failure
+            ordered = sorted(tests, key=lambda t: (_KIND_ORDER.get(t.kind, 3), t.ordinal))
+            inputs = list({input_key(t.input or ""): t.input or "" for t in ordered}.items())
             jobs.append(
                 Job(
                     (solution.site.value, solution.submission_id),
@@ -170,6 +178,7 @@ def verify(
                     inputs,
                     limits,
                     solution.language_raw,
+                    stop_on_failure=True,
                 )
             )
             context[jobs[-1].key] = (prob, tests, solution)
@@ -179,8 +188,9 @@ def verify(
         cached = cache.get(job.solution, [d for d, _ in job.inputs], job.limits)
         summary.from_cache += len(cached)
         missing = [(d, t) for d, t in job.inputs if d not in cached]
-        if missing:
-            pending.append(Job(job.key, job.language, job.code, missing, job.limits, job.language_raw))
+        already_failed = any(o.status != RunStatus.ok.value for o in cached.values())
+        if missing and not already_failed:
+            pending.append(Job(job.key, job.language, job.code, missing, job.limits, job.language_raw, stop_on_failure=True))
         else:
             _record(store, summary, context[job.key], cached, job, judges)
     # Progress counts runs (tests run or to run), so that the bar's rate is runs per second and its ETA honest.

@@ -87,6 +87,15 @@ class ExecutionView:
         return judge
 
 
+def _passes(cells: list[_Cell | None]) -> bool | None:
+    """True if every test ran and passed, False if a test that ran failed, None if that is not known yet."""
+    if any(cell is not None and not cell.passed for cell in cells):
+        return False
+    if cells and all(cell is not None for cell in cells):
+        return True
+    return None
+
+
 def _skey(solution: Submission) -> str:
     return submission_key(solution)
 
@@ -284,11 +293,13 @@ class MeasureStrength(_ExecutionStep):
         for solution in labelled:
             key = _skey(solution)
             after = [cells.get((key, _tkey(t))) for t in tests]
-            if any(cell is None for cell in after):
-                continue  # not every test ran (or was judged): unknown, not counted
             before = [cell for cell, t in zip(after, tests, strict=True) if t.kind != TestKind.generated]
-            passes_before = bool(before) and all(cell is not None and cell.passed for cell in before)
-            passes_after = all(cell is not None and cell.passed for cell in after)
+            # A run stops at its first failure (public, private, then generated tests), so a failed test decides
+            # without the ones after it; passing needs every test to have run and passed.
+            passes_before = _passes(before)
+            passes_after = _passes(after)
+            if passes_before is None or passes_after is None:
+                continue  # neither a failure nor every test run (or judged): unknown, not counted
             if solution.is_correct:
                 counts.correct += 1
                 counts.correct_pass_before += passes_before

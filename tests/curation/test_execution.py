@@ -14,7 +14,7 @@ from cpdata.curation.execution.sandbox import language_supported
 from cpdata.curation.execution.verify import verify
 from cpdata.curation.formats.export import export_codecontests
 from cpdata.curation.steps.pipeline import CurationOptions
-from cpdata.schema import Language, Store
+from cpdata.schema import Language, ProblemProgram, Site, Store
 from tests import factories as f
 
 # "Print the largest of n integers." The public tests hold positive numbers only, so wrong solutions pass them.
@@ -34,11 +34,13 @@ INCORRECT = [
     ("Python 3", "print(1/0)\n"),  # crashes on everything
 ]
 PUBLIC = [("3\n1 5 2\n", "5\n"), ("4\n7 7 3 9\n", "9\n")]
+# The problem's input validator, as a jury would write it: n, then n integers in [-100, 100].
+VALIDATOR = "INT(1, 10, n) NEWLINE\nREPI(i, n, SPACE)\n  INT(-100, 100)\nEND\nNEWLINE\nEOF\n"
 
 pytestmark = pytest.mark.skipif(not language_supported(Language.cpp), reason="g++ is not installed")
 
 
-def _plant(store: Store, hack: bool = False) -> None:
+def _plant(store: Store, hack: bool = False, validator: bool = True) -> None:
     entities: list[object] = [
         f.contest("2000"),
         f.problem("2000", "A", statement="Print the largest of n integers.", time_limit_ms=1000),
@@ -51,6 +53,10 @@ def _plant(store: Store, hack: bool = False) -> None:
     for n, (language, code) in enumerate(INCORRECT):
         entities.append(f.submission(f"w{n}", "2000", "A", language_raw=language, verdict_raw="WRONG_ANSWER", source_code=code))
     store.ingest(entities)  # type: ignore[arg-type]
+    if validator:
+        program = ProblemProgram(site=Site.codeforces, contest_id="2000", index="A", role="input_validator", name="v.ctd",
+                                 language="checktestdata", files={"v.ctd": VALIDATOR}, entry="v.ctd")  # fmt: skip
+        store.write_programs([program])
 
 
 def test_mutations_keep_the_shape() -> None:
@@ -85,7 +91,8 @@ def test_verify_then_generate_then_strength(sqlite_store: Store, tmp_path: Path)
     for test in generated:  # every generated test is right: check against the definition of the problem
         numbers = (test.input or "").split()
         assert int(numbers[0]) == len(numbers) - 1 and (test.output or "").split() == [str(max(map(int, numbers[1:])))]
-    assert any(min(map(int, (t.input or "").split()[1:])) < 0 for t in generated)  # mutations reach beyond the samples
+    assert any(min(map(int, (t.input or "").split()[1:])) < 0 for t in generated)  # beyond the samples' positive numbers
+    assert summary.valid_candidates >= 60 and summary.rejected.get("invalid by the validator", 0) >= 0
 
     verify(sqlite_store, executor=executor)
     _, rows = sqlite_store.run_sql("SELECT submission_id FROM verification_disagreements ORDER BY submission_id")
@@ -113,6 +120,28 @@ def test_too_few_correct_solutions_warn_but_still_generate_and_hacks_get_outputs
     assert summary.generated == 5 and summary.hack_outputs == 1
     tests = sqlite_store.tests_for([("codeforces", "2000", "A")])[("codeforces", "2000", "A")]
     assert next(t for t in tests if t.kind == "private").output == "9\n"
-    assert summary.warnings == ["codeforces/2000/A: only 4 correct solutions agree on each test (wanted 30)"]
+    assert summary.warnings == ["codeforces/2000/A: only 4 correct solutions can vote on each test (wanted 30)"]
     cached = ResultCache(sqlite_store)
     assert sqlite_store.count("execution_result") > 0 and cached is not None
+
+
+def test_without_a_validator_or_a_specification_nothing_is_generated(sqlite_store: Store) -> None:
+    _plant(sqlite_store, validator=False)  # "Print the largest of n integers.": no Input section, no bounds
+    summary = generate_tests(sqlite_store, options=GenerateOptions(min_agree=4, max_tests=5), executor=LocalExecutor(2))
+    assert summary.generated == 0 and summary.candidates == 0
+    assert "codeforces/2000/A" in summary.no_spec
+
+
+def test_every_generated_input_is_valid_by_the_validator(sqlite_store: Store) -> None:
+    from cpdata.curation.execution.checkers import InputValidators
+    from cpdata.curation.execution.sandbox import Sandbox
+
+    _plant(sqlite_store)
+    generate_tests(sqlite_store, options=GenerateOptions(min_agree=4, max_tests=20, seed=3), executor=LocalExecutor(2))
+    key = ("codeforces", "2000", "A")
+    problem = next(p for batch in sqlite_store.iter_problem_batches() for p, _ in batch if p.key == key)
+    generated = [t.input or "" for t in sqlite_store.tests_for([key])[key] if t.kind == "generated"]
+    with Sandbox() as sandbox:
+        validators = InputValidators.for_problem(sqlite_store, sandbox, problem)
+        assert validators is not None and len(generated) == 20 and all(validators.check(generated))
+        assert validators.check(["3\n1 2\n", "0\n\n", "2\n500 1\n"]) == [False, False, False]  # and it does reject
