@@ -238,3 +238,45 @@ def doctor(json_output: JsonOption = False) -> None:
             stdout.print(f"missing {item['what']} (for {item['for']}): apt-get install {item['package']}", markup=False)
     if not report.isolated:
         raise typer.Exit(1)
+
+
+@COMMANDS.command(example=["cpdata spec atcoder/abc998/A", "cpdata spec package/winter-contest-2023/infinityissues --json"])
+def spec(
+    problem: Annotated[str, typer.Argument(metavar="PROBLEM", help="site/contest/index, or the site's problem id.")],
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Show a problem's input specification: its jury validators, the one cpdata inferred (stored by gen-tests), or
+    what would be inferred now from its samples and statement, and why not when nothing can be."""
+    from cpdata.curation.execution.spec import infer_spec
+
+    with open_store(db, create=False, write=False) as store:
+        found = next(
+            (
+                p
+                for batch in store.iter_problem_batches()
+                for p, _ in batch
+                if "/".join(p.key) == problem or p.problem_id == problem
+            ),
+            None,
+        )
+        if found is None:
+            raise fail(f"no problem {problem!r} in the store")
+        programs = [p for p in store.programs_for(found.key) if p.role == "input_validator"]
+        inputs = [t.input for t in store.tests_for([found.key])[found.key] if t.input and t.kind.value != "generated"]
+    inference = infer_spec(found, inputs) if not programs else None
+    result = {
+        "problem": "/".join(found.key),
+        "validators": [{"name": p.name, "language": p.language, "source": p.files[p.entry]} for p in programs],
+        "inferred_now": None if inference is None else {"script": inference.script, "reason": inference.reason},
+    }
+    if json_output:
+        print_json(result)
+        return
+    for program in programs:
+        stdout.print(f"[bold]{program.name}[/] ({program.language}):", highlight=False)
+        stdout.print(program.files[program.entry], markup=False, highlight=False)
+    if inference is not None:
+        stdout.print(f"no validator stored; inferred now: {inference.reason}", markup=False)
+        if inference.script:
+            stdout.print(inference.script, markup=False, highlight=False)

@@ -21,7 +21,11 @@ __all__ = ["INFERRED_NAME", "Inference", "infer_spec"]
 INFERRED_NAME = "cpdata-inferred"
 _INT = re.compile(r"-?\d+")
 _LE = r"(?:\\le(?:q)?|≤|<=)"
-_NUMBER = r"(-?\s*\d[\d\s,.\\{}^·*xcdot]*?)"
+# a number as statements write bounds: 5, 100\,000, 2 \cdot 10^5, 10^{18}, 10^9 + 7, -10^9
+_NUMBER = (
+    r"(-?\s*(?:\d[\d,]*(?:\\,\d+)*(?:\s*(?:\\cdot|\\times|·|\*)\s*10\s*\^\s*\{?\d+\}?)?"
+    r"|10\s*\^\s*\{?\d+\}?)(?:\s*[+-]\s*\d+)?)"
+)
 _CONSTRAINT = re.compile(
     rf"{_NUMBER}\s*{_LE}\s*((?:[A-Za-z](?:_\{{?\w+\}}?)?\s*,\s*)*[A-Za-z](?:_\{{?\w+\}}?)?)\s*{_LE}\s*{_NUMBER}(?=[\s$,.)]|$)"
 )

@@ -1,0 +1,143 @@
+"""Test strength on real jury data: the shared ICPC packages, with their official tests withheld.
+
+Per problem: import the package; hide the official (secret) tests; verify the jury's solutions on the samples only;
+generate tests from the samples (the jury validator's specification and mutations, each kept only if the validator
+accepts it and the correct solutions agree under the problem's checker); verify again; then verify on the official
+tests instead. Reported per problem and overall: FP (= 1 - TNR, the share of the jury's incorrect solutions that pass
+every test) with samples only, with generated tests, with the official tests; TPR (correct solutions that pass);
+how many generated tests the jury validator accepts; and the time each step took. Interactive problems are skipped.
+
+Run it with the packages beside the project: ``python -m bench strength`` (``../shared/icpc-packages``).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from cpdata.curation.execution.checkers import InputValidators
+from cpdata.curation.execution.generate import GenerateOptions, generate_tests
+from cpdata.curation.execution.judge import LocalExecutor
+from cpdata.curation.execution.sandbox import Sandbox
+from cpdata.curation.execution.verify import verify
+from cpdata.curation.formats.package import import_packages
+from cpdata.schema import Store, TestKind
+
+PACKAGES = Path(__file__).resolve().parent.parent.parent / "shared" / "icpc-packages"
+OPTIONS = GenerateOptions(min_agree=5, max_tests=40, budget_seconds=90, seed=11)
+
+
+def _rates(store: Store) -> dict[str, dict[str, Any]]:
+    """Per problem: correct and incorrect solutions that were judged, and how many of each passed every test."""
+    query = (
+        'SELECT s.contest_id, s."index", s.is_correct, v.outcome FROM verification v '
+        "JOIN submission s ON s.site = v.site AND s.submission_id = v.submission_id WHERE s.is_correct IS NOT NULL"
+    )
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for _contest, index, correct, outcome in store.run_sql(query)[1]:
+        row = counts[index]
+        kind = "correct" if correct else "incorrect"
+        row[kind] += 1
+        row[f"{kind}_pass"] += outcome == "ok"
+    result = {}
+    for problem, row in counts.items():
+        result[problem] = {
+            "tpr": round(row["correct_pass"] / row["correct"], 3) if row["correct"] else None,
+            "fp": round(row["incorrect_pass"] / row["incorrect"], 3) if row["incorrect"] else None,
+            "correct": row["correct"],
+            "incorrect": row["incorrect"],
+        }
+    return result
+
+
+def _timed(function: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
+    started = time.perf_counter()
+    value = function(*args, **kwargs)
+    return value, round(time.perf_counter() - started, 1)
+
+
+def run() -> dict[str, Any]:
+    if not PACKAGES.is_dir():
+        return {"skipped": f"{PACKAGES} is absent: the shared packages are only beside the project in development"}
+    figures: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="cpdata-strength-") as scratch, Sandbox() as sandbox:
+        executor = LocalExecutor(2, sandbox)
+        withheld, official = Store(Path(scratch) / "withheld.sqlite"), Store(Path(scratch) / "official.sqlite")
+        for store in (withheld, official):
+            import_packages(store, [PACKAGES])
+        with withheld.engine.begin() as conn:  # the official tests are the answer key: hidden from generation
+            from sqlalchemy import text
+
+            conn.execute(text("DELETE FROM test WHERE kind = 'private'"))
+        _, t_samples = _timed(verify, withheld, executor=executor)
+        samples = _rates(withheld)
+        summary, t_generate = _timed(generate_tests, withheld, options=OPTIONS, executor=executor)
+        with withheld.engine.begin() as conn:
+            from sqlalchemy import text
+
+            conn.execute(text("DELETE FROM verification"))
+        _, t_generated = _timed(verify, withheld, executor=executor)
+        generated = _rates(withheld)
+        _, t_official = _timed(verify, official, executor=executor)
+        with_official = _rates(official)
+        validity: dict[str, Any] = {}
+        for batch in withheld.iter_problem_batches():
+            for problem, _ in batch:
+                tests = [t.input or "" for t in withheld.tests_for([problem.key])[problem.key] if t.kind == TestKind.generated]
+                jury = [p for p in withheld.programs_for(problem.key) if p.role == "input_validator"]
+                if not tests or not jury:
+                    validity[problem.index] = {"generated": len(tests), "valid": None}
+                    continue
+                validators = InputValidators.for_problem(withheld, sandbox, problem)
+                assert validators is not None
+                verdicts = validators.check(tests)
+                validators.close()
+                validity[problem.index] = {"generated": len(tests), "valid": sum(1 for v in verdicts if v)}
+        for problem in sorted({*samples, *generated, *with_official}):
+            figures[problem] = {
+                "fp_samples_only": samples.get(problem, {}).get("fp"),
+                "fp_with_generated": generated.get(problem, {}).get("fp"),
+                "fp_with_official": with_official.get(problem, {}).get("fp"),
+                "tpr_samples_only": samples.get(problem, {}).get("tpr"),
+                "tpr_with_generated": generated.get(problem, {}).get("tpr"),
+                "tpr_with_official": with_official.get(problem, {}).get("tpr"),
+                "correct_solutions": generated.get(problem, {}).get("correct"),
+                "incorrect_solutions": generated.get(problem, {}).get("incorrect"),
+                "generated_tests": validity.get(problem),
+            }
+
+        def overall(rates: dict[str, dict[str, Any]], key: str, kind: str) -> float | None:
+            total = sum(r[kind] for r in rates.values())
+            passed = sum(round((r[key] or 0) * r[kind]) for r in rates.values() if r[key] is not None)
+            return round(passed / total, 3) if total else None
+
+        figures["overall"] = {
+            "fp_samples_only": overall(samples, "fp", "incorrect"),
+            "fp_with_generated": overall(generated, "fp", "incorrect"),
+            "fp_with_official": overall(with_official, "fp", "incorrect"),
+            "tpr_with_generated": overall(generated, "tpr", "correct"),
+            "tpr_with_official": overall(with_official, "tpr", "correct"),
+            "generated": summary.generated,
+            "generated_valid_by_jury_validator": sum(v["valid"] or 0 for v in validity.values() if v["valid"] is not None),
+            "candidates": summary.candidates,
+            "candidates_valid": summary.valid_candidates,
+            "correct_not_compiling": summary.not_compiling,
+            "interactive_skipped": sum(summary.interactive.values()),
+            "seconds": {
+                "verify_samples": t_samples,
+                "generate": t_generate,
+                "verify_generated": t_generated,
+                "verify_official": t_official,
+            },
+        }
+        withheld.close()
+        official.close()
+    return figures
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2))

@@ -1,0 +1,153 @@
+"""Jury packages as a source and as ground truth: the seven real ICPC packages in ../shared/icpc-packages (skipped
+when absent). Import, validators, checkers, specifications and the checktestdata generator on the jury's own data."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cpdata.cli import app
+from cpdata.curation.execution.checkers import InputValidators, Judge
+from cpdata.curation.execution.ctdgen import UnsupportedScript, parse_script
+from cpdata.curation.execution.judge import ValidatorFlags, outputs_match
+from cpdata.curation.execution.spec import infer_spec
+from cpdata.curation.formats.package import import_packages, latex_to_markdown
+from cpdata.schema import Problem, Site, Store, TestKind
+from tests.conftest import ROOT
+from tests.curation.test_sandbox import SANDBOX
+
+PACKAGES = ROOT.parent / "shared" / "icpc-packages"
+
+
+@pytest.fixture(scope="module")
+def packages() -> Path:
+    if not PACKAGES.is_dir():
+        pytest.skip(f"{PACKAGES} is absent: the real jury packages are only beside the project in development and CI")
+    return PACKAGES
+
+
+@pytest.fixture
+def imported(packages: Path, tmp_path: Path) -> Store:
+    store = Store(tmp_path / "s.sqlite")
+    report = import_packages(store, [packages])
+    assert not report.errors, report.errors
+    return store
+
+
+def _problem(store: Store, index: str) -> Problem:
+    return next(p for batch in store.iter_problem_batches() for p, _ in batch if p.index == index)
+
+
+def test_every_package_is_imported_with_what_the_jury_has(imported: Store, packages: Path) -> None:
+    assert imported.count("problem") == 7
+    waldo = _problem(imported, "lookingforwaldo")
+    assert waldo.site is Site.package and waldo.name == "Looking for Waldo" and waldo.validation == "default"
+    assert waldo.statement is not None and "## Input" in waldo.statement and "$h\\cdot{}w \\leq 10^5)$" in waldo.statement
+    tests = imported.tests_for([waldo.key])[waldo.key]
+    assert sum(t.kind is TestKind.private for t in tests) == len(list((packages / "lookingforwaldo/data/secret").glob("*.in")))
+    assert all(t.output is not None for t in tests)
+    highway = _problem(imported, "highwaycombinatorics")
+    assert highway.time_limit_ms == 3000 and highway.validation == "custom"
+    roles = {(p.role, p.language) for p in imported.programs_for(highway.key)}
+    assert roles == {("input_validator", "checktestdata"), ("output_validator", "cpp")}
+    assert _problem(imported, "diabolicdoofenshmirtz").interactive is True
+    verdicts = dict(imported.run_sql("SELECT verdict_raw, COUNT(*) FROM submission GROUP BY 1")[1])
+    sources = (".cpp", ".py", ".java", ".kt", ".hs")
+    accepted_on_disk = sum(1 for f in packages.glob("*/submissions/accepted/*") if f.suffix in sources)
+    assert verdicts["accepted"] == accepted_on_disk
+    correctness = dict(imported.run_sql("SELECT verdict_raw, MAX(is_correct) FROM submission GROUP BY 1")[1])
+    assert correctness["accepted"] == 1 and correctness["wrong_answer"] == 0 and correctness["time_limit_exceeded"] == 0
+    assert correctness["mixed"] is None
+
+
+def test_import_is_idempotent(imported: Store, packages: Path) -> None:
+    before = {t: imported.count(t) for t in ("problem", "test", "submission", "problem_program")}
+    import_packages(imported, [packages])
+    assert {t: imported.count(t) for t in before} == before
+
+
+def test_the_jury_validators_accept_every_official_input_and_reject_broken_ones(imported: Store) -> None:
+    for index in ("lookingforwaldo", "infinityissues", "highqualitytree"):
+        problem = _problem(imported, index)
+        validators = InputValidators.for_problem(imported, SANDBOX, problem)
+        assert validators is not None
+        inputs = [t.input or "" for t in imported.tests_for([problem.key])[problem.key]]
+        try:
+            assert all(validators.check(inputs)), index
+            broken = [inputs[0].replace("\n", " ", 1), "0 0\n", inputs[0] + "extra\n"]
+            assert validators.check(broken) == [False, False, False], index
+        finally:
+            validators.close()
+
+
+def test_a_jury_checker_judges_outputs_and_its_verdicts_are_cached(imported: Store) -> None:
+    problem = _problem(imported, "infinityissues")
+    judge = Judge.for_problem(imported, problem, SANDBOX)
+    assert judge.checker is not None
+    test = next(t for t in imported.tests_for([problem.key])[problem.key] if t.kind is TestKind.public)
+    triples = [(test.input or "", test.output or "", test.output or ""), (test.input or "", test.output or "", "garbage\n")]
+    try:
+        assert judge.accepts(triples) == [True, False]
+    finally:
+        judge.close()
+    assert Judge.for_problem(imported, problem).known(triples) == [True, False]  # no sandbox: from the cache
+
+
+def test_the_kattis_default_comparison_and_its_flags() -> None:
+    assert outputs_match("YES\n", "yes", "tokens") and not outputs_match("YES", "yes", "tokens", "case_sensitive")
+    assert outputs_match("1.0001", "1.0", "tokens", "float_tolerance 1e-3") and not outputs_match("1.0001", "1.0", "tokens")
+    assert not outputs_match("1  2", "1 2", "tokens", "space_change_sensitive") and outputs_match("1  2", "1 2", "tokens")
+    assert ValidatorFlags.parse("float_relative_tolerance 1e-6").relative_tolerance == 1e-6
+
+
+@pytest.mark.parametrize(
+    "index", ["brickwork", "highwaycombinatorics", "infinityissues", "lookingforwaldo", "diabolicdoofenshmirtz"]
+)
+def test_the_jury_checktestdata_scripts_generate_inputs_their_validator_accepts(imported: Store, index: str) -> None:
+    problem = _problem(imported, index)
+    program = next(p for p in imported.programs_for(problem.key) if p.language == "checktestdata")
+    script = parse_script(program.files[program.entry])
+    rng = random.Random(5)
+    inputs = [script.generate(rng, profile) for profile in ("min", "small", "random", "random", "random")]
+    validators = InputValidators.for_problem(imported, SANDBOX, problem)
+    assert validators is not None
+    try:
+        verdicts = validators.check(inputs)
+    finally:
+        validators.close()
+    assert verdicts[0] is True and verdicts[1] is True  # the smallest inputs always hold
+    assert sum(v is True for v in verdicts) >= 3  # random sizes mostly do; the validator drops the rest
+    with pytest.raises(UnsupportedScript):
+        parse_script('WHILE(!MATCH("\\n")) CHAR END')
+
+
+def test_a_specification_is_inferred_only_when_the_statement_says_enough() -> None:
+    base = {"site": Site.atcoder, "contest_id": "abc1", "index": "A"}
+    atcoder = Problem(**base, statement="### Constraints\n\n- $1 \\leq N \\leq 10^9$\n\n### Input\n\n```\nN\n```\n")
+    inferred = infer_spec(atcoder, ["3\n", "1000000000\n"])
+    assert inferred.script == "INT(1, 1000000000) NEWLINE\nEOF\n"
+    pair = Problem(**base, statement="## Input\n\nTwo integers $a$ and $b$ ($1 \\le a, b \\le 2 \\cdot 10^5$).")
+    assert infer_spec(pair, ["1 2\n"]).script == "INT(1, 200000) SPACE INT(1, 200000) NEWLINE\nEOF\n"
+    array = Problem(**base, statement="## Input\n\n$n$ ($1 \\le n \\le 10$), then $n$ numbers $a_i$ ($1 \\le a_i \\le 5$).")
+    assert infer_spec(array, ["2\n1 2\n", "3\n1 2 3\n"]).script is None  # a length read from the input: not guessed
+    unbounded = Problem(**base, statement="## Input\n\nAn integer $n$.")
+    assert "no stated bound" in infer_spec(unbounded, ["5\n"]).reason
+
+
+def test_latex_statements_become_markdown() -> None:
+    tex = "\\problemname{X}\nA \\emph{word} and \\texttt{code}.\n\\begin{Input}\n\\begin{itemize}\n\\item $n$ ($1\\leq n$)\n\\end{itemize}\n\\end{Input}"
+    text = latex_to_markdown(tex, "X")
+    assert (
+        text.startswith("# X") and "*word*" in text and "`code`" in text and "## Input" in text and "- $n$ ($1\\leq n$)" in text
+    )
+
+
+def test_cli_imports_packages_and_shows_a_specification(packages: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.sqlite")
+    result = CliRunner().invoke(app, ["import", "package", str(packages), "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    shown = CliRunner().invoke(app, ["spec", "package/winter-contest-2023/infinityissues", "--db", db, "--json"])
+    assert shown.exit_code == 0 and "REGEX" in shown.stdout
