@@ -138,7 +138,10 @@ def test_a_specification_is_inferred_only_when_the_statement_says_enough() -> No
 
 
 def test_latex_statements_become_markdown() -> None:
-    tex = "\\problemname{X}\nA \\emph{word} and \\texttt{code}.\n\\begin{Input}\n\\begin{itemize}\n\\item $n$ ($1\\leq n$)\n\\end{itemize}\n\\end{Input}"
+    tex = (
+        "\\problemname{X}\nA \\emph{word} and \\texttt{code}.\n"
+        "\\begin{Input}\n\\begin{itemize}\n\\item $n$ ($1\\leq n$)\n\\end{itemize}\n\\end{Input}"
+    )
     text = latex_to_markdown(tex, "X")
     assert (
         text.startswith("# X") and "*word*" in text and "`code`" in text and "## Input" in text and "- $n$ ($1\\leq n$)" in text
