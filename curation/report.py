@@ -167,7 +167,51 @@ def _plots(data: ReportData, out: Path) -> list[dict[str, Any]]:
         axes.set_axis_off()
     _save(figure, out / "curation_drops.png")
     plots.append({"file": "curation_drops.png", "title": "Curation drops", "series": ["dropped"], "bars": len(drops)})
+
+    # 7. test strength: TPR and TNR per split, before and after generated tests, over both denominators
+    plots.append(_strength_plot(data, out / "test_strength.png"))
     return plots
+
+
+_STRENGTH_BARS = [("tpr_before", "TPR before generated"), ("tpr_after", "TPR with generated"),
+                  ("tnr_before", "TNR before generated"), ("tnr_after", "TNR with generated")]  # fmt: skip
+
+
+def _denominators(counts: dict[str, Any]) -> str:
+    return f"{counts['correct_solutions_checked']} correct / {counts['incorrect_solutions_checked']} incorrect"
+
+
+def _strength_plot(data: ReportData, path: Path) -> dict[str, Any]:
+    """Two panels (every labelled solution that ran; what curation kept), one group of four bars per split. The
+    denominators (correct / incorrect solutions checked) sit under each group, so a 100% over 2 reads as what it is."""
+    stages = [("test_strength_all_labelled", "All labelled solutions that ran"), ("test_strength", "After curation")]
+    figure, panels = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
+    measured = 0
+    for axes, (key, title) in zip(panels, stages, strict=True):
+        by_split: dict[str, dict[str, Any]] = (data.curation.get(key) or {}).get("by_split", {})
+        splits = [s for s in (x.value for x in Split) if s in by_split]
+        axes.set_title(title, fontsize=10)
+        if not splits:
+            axes.text(0.5, 0.5, "Nothing measured yet\n(run cpdata verify)", ha="center", va="center", transform=axes.transAxes)
+            axes.set_xticks([])
+            continue
+        measured += len(splits)
+        width = 0.2
+        for n, (field_name, label) in enumerate(_STRENGTH_BARS):
+            values = [by_split[s].get(field_name) or 0.0 for s in splits]
+            axes.bar([i + (n - 1.5) * width for i in range(len(splits))], values, width, label=label, color=_COLORS[n])
+        axes.set_xticks(
+            range(len(splits)),
+            [f"{s}\n{_denominators(by_split[s])}" for s in splits],
+            fontsize=8,
+        )
+        axes.set_ylim(0, 1.05)
+    panels[0].set_ylabel("share of solutions")
+    if measured:
+        panels[-1].legend(fontsize=7, loc="lower right")
+    figure.suptitle("Test strength: correct solutions that pass (TPR), incorrect ones caught (TNR)", fontsize=11)
+    _save(figure, path)
+    return {"file": path.name, "title": "Test strength", "series": [label for _, label in _STRENGTH_BARS], "groups": measured}
 
 
 def _tables(data: ReportData) -> str:

@@ -130,6 +130,8 @@ class CodeContestsRecord(BaseModel):
     statement_language: str | None = None
     multiple_answers: bool | None = None
     """Correct solutions disagree on some test (several answers are accepted); None when nothing ran."""
+    multiple_answers_without_checker: bool | None = None
+    """Several answers and no checker to judge them: the tests reject correct programs, so use it with care."""
 
 
 CODECONTESTS_FIELDS = [

@@ -61,6 +61,7 @@ PARQUET_SCHEMA = pa.schema(
         ("time_limit_ms", pa.int64()),
         ("statement_language", pa.string()),
         ("multiple_answers", pa.bool_()),
+        ("multiple_answers_without_checker", pa.bool_()),
     ]
 )
 

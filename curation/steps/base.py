@@ -30,6 +30,8 @@ class Item:
     merged_from: list[str] = field(default_factory=list)
     multiple_answers: bool | None = None
     """Correct solutions disagree on some test (set by FlagMultipleAnswers when results exist)."""
+    multiple_answers_without_checker: bool | None = None
+    """... and the problem has no checker that could accept each of their answers: not used to measure anything."""
     strength: dict[str, Any] | None = None
     """False-positive counts of its tests (set by MeasureStrength when results exist)."""
 

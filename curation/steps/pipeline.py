@@ -125,7 +125,13 @@ class Curation:
         so a later copy of a problem never lands in valid or test."""
         for item in self.items():
             record = build_record(item.problem, item.contest, item.tests, item.solutions)
-            record = record.model_copy(update={"published_at": item.released, "multiple_answers": item.multiple_answers})
+            record = record.model_copy(
+                update={
+                    "published_at": item.released,
+                    "multiple_answers": item.multiple_answers,
+                    "multiple_answers_without_checker": item.multiple_answers_without_checker,
+                }
+            )
             yield assign_split(item.released, self.cutoffs).value, record, item
 
     def report(self) -> dict[str, Any]:

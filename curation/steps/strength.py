@@ -20,6 +20,7 @@ from cpdata.curation.execution.judge import (
     input_key,
     limits_for,
     normalize_output,
+    outputs_match,
     runnable,
     submission_key,
 )
@@ -79,6 +80,28 @@ class ExecutionView:
                 continue  # a checker problem whose checker has not judged this output: not measured
             cells[pair] = _Cell(ok and bool(accepted.get(pair)), ok and bool((outcome.output or "").strip()), outcome.output)
         return cells
+
+    def answers(self, item: Item) -> tuple[bool | None, bool | None]:
+        """(multiple answers, multiple answers that nothing can judge). The first: correct solutions print different
+        outputs for one test. The second: they do, and the problem has no checker, and its comparison does not
+        accept their outputs as one another's; such tests reject correct programs at random, so they measure
+        nothing. (None, None) when no correct solution has run."""
+        correct = [s for s in item.solutions if s.is_correct]
+        cells = self.table(item, correct)
+        if not cells:
+            return None, None
+        by_test: dict[str, list[str]] = defaultdict(list)
+        for (_, t), cell in cells.items():
+            if cell.output is not None and cell.has_output:
+                by_test[t].append(cell.output)
+        differing = [outputs for outputs in by_test.values() if len({normalize_output(o) for o in outputs}) > 1]
+        if not differing:
+            return False, False
+        if self._judge(item).checker is not None:
+            return True, False
+        mode, flags = item.problem.compare or "lenient", item.problem.validator_flags
+        unjudgeable = any(not outputs_match(o, outputs[0], mode, flags) for outputs in differing for o in outputs[1:])
+        return True, unjudgeable
 
     def _judge(self, item: Item) -> Judge:
         judge = self._judges.get(item.key)
@@ -218,13 +241,7 @@ class FlagMultipleAnswers(_ExecutionStep):
     name = "flag_multiple_answers"
 
     def apply(self, item: Item) -> Item | None:
-        correct = [s for s in item.solutions if s.is_correct]
-        cells = self.view.table(item, correct)
-        by_test: dict[str, set[str]] = defaultdict(set)
-        for (_, t), cell in cells.items():
-            if cell.output is not None and cell.has_output:
-                by_test[t].add(normalize_output(cell.output))
-        item.multiple_answers = any(len(outputs) > 1 for outputs in by_test.values()) if cells else None
+        item.multiple_answers, item.multiple_answers_without_checker = self.view.answers(item)
         if item.multiple_answers:
             self.stats.flagged += 1
         return item
@@ -282,8 +299,12 @@ class MeasureStrength(_ExecutionStep):
         self.cutoffs = cutoffs
         self.by_split: dict[str, StrengthCounts] = defaultdict(StrengthCounts)
         self.by_problem: dict[str, dict[str, Any]] = {}
+        self.unjudgeable: list[str] = []
 
     def apply(self, item: Item) -> Item | None:
+        if self.view.answers(item)[1]:
+            self.unjudgeable.append(key_name(item.key))  # several answers and no checker: its tests measure nothing
+            return item
         labelled = [s for s in item.solutions if s.is_correct is not None and runnable(s)]
         tests = [t for t in item.tests if t.input is not None and t.output is not None]
         cells = self.view.table(item, labelled, tests)
@@ -326,6 +347,7 @@ class MeasureStrength(_ExecutionStep):
             "by_split": {s: c.as_dict() for s, c in sorted(self.by_split.items())},
             "overall": overall.as_dict(),
             "problems_measured": len(self.by_problem),
+            "problems_not_measured_multiple_answers_without_checker": sorted(self.unjudgeable),
         }
 
 

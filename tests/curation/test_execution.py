@@ -13,6 +13,7 @@ from cpdata.curation.execution.judge import LocalExecutor, ResultCache
 from cpdata.curation.execution.sandbox import language_supported
 from cpdata.curation.execution.verify import verify
 from cpdata.curation.formats.export import export_codecontests
+from cpdata.curation.report import write_report
 from cpdata.curation.steps.pipeline import CurationOptions
 from cpdata.schema import Language, ProblemProgram, Site, Store
 from tests import factories as f
@@ -110,6 +111,9 @@ def test_verify_then_generate_then_strength(sqlite_store: Store, tmp_path: Path)
     assert per_problem["codeforces/2000/A"]["fp_rate_after"] < 1.0
     steps = {s["step"]: s for s in result.manifest["curation"]["steps"]}
     assert steps["drop_solutions_passing_no_test"]["solutions"]["dropped"] == {"passes no test": 1}  # the crashing one
+    report = write_report(sqlite_store, tmp_path / "report", CurationOptions())
+    plot = next(p for p in report["plots"] if p["file"] == "test_strength.png")
+    assert plot["groups"] == 2  # one split measured in each panel (every labelled solution; after curation)
 
 
 def test_too_few_correct_solutions_warn_but_still_generate_and_hacks_get_outputs(sqlite_store: Store) -> None:
@@ -145,3 +149,27 @@ def test_every_generated_input_is_valid_by_the_validator(sqlite_store: Store) ->
         validators = InputValidators.for_problem(sqlite_store, sandbox, problem)
         assert validators is not None and len(generated) == 20 and all(validators.check(generated))
         assert validators.check(["3\n1 2\n", "0\n\n", "2\n500 1\n"]) == [False, False, False]  # and it does reject
+
+
+def test_several_answers_without_a_checker_are_marked_and_not_measured(sqlite_store: Store, tmp_path: Path) -> None:
+    # "Print an index of a largest number": both the first and the last index are right, but the problem has no
+    # checker, so its tests (one answer each) reject one correct solution or the other.
+    tests = [("3\n5 5 1\n", "1\n"), ("2\n1 9\n", "2\n")]
+    first = "input()\nxs = list(map(int, input().split()))\nprint(xs.index(max(xs)) + 1)\n"
+    last = "input()\nxs = list(map(int, input().split()))\nprint(len(xs) - xs[::-1].index(max(xs)))\n"
+    entities: list[object] = [f.contest("2001"), f.problem("2001", "A", statement="Print an index of a largest number.")]
+    entities += [f.test_case("2001", "A", n, input=i, output=o) for n, (i, o) in enumerate(tests)]
+    for n, code in enumerate([first, last]):
+        entities.append(f.submission(f"c{n}", "2001", "A", language_raw="Python 3", verdict_raw="OK", source_code=code))
+    entities.append(f.submission("w0", "2001", "A", language_raw="Python 3", verdict_raw="WRONG_ANSWER", source_code="print(1)\n"))
+    sqlite_store.ingest(entities)  # type: ignore[arg-type]
+    verify(sqlite_store, executor=LocalExecutor(2))
+
+    result = export_codecontests(sqlite_store, tmp_path / "out", curation=CurationOptions())
+    records = [json.loads(line) for path in (tmp_path / "out").glob("*.jsonl") for line in path.read_text().splitlines()]
+    record = next(r for r in records if r["name"].startswith("2001"))
+    assert record["multiple_answers"] is True and record["multiple_answers_without_checker"] is True
+    for stage in ("test_strength", "test_strength_all_labelled"):
+        strength = result.manifest["curation"][stage]
+        assert strength["problems_not_measured_multiple_answers_without_checker"] == ["codeforces/2001/A"]
+        assert strength["problems_measured"] == 0

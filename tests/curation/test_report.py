@@ -25,6 +25,7 @@ def test_report_writes_a_card_an_html_page_and_real_images(sqlite_store: Store, 
         "solutions_per_problem.png",
         "split_sizes.png",
         "curation_drops.png",
+        "test_strength.png",
     }
     for name in plots:
         with Image.open(out / name) as image:
@@ -37,9 +38,10 @@ def test_report_writes_a_card_an_html_page_and_real_images(sqlite_store: Store, 
     assert plots["solutions_per_problem.png"]["series"] == ["correct", "incorrect"]
     assert plots["split_sizes.png"]["series"] == ["codeforces"]  # 1001A and abc900D were merged into 1000C
     assert plots["curation_drops.png"]["bars"] == 7  # every (step, reason, part) with a drop is one bar
+    assert plots["test_strength.png"]["groups"] == 0  # nothing ran: the panels say so instead of drawing zeros
     assert summary["splits"] == {"train": {"codeforces": 3}, "valid": {}, "test": {"codeforces": 1}}
     html = (out / "report.html").read_text()
-    assert html.count("data:image/png;base64,") == 6 and "<table>" in html
+    assert html.count("data:image/png;base64,") == 7 and "<table>" in html
     card = (out / "README.md").read_text()
     assert "![Split sizes](split_sizes.png)" in card and "| merge_exact_duplicates | 6 → 4 |" in card
     assert json.loads((out / "report.json").read_text())["problems"] == 4
