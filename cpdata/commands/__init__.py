@@ -4,7 +4,7 @@
 - ``store``: ``ingest``, ``sql``, ``stats``, ``migrate`` (the store itself)
 - ``datasets``: ``export codecontests``, ``import codecontests`` (datasets on disk)
 - ``curate``: ``curate dedup|contamination|run``, ``report`` (curation without writing a dataset)
-- ``execution``: ``verify``, ``gen-tests`` (running code in the sandbox)
+- ``execution``: ``verify``, ``gen-tests``, ``validate``, ``doctor``, ``spec`` (running code in the sandbox)
 - ``demo``: the offline demo
 
 Each module imports only typer and light modules at the top; the packages that do the work (SQLAlchemy, pyarrow,

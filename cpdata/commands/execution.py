@@ -1,4 +1,4 @@
-"""``cpdata verify`` and ``cpdata gen-tests``: running stored code in the sandbox."""
+"""``cpdata verify``, ``gen-tests``, ``validate``, ``doctor`` and ``spec``: running stored code in the sandbox."""
 
 from __future__ import annotations
 
@@ -209,6 +209,53 @@ def gen_tests(
         f"{summary.valid_candidates} valid by the problems' validators ({dict(summary.rejected)}); "
         f"{summary.hack_outputs} hack inputs labelled; {len(summary.no_spec)} problems without a specification"
     )
+
+
+def _first(names: list[str], shown: int = 8) -> str:
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+
+@COMMANDS.command(
+    example=["cpdata validate", "cpdata validate --problem package/nwerc2022/alternativeart --json"],
+)
+def validate(
+    site: SiteFilter = None,
+    problem: ProblemFilter = None,
+    unsafe: UnsafeOption = False,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Run each problem's input validators (the jury's, or a specification gen-tests inferred) on its stored tests,
+    and list the tests they reject: official tests that fail their own validator, or generated ones.
+
+    Verdicts are cached; the export reports the share of generated tests the validators accept. Exits 1 when a
+    test is rejected."""
+    from cpdata.curation.execution.validate import validate_tests
+
+    with (
+        open_store(db, create=False) as store,
+        open_sandbox(unsafe) as sandbox,
+        progress_bar("validate problems", None, enabled=not json_output) as bar,
+    ):
+        summary = validate_tests(store, site=site, problem=problem, sandbox=sandbox, progress=bar.update)
+    rejected = sum(len(r.invalid) for r in summary.problems.values())
+    if json_output:
+        print_json(summary.as_dict())
+    else:
+        rows = [
+            (name, sum(r.checked.values()), sum(r.valid.values()), _first(r.invalid), r.no_verdict)
+            for name, r in sorted(summary.problems.items())
+        ]  # fmt: skip
+        print_rows(["problem", "checked", "valid", "rejected tests", "no verdict"], rows, OutputFormat.table)
+        for name, reason in summary.unavailable.items():
+            stderr.print(f"{name}: validator unavailable here: {reason}", style="yellow", markup=False)
+        stdout.print(
+            f"{len(summary.problems)} problems validated, {rejected} tests rejected; "
+            f"{summary.without_validator} problems have no validator (gen-tests infers one where it can)",
+            markup=False,
+        )
+    if rejected:
+        raise typer.Exit(1)
 
 
 @COMMANDS.command(example=["cpdata doctor", "cpdata doctor --json"])

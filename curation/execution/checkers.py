@@ -23,11 +23,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cpdata.curation.execution.judge import Outcome, ResultCache, outputs_match
+from cpdata.curation.execution.judge import JobResult, Outcome, ResultCache, input_key, outputs_match
 from cpdata.curation.execution.sandbox import Program, RunLimits, RunStatus, Sandbox
 from cpdata.schema import Language, Problem, ProblemProgram, Store
 
-__all__ = ["CheckerUnavailable", "InputValidators", "Judge", "check_key", "validator_program"]
+__all__ = [
+    "CheckerUnavailable",
+    "InputValidators",
+    "Judge",
+    "check_key",
+    "known_validity",
+    "validator_program",
+    "validators_identity",
+]
 
 VALID, INVALID = 42, 43
 _VALIDATOR_LIMITS = RunLimits(time_ms=10_000, memory_bytes=1 << 30, wall_factor=2.0, output_bytes=1 << 20)
@@ -93,21 +101,44 @@ def validator_program(sandbox: Sandbox, program: ProblemProgram, *, harness: boo
     return built
 
 
+def validators_identity(programs: Sequence[ProblemProgram], flags: str | None) -> str:
+    """The validators' name in the results cache: a hash of their files and flags (a changed validator re-checks)."""
+    text = "\0".join(
+        [flags or "", *(f"{p.name}\0{p.entry}\0" + "\0".join(f"{k}\0{v}" for k, v in sorted(p.files.items())) for p in programs)]
+    )
+    return "validator:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def known_validity(store: Store, problem: Problem, inputs: Sequence[str]) -> list[bool | None] | None:
+    """Cached verdicts of the problem's input validators, running nothing: None when it has no validator, else per
+    input valid / invalid / None (not checked yet)."""
+    programs = [p for p in store.programs_for(problem.key) if p.role == "input_validator"]
+    if not programs:
+        return None
+    keys = [input_key(text) for text in inputs]
+    found = ResultCache(store).get(validators_identity(programs, problem.validator_flags), keys, _limits())
+    return [None if k not in found else found[k].status == RunStatus.ok.value for k in keys]
+
+
 @dataclass
 class InputValidators:
-    """Every input validator of one problem, built once."""
+    """Every input validator of one problem, built once. Verdicts are cached (``validator:<hash>``), so a test is
+    checked once and the export reports validity without running anything."""
 
     sandbox: Sandbox
     programs: list[Program] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     flags: str | None = None
+    cache: ResultCache | None = None
+    identity: str = ""
 
     @classmethod
     def for_problem(cls, store: Store, sandbox: Sandbox, problem: Problem) -> InputValidators | None:
         found = [p for p in store.programs_for(problem.key) if p.role == "input_validator"]
         if not found:
             return None
-        validators = cls(sandbox, flags=problem.validator_flags)
+        validators = cls(sandbox, flags=problem.validator_flags, cache=ResultCache(store))
+        validators.identity = validators_identity(found, problem.validator_flags)
         for program in found:
             validators.programs.append(validator_program(sandbox, program))
             validators.names.append(program.name)
@@ -115,7 +146,25 @@ class InputValidators:
 
     def check(self, inputs: Sequence[str]) -> list[bool | None]:
         """For each input: valid (every validator exits 42), invalid (one exits 43), None (a validator failed)."""
+        keys = [input_key(text) for text in inputs]
+        cached = self.cache.get(self.identity, keys, _limits()) if self.cache is not None else {}
+        verdicts: list[bool | None] = [None if k not in cached else cached[k].status == RunStatus.ok.value for k in keys]
+        missing = [i for i, v in enumerate(verdicts) if v is None]
+        fresh = self._run([inputs[i] for i in missing])
+        stored = JobResult("validator", self.identity, _limits())
+        for position, verdict in zip(missing, fresh, strict=True):
+            verdicts[position] = verdict
+            if verdict is not None:  # a validator that failed is our problem, not a verdict on the input: not cached
+                status = RunStatus.ok if verdict else RunStatus.wrong_answer
+                stored.outcomes[keys[position]] = Outcome(status.value, None, None, None, None)
+        if self.cache is not None and stored.outcomes:
+            self.cache.put(stored)
+        return verdicts
+
+    def _run(self, inputs: Sequence[str]) -> list[bool | None]:
         verdicts: list[bool | None] = [True] * len(inputs)
+        if not inputs:
+            return verdicts
         for program in self.programs:
             results = self.sandbox.run_batch(program, [text.encode() for text in inputs], _VALIDATOR_LIMITS)
             for position, result in enumerate(results):
@@ -131,6 +180,10 @@ class InputValidators:
     def close(self) -> None:
         for program in self.programs:
             self.sandbox.cleanup(program)
+
+
+def _limits() -> RunLimits:
+    return _VALIDATOR_LIMITS
 
 
 def check_key(input_text: str, answer: str, output: str) -> str:
@@ -191,8 +244,6 @@ class Judge:
                 self._built.run += self.problem.validator_flags.split()
         packed = [_pack(*triples[i]) for i in missing]
         results = self.sandbox.run_batch(self._built, packed, _CHECKER_LIMITS)
-        from cpdata.curation.execution.judge import JobResult
-
         stored = JobResult("checker", self.identity, _checker_limits())
         for position, result in zip(missing, results, strict=True):
             if result.exit_code == VALID:

@@ -10,11 +10,11 @@ record carries, before generated tests (public + private) and after (all three k
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from cpdata.curation.execution.checkers import Judge
+from cpdata.curation.execution.checkers import Judge, known_validity
 from cpdata.curation.execution.judge import (
     ResultCache,
     input_key,
@@ -102,6 +102,14 @@ class ExecutionView:
         mode, flags = item.problem.compare or "lenient", item.problem.validator_flags
         unjudgeable = any(not outputs_match(o, outputs[0], mode, flags) for outputs in differing for o in outputs[1:])
         return True, unjudgeable
+
+    def validity(self, item: Item) -> Counter[str]:
+        """Generated tests by what the problem's input validators said of them (cached verdicts, nothing runs):
+        valid, invalid, unchecked (no verdict cached, or no validator at all)."""
+        generated = [t.input or "" for t in item.tests if t.kind == TestKind.generated and t.input is not None]
+        verdicts = known_validity(self.cache.store, item.problem, generated) if generated else []
+        names = {True: "valid", False: "invalid", None: "unchecked"}
+        return Counter(names[v] for v in (verdicts if verdicts is not None else [None] * len(generated)))
 
     def _judge(self, item: Item) -> Judge:
         judge = self._judges.get(item.key)
@@ -300,11 +308,14 @@ class MeasureStrength(_ExecutionStep):
         self.by_split: dict[str, StrengthCounts] = defaultdict(StrengthCounts)
         self.by_problem: dict[str, dict[str, Any]] = {}
         self.unjudgeable: list[str] = []
+        self.validity: Counter[str] = Counter()
 
     def apply(self, item: Item) -> Item | None:
         if self.view.answers(item)[1]:
             self.unjudgeable.append(key_name(item.key))  # several answers and no checker: its tests measure nothing
             return item
+        validity = self.view.validity(item)
+        self.validity.update(validity)
         labelled = [s for s in item.solutions if s.is_correct is not None and runnable(s)]
         tests = [t for t in item.tests if t.input is not None and t.output is not None]
         cells = self.view.table(item, labelled, tests)
@@ -332,7 +343,11 @@ class MeasureStrength(_ExecutionStep):
         if counts.correct or counts.incorrect:
             split = assign_split(item.released, self.cutoffs).value
             self.by_split[split].add(counts)
-            self.by_problem[key_name(item.key)] = {"split": split, **counts.as_dict()}
+            self.by_problem[key_name(item.key)] = {
+                "split": split,
+                **counts.as_dict(),
+                "generated_tests_by_validator": dict(validity),
+            }
             if self.stage == "after_curation":
                 item.strength = counts.as_dict()
         return item
@@ -348,7 +363,15 @@ class MeasureStrength(_ExecutionStep):
             "overall": overall.as_dict(),
             "problems_measured": len(self.by_problem),
             "problems_not_measured_multiple_answers_without_checker": sorted(self.unjudgeable),
+            "generated_tests_by_validator": dict(self.validity),
+            "generated_tests_valid_share": _share(self.validity),
         }
+
+
+def _share(validity: Counter[str]) -> float | None:
+    """Valid generated tests among those a validator judged (``cpdata validate`` judges the rest)."""
+    judged = validity["valid"] + validity["invalid"]
+    return round(validity["valid"] / judged, 4) if judged else None
 
 
 def execution_steps(store: Store, cutoffs: SplitCutoffs, time_factor: float = 2.0) -> list[Step]:

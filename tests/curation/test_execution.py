@@ -106,6 +106,9 @@ def test_verify_then_generate_then_strength(sqlite_store: Store, tmp_path: Path)
     assert strength["incorrect_solutions_checked"] == 2  # the crashing one passes no test: dropped before measuring
     assert strength["false_positives_before_generated"] == 2
     assert strength["false_positives_after_generated"] == 2 - len(caught)
+    # gen-tests kept only inputs the validator accepted, and its verdicts are on record for the export
+    measured = result.manifest["curation"]["test_strength"]
+    assert measured["generated_tests_by_validator"] == {"valid": 60} and measured["generated_tests_valid_share"] == 1.0
     per_problem = json.loads((tmp_path / "out" / "test_strength.json").read_text())
     assert per_problem["codeforces/2000/A"]["fp_rate_before"] == 1.0
     assert per_problem["codeforces/2000/A"]["fp_rate_after"] < 1.0
@@ -161,7 +164,8 @@ def test_several_answers_without_a_checker_are_marked_and_not_measured(sqlite_st
     entities += [f.test_case("2001", "A", n, input=i, output=o) for n, (i, o) in enumerate(tests)]
     for n, code in enumerate([first, last]):
         entities.append(f.submission(f"c{n}", "2001", "A", language_raw="Python 3", verdict_raw="OK", source_code=code))
-    entities.append(f.submission("w0", "2001", "A", language_raw="Python 3", verdict_raw="WRONG_ANSWER", source_code="print(1)\n"))
+    wrong = f.submission("w0", "2001", "A", language_raw="Python 3", verdict_raw="WRONG_ANSWER", source_code="print(1)\n")
+    entities.append(wrong)
     sqlite_store.ingest(entities)  # type: ignore[arg-type]
     verify(sqlite_store, executor=LocalExecutor(2))
 

@@ -3,14 +3,16 @@ when absent). Import, validators, checkers, specifications and the checktestdata
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from cpdata.cli import app
-from cpdata.curation.execution.checkers import InputValidators, Judge
+from cpdata.curation.execution.checkers import InputValidators, Judge, known_validity
 from cpdata.curation.execution.ctdgen import UnsupportedScript, parse_script
 from cpdata.curation.execution.judge import ValidatorFlags, outputs_match
 from cpdata.curation.execution.spec import infer_spec
@@ -154,3 +156,30 @@ def test_cli_imports_packages_and_shows_a_specification(packages: Path, tmp_path
     assert result.exit_code == 0, result.output
     shown = CliRunner().invoke(app, ["spec", "package/winter-contest-2023/infinityissues", "--db", db, "--json"])
     assert shown.exit_code == 0 and "REGEX" in shown.stdout
+
+
+def test_validate_reports_an_official_test_its_own_validator_rejects(packages: Path, tmp_path: Path) -> None:
+    db = tmp_path / "cli.sqlite"
+    assert CliRunner().invoke(app, ["import", "package", str(packages / "lookingforwaldo"), "--db", str(db)]).exit_code == 0
+    clean = CliRunner().invoke(app, ["validate", "--db", str(db), "--json"])
+    assert clean.exit_code == 0, clean.output
+    store = Store(db)
+    key = ("package", _problem(store, "lookingforwaldo").contest_id, "lookingforwaldo")
+    with store.engine.begin() as conn:  # a broken official test, as a jury might ship one: an extra token
+        conn.execute(
+            text(
+                "UPDATE test SET input = input || 'extra' "
+                "WHERE contest_id = :c AND \"index\" = :i AND kind = 'private' AND ordinal = 3"
+            ),
+            {"c": key[1], "i": key[2]},
+        )
+    found = CliRunner().invoke(app, ["validate", "--db", str(db), "--json"])
+    assert found.exit_code == 1
+    report = json.loads(found.stdout)["problems"]["/".join(key)]
+    assert report["invalid"] == ["private#3"] and report["valid"]["private"] == report["checked"]["private"] - 1
+    # verdicts are cached: the export reads them without running anything
+    problem = _problem(store, "lookingforwaldo")
+    inputs = [t.input or "" for t in store.tests_for([problem.key])[problem.key]]
+    verdicts = known_validity(store, problem, [*inputs, "never checked\n"])
+    assert verdicts is not None and verdicts.count(False) == 1 and verdicts.count(True) == len(inputs) - 1
+    assert verdicts[-1] is None
