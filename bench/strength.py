@@ -94,6 +94,7 @@ def run() -> dict[str, Any]:
                     continue
                 validators = InputValidators.for_problem(withheld, sandbox, problem)
                 assert validators is not None
+                validators.cache = None  # judged afresh, not read back from what gen-tests cached
                 verdicts = validators.check(tests)
                 validators.close()
                 validity[problem.index] = {"generated": len(tests), "valid": sum(1 for v in verdicts if v)}

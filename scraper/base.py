@@ -8,7 +8,8 @@ us test every parser on recorded pages, re-parse the whole cache, and offer ``cp
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar
@@ -24,6 +25,7 @@ __all__ = [
     "Parsed",
     "RateLimited",
     "RateRule",
+    "Reject",
     "Request",
     "Route",
     "ScrapeOptions",
@@ -78,10 +80,48 @@ class Request:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Reject:
+    """One record of a page that could not be read: reported, while the page's other records are kept."""
+
+    url: str
+    record: str
+    """Which record: its id, or its position on the page (``row 3``, ``[17]``)."""
+    field: str | None
+    value: str | None
+    reason: str
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"url": self.url, "record": self.record, "field": self.field, "value": self.value, "reason": self.reason}
+
+    def __str__(self) -> str:
+        where = f" field {self.field}" if self.field else ""
+        got = f" = {self.value}" if self.value is not None else ""
+        return f"{self.url} record {self.record}{where}{got}: {self.reason}"
+
+
 @dataclass
 class Parsed:
     entities: list[AnyEntity] = field(default_factory=list)
     follow: list[Request] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+    @contextmanager
+    def record(self, url: str, record: str) -> Iterator[None]:
+        """Read one record inside this block: if it does not validate, it becomes one reject (with the field, the
+        value and the reason) and the page's other records are kept.
+
+        ``with parsed.record(page.url, "row 3"): parsed.entities.append(Submission(...))``"""
+        from pydantic import ValidationError
+
+        try:
+            yield
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            name = ".".join(str(part) for part in error.get("loc", ())) or None
+            self.rejects.append(Reject(url, record, name, repr(error.get("input"))[:120], error.get("msg", str(exc))))
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            self.rejects.append(Reject(url, record, None, None, f"{type(exc).__name__}: {str(exc)[:200]}"))
 
 
 @dataclass(frozen=True)

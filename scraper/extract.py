@@ -187,6 +187,20 @@ class _MarkdownWriter:
                 out.append(self.tex(child))
         return re.sub(r"\s+", " ", "".join(out)).strip()
 
+    def format_lines(self, node: LexborNode) -> str:
+        """An input-format block (AtCoder: ``<pre><var>N</var>\n<var>A_1</var> ... <var>\\vdots</var></pre>``):
+        its TeX stays math, one line of the layout per Markdown line, instead of leaking raw into a code block."""
+        parts: list[str] = []
+        for child in node.iter(include_text=True):
+            if child.tag == "var":
+                parts.append(f"${(child.text(deep=True) or '').strip()}$")
+            elif child.tag == "-text":
+                parts.append((child.text_content or "").replace("\xa0", " "))
+            else:
+                parts.append(child.text(deep=True) or "")
+        lines = [re.sub(r"[ \t]+", " ", line).strip() for line in "".join(parts).replace("\r\n", "\n").split("\n")]
+        return "  \n".join(line for line in lines if line)
+
     def block(self, node: LexborNode) -> str:
         tag = node.tag
         if tag in ("ul", "ol"):
@@ -194,19 +208,23 @@ class _MarkdownWriter:
             markers = [f"{i + 1}." if tag == "ol" else "-" for i in range(len(items))]
             return "\n".join(f"{marker} {_squash(self.inline(item))}" for marker, item in zip(markers, items, strict=True))
         if tag == "pre":
+            if node.css_first("var") is not None:
+                return self.format_lines(node)
             return "```\n" + normalize_sample(block_text(node)) + "```"
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             return "#" * int(tag[1]) + " " + _squash(self.inline(node))
         if tag == "table":
+            caption = node.css_first("caption")
+            title = f"*{_squash(self.inline(caption))}*\n\n" if caption is not None and _squash(self.inline(caption)) else ""
             rows = [[_squash(self.inline(cell)) for cell in row.iter() if cell.tag in ("td", "th")] for row in node.css("tr")]
             rows = [r for r in rows if r]
             if not rows:
-                return ""
+                return title.strip()
             width = max(len(r) for r in rows)
             rows = [r + [""] * (width - len(r)) for r in rows]
             lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
             lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
-            return "\n".join(lines)
+            return title + "\n".join(lines)
         return _squash(self.inline(node))
 
 

@@ -57,6 +57,7 @@ class CrawlSummary:
             "from_cache": self.count("from_cache"),
             "parsed": self.count("parsed"),
             "failed": self.count("failed"),
+            "rejected_records": self.count("rejected_records"),
             "by_kind": {kind: dict(c) for kind, c in sorted(self.by_kind.items())},
             "entities": dict(self.entities),
             "failures": self.failures,
@@ -152,6 +153,9 @@ class Crawl:
             self._fail(unit, f"{unit.url}: parser error {type(exc).__name__}: {exc}")
             return
         written, _ = self.store.finish_unit(unit, parsed.entities, [_unit(self.site, r) for r in parsed.follow], self.cutoff)
+        for reject in parsed.rejects:  # the page is done and its good records kept; each bad one is reported
+            self.summary.failures.append({"url": reject.url, "kind": f"{unit.kind} record", "reason": str(reject)})
+            self.summary.by_kind[unit.kind]["rejected_records"] += 1
         self.summary.entities.update(written)
         stats["parsed"] += 1
         self._done += 1

@@ -111,6 +111,7 @@ def reparse(
                 except ParseError as exc:
                     summary.failures.append({"url": unit_url, "reason": str(exc)})
                     continue
+                summary.failures.extend({"url": r.url, "reason": str(r)} for r in parsed.rejects)
                 stored, _ = store.write(parsed.entities)
                 written.update(stored)
                 summary.parsed += 1

@@ -69,9 +69,12 @@ def _variables(statement: str) -> list[str]:
     """The variables the Input section names, in the order it names them (from its TeX)."""
     section = re.search(r"#+\s*Input\s*\n(.*?)(?:\n#+\s|\Z)", statement, flags=re.S | re.I)
     text = section.group(1) if section else ""
-    layout = re.search(r"```\w*\n(.*?)```", text, flags=re.S)  # AtCoder's format block: the variables as laid out
-    if layout is not None:
-        words = layout.group(1).split()
+    # AtCoder's format block, the variables as laid out: lines made only of math (``$N$ $K$``, as the scraper writes
+    # it), or a code block (older stores).
+    layout = re.search(r"```\w*\n(.*?)```", text, flags=re.S)
+    lines = [line for line in text.splitlines() if line.strip() and re.fullmatch(r"(?:\s*\$[^$]+\$)+\s*", line)]
+    if layout is not None or lines:
+        words = layout.group(1).split() if layout is not None else [w for line in lines for w in re.findall(r"\$([^$]+)\$", line)]
         if any(w in ("...", "\\vdots", ":", "⋮") or "..." in w for w in words):
             return []  # a layout with repetition: its length is read from the input, which is not inferred
         return [w.strip("$") for w in words]

@@ -27,6 +27,7 @@ from cpdata.scraper.base import (
     ParseError,
     Parser,
     RateRule,
+    Reject,
     Request,
     Route,
     ScrapeOptions,
@@ -371,50 +372,139 @@ def parse_problem_models(page: Page, params: dict[str, str], context: ParseConte
 # ---- submissions -----------------------------------------------------------------------------------------
 
 
+# Submission-list columns by their header text, in both UI languages. Columns are found by header, never by
+# position: accounts with rejudge rights see a leading checkbox column, and WJ/CE rows merge three cells.
+_SUBMISSION_COLUMNS = {
+    "submission time": "time", "提出日時": "time",
+    "task": "task", "問題": "task",
+    "user": "user", "ユーザ": "user",
+    "language": "language", "言語": "language",
+    "score": "score", "得点": "score",
+    "code size": "size", "コード長": "size",
+    "status": "status", "結果": "status",
+    "exec time": "time_ms", "実行時間": "time_ms",
+    "memory": "memory", "メモリ": "memory",
+}  # fmt: skip
+
+
+def _submission_columns(page: Page, table: LexborNode) -> dict[str, int]:
+    """Column name -> position, from the header row. Unnamed headers (checkboxes, the details link) are skipped; a
+    named header we do not know, or a missing one we need, stops the parse: silently misreading is worse."""
+    columns: dict[str, int] = {}
+    position = 0
+    for th in table.css("thead th"):
+        label = collapse_ws(th.text(deep=True) or "").lower()
+        if label:
+            name = _SUBMISSION_COLUMNS.get(label)
+            if name is None:
+                raise ParseError(page.url, f"submission table: unknown column header {label!r}; the page layout changed")
+            columns[name] = position
+        position += int(th.attributes.get("colspan") or 1)
+    missing = {"task", "language", "status"} - set(columns)
+    if missing:
+        raise ParseError(page.url, f"submission table: no {', '.join(sorted(missing))} column among its headers")
+    return columns
+
+
+def _cells_by_position(row: LexborNode) -> dict[int, LexborNode]:
+    """Each column position -> the cell covering it (a cell with colspan=3 covers three)."""
+    covering: dict[int, LexborNode] = {}
+    position = 0
+    for cell in (c for c in row.iter() if c.tag == "td"):
+        span = int(cell.attributes.get("colspan") or 1)
+        for offset in range(span):
+            covering[position + offset] = cell
+        position += span
+    return covering
+
+
+def _is_submission_table(table: LexborNode) -> bool:
+    headers = {collapse_ws(th.text(deep=True) or "").lower() for th in table.css("thead th")}
+    return table.css_first("tbody") is not None and any(_SUBMISSION_COLUMNS.get(h) == "task" for h in headers)
+
+
+def _submission_link(anchor: LexborNode) -> bool:
+    """A link to one submission (``/submissions/64188418``), not to a filtered list (``/submissions?f.User=x``)."""
+    return (anchor.attributes.get("href") or "").rsplit("/", 1)[-1].isdigit()
+
+
+def _next_page(tree: Any, number: int) -> bool:
+    """Is there a page after this one? The 2025 layout has only "Next >" in ``ul.pager`` (disabled on the last
+    page); the older one numbered links in ``ul.pagination``."""
+    for link in tree.css("ul.pager li"):
+        anchor = link.css_first("a")
+        if anchor is not None and "next" in (anchor.text(deep=True) or "").lower():
+            return "disabled" not in (link.attributes.get("class") or "") and bool(anchor.attributes.get("href"))
+    return number < _last_page(tree)
+
+
 def parse_submissions(page: Page, params: dict[str, str], context: ParseContext) -> Parsed:
     contest_id = params["contest_id"]
     tree = html_tree(page.body)
     if _logged_out(page, tree):
         raise _login_needed(page)
-    table = tree.css_first("table tbody")
+    table = next((t for t in tree.css("table") if _is_submission_table(t)), None)
     parsed = Parsed()
-    for row in table.css("tr") if table is not None else []:
-        cells = [c for c in row.iter() if c.tag == "td"]
+    columns = _submission_columns(page, table) if table is not None else {}
+    for number, row in enumerate(table.css("tbody tr") if table is not None else []):
+        cells = _cells_by_position(row)
         task = row.css_first(f'a[href*="/contests/{contest_id}/tasks/"]')
-        details = row.css_first(f'a[href*="/contests/{contest_id}/submissions/"]')
+        details = next((a for a in row.css(f'a[href*="/contests/{contest_id}/submissions/"]') if _submission_link(a)), None)
         status = row.css_first("span.label")
-        if task is None or details is None or status is None or len(cells) < 8:
-            raise ParseError(page.url, "a submission row lacks its task link, details link or status label")
+        if task is None or details is None or status is None:
+            parsed.rejects.append(Reject(page.url, f"row {number}", None, None, "no task link, details link or status label"))
+            continue
         submission_id = (details.attributes.get("href") or "").rsplit("/", 1)[-1]
-        task_text = collapse_ws(task.text(deep=True) or "")
-        index = task_text.split(" - ", 1)[0]
+        index = collapse_ws(task.text(deep=True) or "").split(" - ", 1)[0]
         when = row.css_first("time")
-        score = row.css_first("td.submission-score")
-        # WJ and CE rows merge the status, time and memory cells (colspan=3): 8 cells instead of 10.
-        time_ms = memory = None
-        if len(cells) >= 10:
-            time_ms = _number(cells[7].text(deep=True))
-            memory_kb = _number(cells[8].text(deep=True))
-            memory = memory_kb * 1024 if memory_kb is not None else None
-        parsed.entities.append(
-            Submission(
-                site=Site.atcoder,
-                submission_id=submission_id,
-                contest_id=contest_id,
-                index=index,
-                problem_id=(task.attributes.get("href") or "").rsplit("/", 1)[-1],
-                language_raw=collapse_ws(cells[3].text(deep=True) or ""),
-                verdict_raw=collapse_ws(status.text(deep=True) or ""),
-                created_at=_time(when.text(deep=True) or "") if when is not None else None,
-                time_ms=time_ms,
-                memory_bytes=memory,
-                score=float(collapse_ws(score.text(deep=True) or "0") or 0) if score is not None else None,
-            )
-        )
+        with parsed.record(page.url, submission_id):
+            parsed.entities.append(_submission_row(contest_id, submission_id, index, task, status, when, cells, columns))
     number = _page_number(page.url)
-    if parsed.entities and number < _last_page(tree) and number < context.options.max_status_pages:
+    if parsed.entities and _next_page(tree, number) and number < context.options.max_status_pages:
         parsed.follow.append(Request(_with_page(page.url, number + 1), "submissions", priority=3))
     return parsed
+
+
+def _submission_row(
+    contest_id: str,
+    submission_id: str,
+    index: str,
+    task: LexborNode,
+    status: LexborNode,
+    when: LexborNode | None,
+    cells: dict[int, LexborNode],
+    columns: dict[str, int],
+) -> Submission:
+    status_cell = cells.get(columns["status"])
+
+    def text(name: str) -> str | None:
+        cell = cells.get(columns[name]) if name in columns else None
+        if cell is None or (name != "status" and cell is status_cell):
+            return None  # WJ and CE rows merge the status, time and memory cells (colspan=3)
+        return collapse_ws(cell.text(deep=True) or "")
+
+    memory_kb = _number(text("memory"))
+    return Submission(
+        site=Site.atcoder,
+        submission_id=submission_id,
+        contest_id=contest_id,
+        index=index,
+        problem_id=(task.attributes.get("href") or "").rsplit("/", 1)[-1],
+        language_raw=text("language"),
+        verdict_raw=collapse_ws(status.text(deep=True) or ""),
+        created_at=_time(when.text(deep=True) or "") if when is not None else None,
+        time_ms=_number(text("time_ms")),
+        memory_bytes=memory_kb * 1024 if memory_kb is not None else None,
+        score=_score(text("score")),
+    )
+
+
+def _score(text: str | None) -> float | None:
+    cleaned = collapse_ws(text or "")
+    try:
+        return float(cleaned) if cleaned else None
+    except ValueError:
+        return None
 
 
 def _with_page(url: str, page: int) -> str:

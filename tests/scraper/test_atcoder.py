@@ -263,3 +263,62 @@ def test_codeforces_status_page_past_the_last_one_is_empty_and_final() -> None:
     )
     parsed = get_site("codeforces").parse(page)
     assert parsed.entities == [] and parsed.follow == []
+
+
+# ---- issue 13: what the real 2025 submission list, task pages and statements break ---------------------------------
+
+ABC399 = "https://atcoder.jp/contests/abc399/submissions?orderBy=created&page=1"
+
+
+def _abc399() -> bytes:
+    return (real_pages("atcoder") / "abc399_submissions_list_2025-04_ja.html").read_bytes()
+
+
+def test_real_2025_pager_with_only_next_is_followed_and_stops_past_the_last_page() -> None:
+    first = parse(ABC399, _abc399())
+    assert [r.url for r in first.follow] == ["https://atcoder.jp/contests/abc399/submissions?orderBy=created&page=2"]
+    # the last page: the same real layout with "Next" disabled, as the site serves it
+    last = _abc399().replace(
+        b'<li><a href="/contests/abc399/submissions?orderBy=created&amp;page=2">Next &gt;</a></li>',
+        b'<li class="disabled"><a>Next &gt;</a></li>',
+    )
+    final = parse("https://atcoder.jp/contests/abc399/submissions?orderBy=created&page=2", last)
+    assert len(of(Submission, final.entities)) == 20 and final.follow == []
+
+
+def test_columns_are_found_by_header_so_an_extra_checkbox_column_changes_nothing() -> None:
+    plain = of(Submission, parse(ABC399, _abc399()).entities)
+    # accounts with rejudge rights see a leading checkbox column (header and every row)
+    body = _abc399().replace(b'<th width="12%">', b'<th width="1%"></th><th width="12%">', 1)
+    body = body.replace(b'<td class="no-break"><time', b'<td><input type="checkbox"></td><td class="no-break"><time')
+    wide = of(Submission, parse(ABC399, body).entities)
+    assert wide == plain and wide[0].language_raw == "C++ 23 (gcc 12.2)" and wide[0].time_ms == 3086
+
+
+def test_a_submission_table_with_headers_we_do_not_know_fails_loudly() -> None:
+    body = _abc399().replace("<th>言語</th>".encode(), "<th>コンパイラ</th>".encode())
+    with pytest.raises(ParseError, match="unknown column header"):
+        parse(ABC399, body)
+
+
+def test_a_bad_row_is_one_reject_and_the_other_rows_are_kept() -> None:
+    body = _abc399().replace(b"2025-03-27 11:31:31+0900", b"not a time", 1)
+    parsed = parse(ABC399, body)
+    assert len(of(Submission, parsed.entities)) == 19
+    (reject,) = parsed.rejects
+    assert reject.record == "64216946" and "not a time" in reject.reason
+
+
+def test_format_blocks_keep_their_tex_as_math_and_tables_keep_captions() -> None:
+    parsed = parse(
+        "https://atcoder.jp/contests/abc307/tasks/abc307_c", real_pages("atcoder") / "abc307_c_task_page_2023-06_ja_guest.html"
+    )
+    (problem,) = of(Problem, parsed.entities)
+    statement = problem.statement or ""
+    assert "$H_A$ $W_A$  \n$A_1$  \n$A_2$  \n$\\vdots$" in statement
+    assert "```\nH_A" not in statement and "\n\\vdots" not in statement  # no raw TeX in a code block
+    table = b"<div><table><caption>Scores</caption><tr><th>a</th></tr><tr><td>1</td></tr></table></div>"
+    from cpdata.scraper.extract import html_tree, to_markdown
+
+    markdown = to_markdown(html_tree(table).css_first("table"), "https://atcoder.jp/")
+    assert markdown.startswith("*Scores*\n\n| a |")
