@@ -17,7 +17,7 @@ from cpdata.schema.views import VIEWS
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def _crawl_units_and_optional_test_input(conn: Connection) -> None:
@@ -27,10 +27,12 @@ def _crawl_units_and_optional_test_input(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE test ALTER COLUMN input DROP NOT NULL"))
         return
     # SQLite cannot drop a NOT NULL in place: rebuild the table under the current definition.
+    old = {c["name"] for c in inspect(conn).get_columns("test")}
     conn.execute(text("ALTER TABLE test RENAME TO test_v1"))
     conn.execute(text("DROP INDEX IF EXISTS ix_test_problem"))
     metadata.tables["test"].create(conn)
-    columns = ", ".join(f'"{c.name}"' for c in metadata.tables["test"].columns)
+    # the columns both have: the current table also holds columns later versions added (they start empty)
+    columns = ", ".join(f'"{c.name}"' for c in metadata.tables["test"].columns if c.name in old)
     conn.execute(text(f"INSERT INTO test ({columns}) SELECT {columns} FROM test_v1"))
     conn.execute(text("DROP TABLE test_v1"))
 
@@ -54,12 +56,21 @@ def _packages(conn: Connection) -> None:
             conn.execute(text(f"ALTER TABLE problem ADD COLUMN {name} {kind}"))
 
 
+def _test_generators(conn: Connection) -> None:
+    """Version 6 adds test.generator and test.generator_args (hacks made with a generator: no input, its source)."""
+    columns = {c["name"] for c in inspect(conn).get_columns("test")}
+    for name in ("generator", "generator_args"):
+        if name not in columns:
+            conn.execute(text(f"ALTER TABLE test ADD COLUMN {name} TEXT"))
+
+
 # MIGRATIONS[n] upgrades a store at version n-1 to version n.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _crawl_units_and_optional_test_input,
     3: _problem_clusters,
     4: _execution,
     5: _packages,
+    6: _test_generators,
 }
 
 

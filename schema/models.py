@@ -159,6 +159,11 @@ class Test(_EntityBase):
     """None when unknown, e.g. a hack's input before a correct solution has been run on it."""
     truncated: bool = False
     origin: TestOrigin = TestOrigin.sample
+    generator: str | None = None
+    """The source of the program that made the input, when the site gives that instead of the input (a Codeforces
+    hack made with a generator): the input is then unknown (None) until someone runs it."""
+    generator_args: str | None = None
+    """The generator's command-line arguments, as the site showed them."""
 
     @property
     def problem_key(self) -> ProblemKey:

@@ -109,6 +109,8 @@ class TestRow(SQLModel, table=True):
     output: str | None = Field(default=None, sa_column=_text())
     truncated: bool = False
     origin: str | None = None
+    generator: str | None = Field(default=None, sa_column=_text())
+    generator_args: str | None = Field(default=None, sa_column=_text())
 
 
 class SubmissionRow(SQLModel, table=True):

@@ -1,7 +1,8 @@
 """Codeforces: the official API for metadata, verdicts and hacks; HTML for statements, samples and source code.
 
 Flow for one contest (reference: sites.md section 1):
-  contest.standings (contest + problems with rating, tags, points)
+  contest.standings (contest + problems with rating, tags, points); in a full crawl, one problemset.problems call
+  gives the problems of every contest at once, and only Gym contests need their standings
     -> /contest/{id}/problems (every statement on one page; single problem pages as the fallback)
     -> contest.status pages (submissions with verdicts) -> submission pages (source code, chosen by the crawl)
     -> contest.hacks (hack inputs as private tests, output unknown)
@@ -63,6 +64,9 @@ def status_url(contest_id: str, start: int, count: int) -> str:
     return f"{BASE}/api/contest.status?contestId={contest_id}&from={start}&count={count}"
 
 
+PROBLEMSET_URL = f"{BASE}/api/problemset.problems"
+
+
 def hacks_url(contest_id: str) -> str:
     return f"{BASE}/api/contest.hacks?contestId={contest_id}"
 
@@ -86,6 +90,14 @@ def submission_url(contest_id: str, submission_id: str) -> str:
 # ---- API ---------------------------------------------------------------------------------------------------
 
 
+def _api_list(page: Page) -> list[Any]:
+    """A ``result`` that must be a list (contests, submissions, hacks): another shape is a page that did not parse."""
+    result = _api_result(page)
+    if not isinstance(result, list):
+        raise ParseError(page.url, f"API result is a {type(result).__name__}, not a list")
+    return result
+
+
 def _api_result(page: Page) -> Any:
     """The ``result`` of an API answer; a FAILED answer is an error, except the rate limit, which is retried."""
     try:
@@ -104,6 +116,11 @@ def _api_result(page: Page) -> Any:
 
 def _query(url: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def _known(value: Any) -> Any:
+    """A sentinel (-1, "", "NA") is an unknown, not a negative time or memory."""
+    return None if value in (-1, "", "NA", None) else value
 
 
 def _epoch(value: Any) -> datetime | None:
@@ -139,19 +156,35 @@ def _problem_from_api(data: dict[str, Any], contest_id: str) -> Problem:
 
 
 def parse_contest_list(page: Page, params: dict[str, str], context: ParseContext) -> Parsed:
+    """Every contest; those finished since ``--since`` are crawled. Their problems (rating, tags, points) come from
+    one ``problemset.problems`` call instead of one ``contest.standings`` call per contest; Gym contests, which the
+    problemset does not hold, still go through their standings."""
     parsed = Parsed()
     options = context.options
-    for item in _api_result(page):
-        try:
+    chosen: list[str] = []
+    for number, item in enumerate(_api_list(page)):
+        with parsed.record(page.url, str(item.get("id", f"[{number}]")) if isinstance(item, dict) else f"[{number}]"):
             contest = _contest(item)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ParseError(page.url, f"a contest lacks {exc}") from exc
-        parsed.entities.append(contest)
-        finished = item.get("phase") == "FINISHED"
-        recent = options.since is None or (contest.start_time is not None and contest.start_time.date() >= options.since)
-        if finished and recent and not options.contests:
-            parsed.follow.append(Request(standings_url(contest.contest_id), "api_standings", priority=1))
+            parsed.entities.append(contest)
+            finished = item.get("phase") == "FINISHED"
+            recent = options.since is None or (contest.start_time is not None and contest.start_time.date() >= options.since)
+            if finished and recent and not options.contests:
+                chosen.append(contest.contest_id)
+    gym = [c for c in chosen if int(c) >= GYM_FIRST_ID]
+    parsed.follow += [Request(standings_url(c), "api_standings", priority=1) for c in gym]
+    if len(chosen) > len(gym):
+        wanted = [c for c in chosen if int(c) < GYM_FIRST_ID]
+        parsed.follow.append(Request(PROBLEMSET_URL, "api_problemset", priority=1, meta={"contests": wanted}))
     return parsed
+
+
+def _contest_follow(contest_id: str, indices: list[str], options: ScrapeOptions) -> list[Request]:
+    """What a contest's crawl reads once its problems are known: the statements, the status pages, the hacks."""
+    follow = [Request(problems_page_url(contest_id), "contest_problems", priority=2, meta={"indices": indices})]
+    if options.max_status_pages > 0:
+        follow.append(Request(status_url(contest_id, 1, options.status_page_size), "api_status", priority=3))
+    follow.append(Request(hacks_url(contest_id), "api_hacks", priority=4))
+    return follow
 
 
 def parse_standings(page: Page, params: dict[str, str], context: ParseContext) -> Parsed:
@@ -161,40 +194,66 @@ def parse_standings(page: Page, params: dict[str, str], context: ParseContext) -
     contest = _contest(result["contest"])
     cid = contest.contest_id
     problems = [_problem_from_api(p, cid) for p in result["problems"]]
-    options = context.options
-    follow = [Request(problems_page_url(cid), "contest_problems", priority=2, meta={"indices": [p.index for p in problems]})]
-    if options.max_status_pages > 0:
-        follow.append(Request(status_url(cid, 1, options.status_page_size), "api_status", priority=3))
-    follow.append(Request(hacks_url(cid), "api_hacks", priority=4))
+    follow = _contest_follow(cid, [p.index for p in problems], context.options)
     return Parsed(entities=[contest, *problems], follow=follow)
 
 
-def parse_status(page: Page, params: dict[str, str], context: ParseContext) -> Parsed:
+def parse_problemset(page: Page, params: dict[str, str], context: ParseContext) -> Parsed:
+    """``problemset.problems``: every problem of the problemset with its rating, tags and points in one answer.
+    Reached from the contest list, it keeps the problems of the contests being crawled (``meta["contests"]``) and
+    follows each one's statements, status and hacks; a contest it does not list goes through its standings. Parsed
+    alone (``cpdata parse``), it keeps every problem."""
     result = _api_result(page)
+    if not isinstance(result, dict) or not isinstance(result.get("problems"), list):
+        raise ParseError(page.url, "problemset.problems result lacks 'problems'")
+    wanted = context.meta.get("contests")
+    keep = None if wanted is None else {str(c) for c in wanted}
+    parsed = Parsed()
+    indices: dict[str, list[str]] = {}
+    for number, item in enumerate(result["problems"]):
+        with parsed.record(page.url, f"problems[{number}]"):
+            contest_id = str(item["contestId"])
+            if keep is not None and contest_id not in keep:
+                continue
+            problem = _problem_from_api(item, contest_id)
+            parsed.entities.append(problem)
+            indices.setdefault(contest_id, []).append(problem.index)
+    for contest_id in [str(c) for c in wanted or []]:
+        if contest_id in indices:
+            parsed.follow += _contest_follow(contest_id, indices[contest_id], context.options)
+        else:
+            parsed.follow.append(Request(standings_url(contest_id), "api_standings", priority=1))
+    return parsed
+
+
+def parse_status(page: Page, params: dict[str, str], context: ParseContext) -> Parsed:
+    result = _api_list(page)
     query = _query(page.url)
     contest_id = query.get("contestId")
     parsed = Parsed()
-    for item in result:
-        problem = item.get("problem") or {}
-        cid = str(item.get("contestId") or problem.get("contestId") or contest_id or "")
-        if not cid or "index" not in problem or "id" not in item:
-            raise ParseError(page.url, "a submission lacks its id, contestId or problem index")
-        parsed.entities.append(
-            Submission(
-                site=Site.codeforces,
-                submission_id=str(item["id"]),
-                contest_id=cid,
-                index=str(problem["index"]),
-                problem_id=f"{cid}{problem['index']}",
-                language_raw=item.get("programmingLanguage"),
-                verdict_raw=item.get("verdict"),
-                created_at=_epoch(item.get("creationTimeSeconds")),
-                time_ms=item.get("timeConsumedMillis"),
-                memory_bytes=item.get("memoryConsumedBytes"),
-                passed_tests=item.get("passedTestCount"),
-                score=item.get("points"),
+    for number, item in enumerate(result):
+        record = str(item.get("id", f"[{number}]")) if isinstance(item, dict) else f"[{number}]"
+        with parsed.record(page.url, record):
+            problem = item.get("problem") or {}
+            cid = str(item.get("contestId") or problem.get("contestId") or contest_id or "")
+            if not cid or "index" not in problem or "id" not in item:
+                raise ValueError("a submission lacks its id, contestId or problem index")
+            parsed.entities.append(
+                Submission(
+                    site=Site.codeforces,
+                    submission_id=str(item["id"]),
+                    contest_id=cid,
+                    index=str(problem["index"]),
+                    problem_id=f"{cid}{problem['index']}",
+                    language_raw=item.get("programmingLanguage"),
+                    verdict_raw=item.get("verdict"),
+                    created_at=_epoch(item.get("creationTimeSeconds")),
+                    time_ms=_known(item.get("timeConsumedMillis")),
+                    memory_bytes=_known(item.get("memoryConsumedBytes")),
+                    passed_tests=item.get("passedTestCount"),
+                    score=item.get("points"),
+                )
             )
-        )
     start, count = int(query.get("from", "1")), int(query.get("count", "0") or 0)
     page_number = (start - 1) // count + 1 if count else 1
     if contest_id and count and len(result) >= count and page_number < context.options.max_status_pages:
@@ -202,25 +261,57 @@ def parse_status(page: Page, params: dict[str, str], context: ParseContext) -> P
     return parsed
 
 
+_GENERATOR_BANNER = "*** The hack uses generator ***"
+
+
+def _generated_hack(text: str) -> tuple[str | None, str | None] | None:
+    """(generator source, arguments) when a hack's ``test`` is the banner Codeforces shows for a hack made with a
+    generator (banner, "** Command line arguments **", a shortened "** Generated test **", "** Generator source
+    **"); None for a plain input. The excerpt of the generated test is cut short ("..."): never an input."""
+    if _GENERATOR_BANNER not in text[:200]:
+        return None
+    sections: dict[str, str] = {}
+    for found in re.finditer(r"^\*\* (.+?) \*\*\n(.*?)(?=^\*\* .+? \*\*\n|\Z)", text, flags=re.M | re.S):
+        sections[found.group(1).strip().lower()] = found.group(2).replace("\r\n", "\n").strip("\n")
+    arguments = sections.get("command line arguments", "").strip()
+    source = sections.get("generator source")
+    return (source + "\n" if source else None), (None if arguments in ("", "no arguments") else arguments)
+
+
 def parse_hacks(page: Page, params: dict[str, str], context: ParseContext) -> Parsed:
+    """Hack inputs as private tests (output unknown until correct solutions agree on it). A problem's hacks often
+    repeat one input (one real contest: 475 hacks on a problem, far fewer distinct inputs): each input is kept once,
+    under its first hack. Hacks made with a generator keep the generator, not its banner, and no input."""
     parsed = Parsed()
-    for hack in _api_result(page):
+    seen: set[tuple[str, str, str | None, str | None]] = set()
+    for number, hack in enumerate(sorted(_api_list(page), key=lambda h: (h.get("id") or 0) if isinstance(h, dict) else 0)):
         problem = hack.get("problem") or {}
-        test = hack.get("test")  # absent when the hack used a generator
-        if hack.get("verdict") not in _HACK_INPUT_VERDICTS or not isinstance(test, str) or "index" not in problem:
+        test = hack.get("test")  # absent when the test is too large to show
+        if hack.get("verdict") not in _HACK_INPUT_VERDICTS or not isinstance(test, str):
             continue
-        parsed.entities.append(
-            Test(
-                site=Site.codeforces,
-                contest_id=str(problem.get("contestId") or _query(page.url).get("contestId")),
-                index=str(problem["index"]),
-                kind=TestKind.private,
-                ordinal=int(hack["id"]),
-                input=test.replace("\r\n", "\n").replace("\r", "\n"),  # judges store tests with LF line ends
-                output=None,
-                origin=TestOrigin.hack,
+        with parsed.record(page.url, str(hack.get("id", f"[{number}]"))):
+            contest_id = str(problem.get("contestId") or _query(page.url)["contestId"])
+            generated = _generated_hack(test)
+            text = None if generated is not None else test.replace("\r\n", "\n").replace("\r", "\n")  # LF, as judges do
+            source, arguments = generated if generated is not None else (None, None)
+            identity = (contest_id, str(problem["index"]), text, source if arguments is None else f"{source}\0{arguments}")
+            if identity in seen:
+                continue
+            seen.add(identity)
+            parsed.entities.append(
+                Test(
+                    site=Site.codeforces,
+                    contest_id=contest_id,
+                    index=str(problem["index"]),
+                    kind=TestKind.private,
+                    ordinal=int(hack["id"]),
+                    input=text,
+                    output=None,
+                    origin=TestOrigin.hack,
+                    generator=source,
+                    generator_args=arguments,
+                )
             )
-        )
     return parsed
 
 
@@ -449,6 +540,7 @@ class Codeforces(SiteScraper):
     routes = (
         Route.of("api_contest_list", r"/api/contest\.list(?:\?.*)?"),
         Route.of("api_standings", r"/api/contest\.standings\?.*"),
+        Route.of("api_problemset", r"/api/problemset\.problems(?:\?.*)?"),
         Route.of("api_status", r"/api/contest\.status\?.*"),
         Route.of("api_hacks", r"/api/contest\.hacks\?.*"),
         Route.of("contest_problems", r"/(?:contest|gym)/(?P<contest_id>\d+)/problems(?:\?.*)?"),
@@ -462,6 +554,7 @@ class Codeforces(SiteScraper):
         ("https://codeforces.com/api/contest.standings?contestId=1368&from=1&count=1", "api_standings"),
         ("https://codeforces.com/api/contest.status?contestId=1368&from=1&count=1000", "api_status"),
         ("https://codeforces.com/api/contest.hacks?contestId=374", "api_hacks"),
+        ("https://codeforces.com/api/problemset.problems", "api_problemset"),
         ("https://codeforces.com/contest/1368/problems", "contest_problems"),
         ("https://codeforces.com/gym/100524/problems?locale=en", "contest_problems"),
         ("https://codeforces.com/contest/1368/problem/F2?locale=en", "problem"),
@@ -481,6 +574,7 @@ class Codeforces(SiteScraper):
             "api_standings": parse_standings,
             "api_status": parse_status,
             "api_hacks": parse_hacks,
+            "api_problemset": parse_problemset,
             "contest_problems": parse_contest_problems,
             "problem": parse_problem,
             "contest_page": parse_contest_page,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -171,7 +170,10 @@ def test_contest_list_follows_finished_contests_since_a_date() -> None:
         ParseContext(ScrapeOptions(since=__import__("datetime").date(2021, 1, 1))),
     )
     assert len(of(Contest, parsed.entities)) == 5
-    assert sorted(re.findall(r"contestId=(\d+)", " ".join(r.url for r in parsed.follow))) == ["1001", "1002", "1003"]
+    # one problemset.problems call for every chosen contest, not one standings call each
+    (request,) = parsed.follow
+    assert request.url == "https://codeforces.com/api/problemset.problems"
+    assert sorted(request.meta["contests"]) == ["1001", "1002", "1003"]
 
 
 # ---- real recordings (../shared/real-pages/codeforces; skipped when absent) ----------------------------------
@@ -225,6 +227,7 @@ def test_real_browser_saved_page_2022_with_line_divs() -> None:
             50,
         ),
         ("contest.hacks_374.body.json", "https://codeforces.com/api/contest.hacks?contestId=374", Test, None),
+        ("problemset.problems.body.json", "https://codeforces.com/api/problemset.problems", Problem, 2178),
     ],
 )
 def test_real_api_bodies(name: str, url: str, kind: type, count: int | None) -> None:
@@ -236,7 +239,9 @@ def test_real_api_bodies(name: str, url: str, kind: type, count: int | None) -> 
     else:
         raw = json.loads((folder / name).read_text())["result"]
         usable = [h for h in raw if h["verdict"] in ("HACK_SUCCESSFUL", "HACK_UNSUCCESSFUL") and "test" in h]
-        assert len(found) == len(usable) > 0 and all(t.output is None and "\r" not in t.input for t in found)
+        distinct = {(h["problem"]["index"], h["test"].replace("\r\n", "\n")) for h in usable}
+        assert 0 < len(found) == len(distinct) < len(usable)  # each input once (the same input is hacked many times)
+        assert all(t.output is None and "\r" not in (t.input or "") for t in found)
     if kind is Submission:
         verdicts = {s.verdict_raw: s.verdict for s in found}
         assert verdicts["OK"] is Verdict.accepted and verdicts["COMPILATION_ERROR"] is Verdict.compile_error
@@ -287,3 +292,44 @@ def test_goldens_agree_on_the_facts_we_can_check() -> None:
     from cpdata.scraper.extract import normalize_sample
 
     assert normalize_sample(golden["tests"][1]["output"]) == golden["tests"][1]["output"]
+
+
+def test_real_hacks_made_with_a_generator_keep_the_generator_and_no_input() -> None:
+    folder = real_pages("codeforces") / "api_vcr"
+    parsed = parse("https://codeforces.com/api/contest.hacks?contestId=374", folder / "contest.hacks_374.body.json")
+    tests = of(Test, parsed.entities)
+    generated = [t for t in tests if t.generator is not None]
+    assert len(generated) == 4 and all(t.input is None and t.output is None for t in generated)
+    assert all("The hack uses generator" not in (t.input or "") for t in tests)
+    assert "int main" in (generated[1].generator or "") and generated[1].generator_args is None  # "no arguments"
+    by_problem = {}
+    for test in tests:
+        by_problem.setdefault(test.index, set()).add(test.input)
+    assert len(by_problem["A"]) == sum(t.index == "A" for t in tests) == 63
+
+
+def test_real_problemset_gives_ratings_and_tags_for_the_crawled_contests_at_once() -> None:
+    folder = real_pages("codeforces") / "api_vcr"
+    body = (folder / "problemset.problems.body.json").read_bytes()
+    page = Page("https://codeforces.com/api/problemset.problems", 200, body)
+    everything = of(Problem, CF.parse(page).entities)
+    assert len(everything) == 2178 and all(p.tags is not None for p in everything)
+    assert sum(bool(p.tags) for p in everything) > 2000
+    crawl = CF.parse(page, ParseContext(ScrapeOptions(), {"contests": ["508", "99998"]}))
+    kept = of(Problem, crawl.entities)
+    assert {p.contest_id for p in kept} == {"508"} and "E" in {p.index for p in kept}
+    kinds = sorted(r.kind for r in crawl.follow)
+    assert kinds == ["api_hacks", "api_standings", "api_status", "contest_problems"]  # 99998 is not in it: standings
+    assert next(r for r in crawl.follow if r.kind == "contest_problems").meta["indices"] == [p.index for p in kept]
+
+
+def test_a_bad_submission_record_is_one_reject_and_sentinels_are_unknown() -> None:
+    folder = real_pages("codeforces") / "api_vcr"
+    body = json.loads((folder / "contest.status_374_from1_count50.body.json").read_text())
+    del body["result"][3]["problem"]
+    body["result"][5]["timeConsumedMillis"] = -1
+    url = "https://codeforces.com/api/contest.status?contestId=374&from=1&count=50"
+    parsed = CF.parse(Page(url, 200, json.dumps(body).encode()))
+    subs = of(Submission, parsed.entities)
+    assert len(subs) == 49 and len(parsed.rejects) == 1 and parsed.rejects[0].record == str(body["result"][3]["id"])
+    assert next(s for s in subs if s.submission_id == str(body["result"][5]["id"])).time_ms is None
