@@ -5,8 +5,19 @@ Hosts (reference: sites.md section 3): ``judgeapi.u-aizu.ac.jp`` (metadata, subm
 (choose it with ``--api-base``). AOJ has no contests with start times: a problem's "contest" is its volume
 (``volume0`` for problem 0000-0099) or its course (``ITP1`` for ITP1_1_A), and its date is its own ``created_at``.
 
-Tests come from the raw ``/in`` and ``/out`` endpoints: the JSON form truncates large cases. The field names below
-follow the reference and client scripts; no raw AOJ response was available to confirm them.
+Tests come from the raw ``/in`` and ``/out`` endpoints: the JSON form truncates large cases.
+
+Confirmed by real answers (``../shared/real-pages/aoj``, recorded 2020-02-08):
+- ``problems_page0_size2500_2020-02-08.json``: ``/problems`` is a bare list (2,497 problems) with ``id``, ``name``,
+  ``problemTimeLimit`` (seconds), ``problemMemoryLimit`` (KB), ``solvedUser``, ``submissions``, ``successRate``.
+- ``submission_records_2214_page0_size10000_2020-02-08.json``: submission records are a bare list with
+  ``judgeId``, ``problemId``, ``submissionDate`` (epoch ms), ``language`` (no ``version``), ``status`` (a number),
+  ``cpuTime`` (centiseconds; ``-1`` when not measured, elsewhere), ``memory`` (KB), ``accuracy`` (``"n/m"``,
+  ``null`` on about half the records, sometimes a bare ``"0"``). They carry **no** ``policy`` field: whether a
+  submission's code is public is not in the record, so every record is kept for its verdict and the code is asked
+  of the review API, whose refusal leaves that submission without code (a failed review unit, passed over). A record
+  that does carry a ``policy`` other than ``public`` is skipped (its code would never be shown).
+Still assumed (no raw answer here): descriptions, the judgedat samples, test headers and files, reviews.
 """
 
 from __future__ import annotations
@@ -78,27 +89,29 @@ def parse_problem_list(page: Page, params: dict[str, str], context: ParseContext
     api = page.url.split("/problems", 1)[0]
     parsed = Parsed()
     contests: set[tuple[str, str]] = set()
-    for item in items:
-        if not isinstance(item, dict) or "id" not in item:
-            raise ParseError(page.url, "a problem without 'id'")
-        problem_id = str(item["id"])
-        contest_id, kind = contest_of(problem_id)
-        contests.add((contest_id, kind))
-        memory_kb = item.get("problemMemoryLimit")
-        seconds = item.get("problemTimeLimit")
-        parsed.entities.append(
-            Problem(
-                site=Site.aoj,
-                contest_id=contest_id,
-                index=problem_id,
-                problem_id=problem_id,
-                name=item.get("name"),
-                time_limit_ms=round(float(seconds) * 1000) if seconds is not None else None,
-                memory_limit_bytes=int(memory_kb) * 1024 if memory_kb is not None else None,
-                url=f"https://onlinejudge.u-aizu.ac.jp/problems/{problem_id}",
+    for number, item in enumerate(items):
+        with parsed.record(page.url, str(item.get("id", f"[{number}]")) if isinstance(item, dict) else f"[{number}]"):
+            if not isinstance(item, dict) or "id" not in item:
+                raise ValueError("a problem without 'id'")
+            problem_id = str(item["id"])
+            contest_id, kind = contest_of(problem_id)
+            memory_kb = _measured(item.get("problemMemoryLimit")) or None  # 0 or -1: not stated
+            seconds = item.get("problemTimeLimit")
+            time_ms = round(float(seconds) * 1000) if seconds not in (None, "") and float(seconds) > 0 else None
+            parsed.entities.append(
+                Problem(
+                    site=Site.aoj,
+                    contest_id=contest_id,
+                    index=problem_id,
+                    problem_id=problem_id,
+                    name=item.get("name"),
+                    time_limit_ms=time_ms,
+                    memory_limit_bytes=memory_kb * 1024 if memory_kb is not None else None,
+                    url=f"https://onlinejudge.u-aizu.ac.jp/problems/{problem_id}",
+                )
             )
-        )
-        parsed.follow += _problem_follow(api, problem_id, context.options)
+            contests.add((contest_id, kind))
+            parsed.follow += _problem_follow(api, problem_id, context.options)
     parsed.entities[:0] = [Contest(site=Site.aoj, contest_id=c, name=c, kind=k) for c, k in sorted(contests)]
     query = parse_qs(urlsplit(page.url).query)
     if "page" in query and len(items) >= int(query.get("size", [str(_PAGE_SIZE)])[0]):
@@ -232,11 +245,24 @@ def parse_test_file(page: Page, params: dict[str, str], context: ParseContext) -
     return Parsed(entities=[hidden_test_half(Site.aoj, contest_id, problem_id, int(params["serial"]), params["side"], page.body)])
 
 
+def _measured(value: Any) -> int | None:
+    """AOJ's numbers with -1 (or "", null) for "not measured": None, never a negative time or memory."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    number = int(value)
+    return number if number >= 0 else None
+
+
+def _passed(accuracy: Any) -> int | None:
+    """``"3/7"`` -> 3; a bare ``"0"`` -> 0; ``null`` -> unknown."""
+    found = re.fullmatch(r"\s*(\d+)\s*(?:/\s*\d+\s*)?", str(accuracy)) if accuracy is not None else None
+    return int(found.group(1)) if found else None
+
+
 def _submission(record: dict[str, Any], source: str | None = None) -> Submission:
     problem_id = str(record["problemId"])
     contest_id, _ = contest_of(problem_id)
-    accuracy = str(record.get("accuracy") or "")
-    passed = re.match(r"(\d+)\s*/\s*\d+", accuracy)
+    cpu_time, memory = _measured(record.get("cpuTime")), _measured(record.get("memory"))
     return Submission(
         site=Site.aoj,
         submission_id=str(record["judgeId"]),
@@ -246,9 +272,9 @@ def _submission(record: dict[str, Any], source: str | None = None) -> Submission
         language_raw=" ".join(str(x) for x in (record.get("language"), record.get("version")) if x),
         verdict_raw=str(record["status"]) if record.get("status") is not None else None,
         created_at=_epoch_ms(record.get("submissionDate")),
-        time_ms=int(record["cpuTime"]) * 10 if record.get("cpuTime") is not None else None,  # AOJ counts centiseconds
-        memory_bytes=int(record["memory"]) * 1024 if record.get("memory") is not None else None,
-        passed_tests=int(passed.group(1)) if passed else None,
+        time_ms=cpu_time * 10 if cpu_time is not None else None,  # AOJ counts centiseconds
+        memory_bytes=memory * 1024 if memory is not None else None,
+        passed_tests=_passed(record.get("accuracy")),
         source_code=source,
     )
 
@@ -258,12 +284,13 @@ def parse_submissions(page: Page, params: dict[str, str], context: ParseContext)
     if not isinstance(body, list):
         raise ParseError(page.url, "submission records are not a list")
     parsed = Parsed()
-    for record in body:
-        if not isinstance(record, dict) or "judgeId" not in record or "problemId" not in record:
-            raise ParseError(page.url, "a submission record without 'judgeId' or 'problemId'")
-        if record.get("policy", "public") != "public":
-            continue  # private code is never shown; its verdict alone makes no solution
-        parsed.entities.append(_submission(record))
+    for number, record in enumerate(body):
+        with parsed.record(page.url, str(record.get("judgeId", f"[{number}]")) if isinstance(record, dict) else f"[{number}]"):
+            if not isinstance(record, dict) or "judgeId" not in record or "problemId" not in record:
+                raise ValueError("a submission record without 'judgeId' or 'problemId'")
+            if record.get("policy", "public") != "public":
+                continue  # private code is never shown (real 2020 records have no policy at all: see the docstring)
+            parsed.entities.append(_submission(record))
     query = parse_qs(urlsplit(page.url).query)
     number, size = int(query.get("page", ["0"])[0]), int(query.get("size", ["100"])[0])
     if len(body) >= size and number + 1 < context.options.max_status_pages:

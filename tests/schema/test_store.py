@@ -170,7 +170,7 @@ def test_a_version_1_store_is_upgraded_to_version_2(store_url: str) -> None:
         store.run_sql("UPDATE cpdata_meta SET value = '1' WHERE key = 'schema_version'")
         store.ingest([f.contest("1"), f.problem("1", "A")])
         store.run_sql(  # a version-1 row, written as version 1 wrote it (the current model has more columns)
-            "INSERT INTO test (site, contest_id, \"index\", kind, ordinal, input, output, truncated, origin) "
+            'INSERT INTO test (site, contest_id, "index", kind, ordinal, input, output, truncated, origin) '
             "VALUES ('codeforces', '1', 'A', 'public', 0, '1 2\n', '3\n', false, 'sample')"
         )
     with Store(store_url) as store:

@@ -130,6 +130,39 @@ def test_aoj_goldens_agree_with_description_samples() -> None:
     assert [(t.input, t.output) for t in of(Test, parsed.entities)] == [(t["input"], t["output"]) for t in golden["tests"]]
 
 
+def test_aoj_real_problem_list_2020() -> None:
+    path = real_pages("aoj") / "problems_page0_size2500_2020-02-08.json"
+    parsed = parse("aoj", "https://judgeapi.u-aizu.ac.jp/problems?page=0&size=2500", path)
+    problems = of(Problem, parsed.entities)
+    assert len(problems) == 2497 and not parsed.rejects
+    first = next(p for p in problems if p.problem_id == "0000")
+    assert (first.name, first.contest_id, first.time_limit_ms, first.memory_limit_bytes) == ("QQ", "volume0", 1000, 131072 * 1024)
+
+
+AOJ_RECORDS = "https://judgeapi.u-aizu.ac.jp/submission_records/problems/2214?page=0&size=10000"
+
+
+def test_aoj_real_submission_records_without_policy_accuracy_null_or_bare() -> None:
+    path = real_pages("aoj") / "submission_records_2214_page0_size10000_2020-02-08.json"
+    records = json.loads(path.read_text())
+    subs = of(Submission, parse("aoj", AOJ_RECORDS, path).entities)
+    # no record carries a policy: every one is kept for its verdict (the review API decides about the code)
+    assert len(subs) == len(records) == 92 and all("policy" not in r for r in records)
+    by_id = {s.submission_id: s for s in subs}
+    for record in records:
+        passed = by_id[str(record["judgeId"])].passed_tests
+        assert passed == (None if record["accuracy"] is None else int(record["accuracy"].split("/")[0]))
+    # what other real pages carry: cpuTime -1, a bare "0" accuracy, one broken record among good ones
+    records[0]["cpuTime"], records[1]["accuracy"], records[2]["memory"] = -1, "0", -1
+    del records[3]["judgeId"]
+    parsed = parse("aoj", AOJ_RECORDS, json.dumps(records).encode())
+    subs = of(Submission, parsed.entities)
+    assert len(subs) == 91 and len(parsed.rejects) == 1 and parsed.rejects[0].record == "[3]"
+    by_id = {s.submission_id: s for s in subs}
+    assert by_id[str(records[0]["judgeId"])].time_ms is None and by_id[str(records[1]["judgeId"])].passed_tests == 0
+    assert by_id[str(records[2]["judgeId"])].memory_bytes is None
+
+
 # ---- CodeChef --------------------------------------------------------------------------------------------
 
 
