@@ -56,12 +56,14 @@ def _packages(conn: Connection) -> None:
             conn.execute(text(f"ALTER TABLE problem ADD COLUMN {name} {kind}"))
 
 
-def _test_generators(conn: Connection) -> None:
-    """Version 6 adds test.generator and test.generator_args (hacks made with a generator: no input, its source)."""
-    columns = {c["name"] for c in inspect(conn).get_columns("test")}
-    for name in ("generator", "generator_args"):
-        if name not in columns:
-            conn.execute(text(f"ALTER TABLE test ADD COLUMN {name} TEXT"))
+def _real_site_fields(conn: Connection) -> None:
+    """Version 6 adds what real site answers carry: test.generator and test.generator_args (a hack made with a
+    generator: its source, no input) and problem.difficulty_label (CodeChef's "Cakewalk", "Simple", ...)."""
+    for table, names in (("test", ("generator", "generator_args")), ("problem", ("difficulty_label",))):
+        columns = {c["name"] for c in inspect(conn).get_columns(table)}
+        for name in names:
+            if name not in columns:
+                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} TEXT"))
 
 
 # MIGRATIONS[n] upgrades a store at version n-1 to version n.
@@ -70,7 +72,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     3: _problem_clusters,
     4: _execution,
     5: _packages,
-    6: _test_generators,
+    6: _real_site_fields,
 }
 
 

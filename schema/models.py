@@ -119,6 +119,8 @@ class Problem(_EntityBase):
     """The site's own rating (Codeforces' problem rating)."""
     difficulty: float | None = None
     """Difficulty on another scale: AtCoder Problems' model, yukicoder's level, CodeChef's difficulty rating."""
+    difficulty_label: str | None = None
+    """A site's own difficulty word: CodeChef's ``problem_difficulty_level`` (Cakewalk, Simple, Easy, ...)."""
     category: str | None = None
     """A site's difficulty bucket, e.g. CodeChef's 'easy'/'medium'; feeds CodeContests' Difficulty enum."""
     tags: list[str] | None = None

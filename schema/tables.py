@@ -73,6 +73,7 @@ class ProblemRow(SQLModel, table=True):
     interactive: bool | None = None
     rating: int | None = None
     difficulty: float | None = None
+    difficulty_label: str | None = None
     category: str | None = None
     # JSONB on PostgreSQL: plain json has no equality operator, and the upsert compares old and new values.
     tags: list[str] | None = Field(

@@ -4,8 +4,14 @@ The site itself is a React app with hashed class names, so only the API is used 
 A problem's key is (contest code, problem code). Statements are Markdown with ``$...$`` already (older ones are
 HTML). Submissions need the CSRF token and cookies of a logged-in browser (``--csrf-token``, ``--cookie``).
 CodeChef answers 429 when pushed: the fetcher then holds off the whole host for 60 s, rather than retry in a loop.
-The problem fields are confirmed by the recorded API objects in real-pages; the contest-list, submission-list and
-submission-code fields follow the reference and client code, unconfirmed by a recording.
+Confirmed by real answers (``../shared/real-pages/codechef``): ``problem_api_PRACTICE_FCTRL2.json`` (2017: HTML body,
+"Sample input:" + ``<pre>``), ``problem_api_PRACTICE_PALIN.json`` (2022: an HTML statement inside
+``problemComponents``, empty ``sampleTestCases``, samples as ``<tt><b>Input:</b></tt><br>`` lines, a decimal
+``max_timelimit``, ``problem_difficulty_level``), ``problem_api_PRACTICE_ADANTS.json`` (2022 Markdown with ``### Example
+Input`` fences), and two re-encoded objects (``*_frontmatter.md``). In all of them ``tags`` is an HTML string of links
+(with the author and the contest among them) and ``difficulty_rating`` is absent. Still assumed (no raw answer
+here): the contest list, the contest answer (``time.start``/``time.end`` in epoch seconds, ``duration`` in minutes,
+unscored problems marked by ``category_name``), submission lists and submission code.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from cpdata.scraper.base import (
     SiteScraper,
     WireRequest,
 )
-from cpdata.scraper.extract import html_tree, json_body, normalize_sample, to_markdown
+from cpdata.scraper.extract import collapse_ws, html_tree, json_body, normalize_sample, to_markdown
 
 __all__ = ["CodeChef"]
 
@@ -69,22 +75,23 @@ def parse_contest_list(page: Page, params: dict[str, str], context: ParseContext
     body = _ok(page)
     parsed = Parsed()
     options = context.options
-    for item in _items(body.get("past_contests")) + _items(body.get("present_contests")):
-        if not isinstance(item, dict) or "contest_code" not in item:
-            raise ParseError(page.url, "a contest without 'contest_code'")
-        start, end = _iso(item.get("contest_start_date_iso")), _iso(item.get("contest_end_date_iso"))
-        contest = Contest(
-            site=Site.codechef,
-            contest_id=str(item["contest_code"]),
-            name=item.get("contest_name"),
-            start_time=start,
-            duration_seconds=int((end - start).total_seconds()) if start and end else None,
-            url=f"{BASE}/{item['contest_code']}",
-            kind="contest",
-        )
-        parsed.entities.append(contest)
-        if not options.contests and (options.since is None or (start is not None and start.date() >= options.since)):
-            parsed.follow.append(Request(contest_url(contest.contest_id), "contest", priority=1))
+    for number, item in enumerate(_items(body.get("past_contests")) + _items(body.get("present_contests"))):
+        with parsed.record(page.url, str(item.get("contest_code", f"[{number}]")) if isinstance(item, dict) else f"[{number}]"):
+            if not isinstance(item, dict) or "contest_code" not in item:
+                raise ValueError("a contest without 'contest_code'")
+            start, end = _iso(item.get("contest_start_date_iso")), _iso(item.get("contest_end_date_iso"))
+            contest = Contest(
+                site=Site.codechef,
+                contest_id=str(item["contest_code"]),
+                name=item.get("contest_name"),
+                start_time=start,
+                duration_seconds=int((end - start).total_seconds()) if start and end else None,
+                url=f"{BASE}/{item['contest_code']}",
+                kind="contest",
+            )
+            parsed.entities.append(contest)
+            if not options.contests and (options.since is None or (start is not None and start.date() >= options.since)):
+                parsed.follow.append(Request(contest_url(contest.contest_id), "contest", priority=1))
     # The list is newest first: page on while this page still reached back to --since (or always, without it).
     offset = int(parse_qs(urlsplit(page.url).query).get("offset", ["0"])[0])
     past = [c for c in parsed.entities if isinstance(c, Contest) and c.start_time is not None]
@@ -103,8 +110,12 @@ def _list_url(offset: int) -> str:
 def parse_contest(page: Page, params: dict[str, str], context: ParseContext) -> Parsed:
     code = params["code"]
     body = _ok(page)
-    start = _iso(body.get("contest_start_date_iso")) or _ist(body.get("start_date"))
-    end = _iso(body.get("contest_end_date_iso")) or _ist(body.get("end_date"))
+    times: dict[str, Any] = body["time"] if isinstance(body.get("time"), dict) else {}
+    # ISO fields (the contest list), IST strings (old answers), or "time": {"start", "end"} in epoch seconds, which
+    # is what the contest API sends (issue 13; no raw contest answer is recorded here)
+    start = _iso(body.get("contest_start_date_iso")) or _ist(body.get("start_date")) or _epoch(times.get("start"))
+    end = _iso(body.get("contest_end_date_iso")) or _ist(body.get("end_date")) or _epoch(times.get("end"))
+    minutes = body.get("duration")
     parsed = Parsed(
         entities=[
             Contest(
@@ -112,7 +123,9 @@ def parse_contest(page: Page, params: dict[str, str], context: ParseContext) -> 
                 contest_id=code,
                 name=body.get("name"),
                 start_time=start,
-                duration_seconds=int((end - start).total_seconds()) if start and end else None,
+                duration_seconds=int((end - start).total_seconds())
+                if start and end
+                else (int(float(str(minutes)) * 60) if _is_number(minutes) and float(str(minutes)) > 0 else None),
                 url=f"{BASE}/{code}",
                 kind="contest",
                 parent_contest_id=body.get("parent_contest_code"),
@@ -134,10 +147,30 @@ def parse_contest(page: Page, params: dict[str, str], context: ParseContext) -> 
                 )
             )
             parsed.follow.append(Request(contest_url(child_code), "contest", priority=1))
-    problems = body.get("problems") or {}
-    for problem_code in problems if isinstance(problems, dict) else [p.get("code") for p in problems if isinstance(p, dict)]:
+    for problem_code in _own_problems(body.get("problems"), code):
         parsed.follow.append(Request(f"{BASE}/api/contests/{code}/problems/{problem_code}", "problem", priority=2))
     return parsed
+
+
+def _own_problems(problems: Any, code: str) -> list[str]:
+    """The codes of this contest's problems. The list also carries other divisions' unscored practice problems:
+    entries whose ``category_name`` is "unscored", or that name another contest, are not filed under this one."""
+    entries = list(problems.items()) if isinstance(problems, dict) else [(None, p) for p in problems or []]
+    own = []
+    for key, entry in entries:
+        if isinstance(entry, dict):
+            problem_code = entry.get("code") or key
+            category = str(entry.get("category_name") or "").lower()
+            other = entry.get("contest_code") not in (None, "", code)
+            if problem_code and category != "unscored" and not other:
+                own.append(str(problem_code))
+        elif key is not None:
+            own.append(str(key))
+    return own
+
+
+def _epoch(value: Any) -> datetime | None:
+    return datetime.fromtimestamp(int(float(value)), tz=UTC) if _is_number(value) and float(value) > 0 else None
 
 
 def _ist(value: Any) -> datetime | None:
@@ -150,7 +183,36 @@ def _ist(value: Any) -> datetime | None:
         return None
 
 
-_OLD_SAMPLE = re.compile(r"Input:?\s*</b>(.*?)<b>\s*Output:?\s*</b>(.*?)(?:</pre>|<b>)", re.S | re.I)
+# Sample layouts found in real answers when ``sampleTestCases`` is empty (2017-2022):
+_MD_SAMPLE = re.compile(  # Markdown: "### Example Input" / "### Sample Input 1", a fenced block each
+    r"#+\s*(?:Example|Sample)\s+Input[^\n]*\n+```[^\n]*\n(.*?)```.*?#+\s*(?:Example|Sample)\s+Output[^\n]*\n+```[^\n]*\n(.*?)```",
+    re.S | re.I,
+)
+_TAG_B = r"<(?:b|strong)>\s*"
+_END_B = r"\s*</(?:b|strong)>"
+_HTML_SAMPLES = (
+    # <pre><b>Input:</b> ... <b>Output:</b> ...</pre> (input and output in one pre), also <strong>
+    re.compile(
+        _TAG_B + r"(?:Sample\s+)?Input:?" + _END_B + r"(.*?)" + _TAG_B + r"(?:Sample\s+)?Output:?" + _END_B
+        + r"(.*?)(?:</pre>|<(?:b|strong)>|</p>|<h\d)",
+        re.S | re.I,
+    ),
+    # "Sample input:" + <pre>, "Sample output:" + <pre>
+    re.compile(
+        r"Sample\s+input:?\s*(?:</?\w+[^>]*>\s*)*<pre>(.*?)</pre>.*?Sample\s+output:?\s*(?:</?\w+[^>]*>\s*)*<pre>(.*?)</pre>",
+        re.S | re.I,
+    ),
+    # <tt><b>Input:</b></tt><br> lines with <br> ... <tt><b>Output:</b></tt><br>
+    re.compile(
+        r"<tt>\s*<b>\s*Input:?\s*</b>\s*</tt>(.*?)<tt>\s*<b>\s*Output:?\s*</b>\s*</tt>(.*?)(?:</p>|<b>|<h\d|$)", re.S | re.I
+    ),
+)  # fmt: skip
+
+
+def _html_text(fragment: str) -> str:
+    """The text of an HTML fragment with ``<br>`` as a line end (old samples put one line per ``<br>``)."""
+    fragment = re.sub(r"<br\s*/?>\s*\r?\n?", "\n", fragment, flags=re.I)
+    return normalize_sample((html_tree(f"<pre>{fragment}</pre>").text() or "").lstrip("\r\n"))
 
 
 def _samples(body: dict[str, Any]) -> list[tuple[str, str]]:
@@ -161,16 +223,26 @@ def _samples(body: dict[str, Any]) -> list[tuple[str, str]]:
         for c in cases
         if isinstance(c, dict) and not c.get("isDeleted")
     ]
-    if samples or not body.get("body"):
+    text = str(body.get("body") or (components.get("statement") if isinstance(components, dict) else "") or "")
+    if samples or not text:
         return samples
-    # the old format: <pre><b>Input:</b> ... <b>Output:</b> ...</pre> in an HTML body
-    found = []
-    for raw_in, raw_out in _OLD_SAMPLE.findall(str(body["body"])):
-        found.append((normalize_sample(html_tree(raw_in).text() or ""), normalize_sample(html_tree(raw_out).text() or "")))
-    return found
+    text = text.replace("\r\n", "\n")
+    found = [(normalize_sample(i), normalize_sample(o)) for i, o in _MD_SAMPLE.findall(text)]
+    for pattern in _HTML_SAMPLES:
+        if found:
+            break
+        found = [(_html_text(i), _html_text(o)) for i, o in pattern.findall(text)]
+    return [(i, o) for i, o in found if i.strip() and o.strip()]
 
 
-def _statement(body: dict[str, Any]) -> str:
+def _is_html(text: str) -> bool:
+    """Markdown or HTML? A real 2022 answer carries an HTML statement inside ``problemComponents``, so the field
+    names say nothing: the text does (tags that Markdown statements do not use)."""
+    return re.search(r"<(?:p|div|br|h[1-6]|pre|tt|b|i|ul|ol|li|table|span|sup|sub)\b[^>]*>", text, flags=re.I) is not None
+
+
+def _statement(body: dict[str, Any]) -> tuple[str, bool]:
+    """(Markdown statement, was the source HTML)."""
     components = body.get("problemComponents")
     if isinstance(components, dict) and components.get("statement"):
         parts = [str(components["statement"])]
@@ -182,17 +254,51 @@ def _statement(body: dict[str, Any]) -> str:
         ):
             if components.get(key):
                 parts.append(f"## {title}\n\n{components[key]}")
-        return "\n\n".join(parts).replace("\r\n", "\n")
-    text = str(body.get("body") or "")
-    return to_markdown(html_tree(text).body, BASE) if "<" in text else text.replace("\r\n", "\n")
+        text = "\n\n".join(parts).replace("\r\n", "\n")
+    else:
+        text = str(body.get("body") or "").replace("\r\n", "\n")
+    if _is_html(text):
+        return to_markdown(html_tree(text).body, BASE), True
+    return text, False
+
+
+_CONTEST_CODE = re.compile(r"[a-z]+\d{2,}[a-d]?")  # march20, cook82, ltime96, start154a
+
+
+def _tags(value: Any, body: dict[str, Any]) -> list[str]:
+    """Tags come as a list, a keyed object, or (every real answer) an HTML string of
+    ``<a href='/tags/problems/x'>x</a>`` links. CodeChef files people and contests there too (real ADANTS: its author
+    ``alei``, its tester, its contest ``march20``, and one topic, ``challenge``): those are not tags."""
+    people = {collapse_ws(str(body.get(k) or "")).lower() for k in ("problem_author", "problem_tester")}
+    contests = {str(body.get(k) or "").lower() for k in ("intended_contest_code", "contest_code")}
+    if isinstance(value, str):
+        names = [collapse_ws(a.text(deep=True) or "") for a in html_tree(value).css("a")]
+        if not names and "<" not in value:
+            names = [collapse_ws(t) for t in value.split(",")]
+    else:
+        names = [collapse_ws(str(t)) for t in _items(value)]
+    return [t for t in names if t and t.lower() not in people | contests and not _CONTEST_CODE.fullmatch(t.lower())]
+
+
+def _time_limit_ms(value: Any) -> int | None:
+    """Seconds, as a number or a string; a range such as ``"2.13807 - 17.1046"`` (per-language limits) gives the
+    lowest, the limit of the fastest languages (C, C++)."""
+    numbers = [float(x) for x in re.findall(r"\d+(?:\.\d+)?", str(value))] if value not in (None, "") else []
+    return round(min(numbers) * 1000) if numbers and min(numbers) > 0 else None
+
+
+_NO_LEVEL = {"", "unavailable", "none", "null"}
 
 
 def parse_problem(page: Page, params: dict[str, str], context: ParseContext) -> Parsed:
+    """The problem API. One URL has served three answer shapes over the years: 2017 (body, tags, time limit), 2021-2022
+    (with ``problemComponents``) and an ``old_version`` one with only a ``body`` and a ``title``."""
     code, problem_code = params["code"], params["problem_code"]
     body = _ok(page)
-    if "problem_code" not in body:
-        raise ParseError(page.url, "no 'problem_code' in the problem")
-    limit = body.get("max_timelimit")
+    if "problem_code" not in body and not body.get("body"):
+        raise ParseError(page.url, "neither 'problem_code' nor a 'body': not a problem")
+    if str(body.get("problem_code") or problem_code) != problem_code:
+        raise ParseError(page.url, f"the answer is problem {body.get('problem_code')!r}, not {problem_code!r}")
     rating = body.get("difficulty_rating")
     added = body.get("date_added")
     published = None
@@ -201,25 +307,26 @@ def parse_problem(page: Page, params: dict[str, str], context: ParseContext) -> 
             published = datetime.combine(datetime.strptime(str(added), "%d-%m-%Y").date(), datetime.min.time(), tzinfo=UTC)
         except ValueError:
             published = None
-    tags = [str(t) for t in _items(body.get("tags")) if str(t) != str(body.get("problem_author"))]
-    statement = _statement(body)
+    statement, was_html = _statement(body)
+    level = str(body.get("problem_difficulty_level") or "").strip()
     problem = Problem(
         site=Site.codechef,
         contest_id=code,
         index=problem_code,
         problem_id=problem_code,
-        name=body.get("problem_name"),
+        name=body.get("problem_name") or body.get("title"),
         statement=statement,
-        statement_html=str(body.get("body")) if body.get("body") else None,
-        statement_format="markdown" if isinstance(body.get("problemComponents"), dict) else "html",
+        statement_html=str(body.get("body")) if body.get("body") and was_html else None,
+        statement_format="html" if was_html else "markdown",
         statement_language="en",
-        time_limit_ms=round(float(limit) * 1000) if limit not in (None, "") else None,
+        time_limit_ms=_time_limit_ms(body.get("max_timelimit")),
         # CodeChef's problems run with 256 MB unless said otherwise; the API does not say.
         memory_limit_bytes=None,
         interactive="interactive problem" in statement.lower(),
-        difficulty=float(rating) if rating not in (None, "", -1, "-1") else None,
+        difficulty=float(str(rating)) if _is_number(rating) and float(str(rating)) >= 0 else None,
+        difficulty_label=level if level.lower() not in _NO_LEVEL else None,
         category=body.get("category_name"),
-        tags=tags,
+        tags=_tags(body.get("tags"), body) if "tags" in body else None,
         published_at=published,
         url=f"{BASE}/{code}/problems/{problem_code}",
     )
@@ -246,29 +353,30 @@ def parse_submissions(page: Page, params: dict[str, str], context: ParseContext)
     if not isinstance(rows, list):
         raise ParseError(page.url, "no list of submissions in 'data'")
     parsed = Parsed()
-    for row in rows:
-        if not isinstance(row, dict) or "id" not in row:
-            raise ParseError(page.url, "a submission without 'id'")
-        verdict = row.get("result_code") or row.get("result") or row.get("status")
-        score = row.get("score")
-        parsed.entities.append(
-            Submission(
-                site=Site.codechef,
-                submission_id=str(row["id"]),
-                contest_id=code,
-                index=problem_code,
-                problem_id=problem_code,
-                language_raw=row.get("language"),
-                verdict_raw=f"{verdict} ({score})"
-                if verdict and score not in (None, "") and str(verdict).lower() == "accepted"
-                else verdict,
-                created_at=_ist(row.get("date")),
-                time_ms=round(float(row["time"]) * 1000) if _is_number(row.get("time")) else None,
-                memory_bytes=round(float(str(row["memory"]).rstrip("M")) * 1024 * 1024)
-                if _is_number(str(row.get("memory", "")).rstrip("M"))
-                else None,
+    for number, row in enumerate(rows):
+        with parsed.record(page.url, str(row.get("id", f"[{number}]")) if isinstance(row, dict) else f"[{number}]"):
+            if not isinstance(row, dict) or "id" not in row:
+                raise ValueError("a submission without 'id'")
+            verdict = row.get("result_code") or row.get("result") or row.get("status")
+            score = row.get("score")
+            parsed.entities.append(
+                Submission(
+                    site=Site.codechef,
+                    submission_id=str(row["id"]),
+                    contest_id=code,
+                    index=problem_code,
+                    problem_id=problem_code,
+                    language_raw=row.get("language"),
+                    verdict_raw=f"{verdict} ({score})"
+                    if verdict and score not in (None, "") and str(verdict).lower() == "accepted"
+                    else verdict,
+                    created_at=_ist(row.get("date")),
+                    time_ms=round(float(row["time"]) * 1000) if _is_number(row.get("time")) else None,
+                    memory_bytes=round(float(str(row["memory"]).rstrip("M")) * 1024 * 1024)
+                    if _is_number(str(row.get("memory", "")).rstrip("M"))
+                    else None,
+                )
             )
-        )
     number = int(parse_qs(urlsplit(page.url).query).get("page", ["0"])[0])
     if len(rows) >= 20 and number + 1 < context.options.max_status_pages:
         parsed.follow.append(Request(_submissions_url(code, problem_code, number + 1), "submissions", priority=3))

@@ -254,6 +254,70 @@ def test_codechef_real_problem_objects(name: str, code: str, samples: list[tuple
         assert tests and all(i.endswith("\n") and o.endswith("\n") for i, o in tests)  # type: ignore[union-attr]
 
 
+CC_PROBLEM = "https://www.codechef.com/api/contests/PRACTICE/problems/{}"
+ADANTS_IN, ADANTS_OUT = "5\n0 0\n2 4\n4 3\n5 1\n3 0\n", "2\n4 1 2 3 4\n3 1 3 5\n"
+
+
+@pytest.mark.parametrize(
+    ("code", "limit_ms", "fmt", "tags", "samples", "level"),
+    [
+        ("FCTRL2", 1000, "html", [], [("4\n1\n2\n5\n3\n", "1\n2\n120\n6\n")], None),  # 2017: "Sample input:" + <pre>
+        ("PALIN", 2076, "html", [], [("2\n808\n2133\n", "818\n2222\n")], "Simple"),  # 2022: <tt><b>Input:</b></tt><br>
+        ("ADANTS", 7000, "markdown", ["challenge", "tmwilliamlin"], [(ADANTS_IN, ADANTS_OUT)], None),  # Markdown fences
+    ],
+)  # fmt: skip
+def test_codechef_raw_problem_answers(
+    code: str, limit_ms: int, fmt: str, tags: list[str], samples: list[tuple[str, str]], level: str | None
+) -> None:
+    path = real_pages("codechef") / f"problem_api_PRACTICE_{code}.json"
+    parsed = parse("codechef", CC_PROBLEM.format(code), path)
+    (problem,) = of(Problem, parsed.entities)
+    assert (problem.time_limit_ms, problem.statement_format, problem.difficulty_label) == (limit_ms, fmt, level)
+    # tags were an HTML string of links; the author and the contest code among them are not tags
+    assert problem.tags == tags
+    assert [(t.input, t.output) for t in of(Test, parsed.entities)] == samples  # sampleTestCases was empty: from the body
+    assert "<p" not in (problem.statement or "") and "<tt>" not in (problem.statement or "")  # HTML became Markdown
+    assert problem.difficulty is None  # difficulty_rating is absent from every real answer
+
+
+def test_codechef_a_time_limit_range_and_the_old_version_answer() -> None:
+    answer = json.loads((real_pages("codechef") / "problem_api_PRACTICE_PALIN.json").read_text())
+    answer["max_timelimit"] = "2.13807 - 17.1046"  # per-language limits, as 2.4% of real answers send
+    (problem,) = of(Problem, parse("codechef", CC_PROBLEM.format("PALIN"), json.dumps(answer).encode()).entities)
+    assert problem.time_limit_ms == 2138
+    old = {"status": "success", "old_version": True, "title": "The Next Palindrome", "body": answer["body"]}
+    parsed = parse("codechef", CC_PROBLEM.format("PALIN"), json.dumps(old).encode())
+    (problem,) = of(Problem, parsed.entities)
+    assert problem.name == "The Next Palindrome" and problem.tags is None and problem.time_limit_ms is None
+    assert [(t.input, t.output) for t in of(Test, parsed.entities)] == [("2\n808\n2133\n", "818\n2222\n")]
+
+
+def test_codechef_contest_answer_with_epoch_times_and_other_divisions_problems() -> None:
+    # the contest answer's shape as issue 13 describes it (no raw contest answer is recorded): epoch seconds, minutes,
+    # and unscored practice problems of other divisions in the list
+    answer = {
+        "status": "success",
+        "name": "Starters 900 (Div. 2)",
+        "time": {"start": 1633012200, "end": 1633019400, "current": 1643798005},
+        "duration": "120",
+        "problems": {
+            "SUMTWO": {"code": "SUMTWO", "category_name": "main", "contest_code": "START900B"},
+            "HARDONE": {"code": "HARDONE", "category_name": "unscored", "contest_code": "START900B"},
+            "DIVONE": {"code": "DIVONE", "category_name": "main", "contest_code": "START900A"},
+        },
+    }
+    parsed = parse("codechef", "https://www.codechef.com/api/contests/START900B", json.dumps(answer).encode())
+    (contest,) = of(Contest, parsed.entities)
+    assert contest.start_time is not None and contest.start_time.isoformat() == "2021-09-30T14:30:00+00:00"
+    assert contest.duration_seconds == 7200
+    assert [r.url.rsplit("/", 1)[1] for r in parsed.follow] == ["SUMTWO"]
+    del answer["time"]["end"]
+    (contest,) = of(
+        Contest, parse("codechef", "https://www.codechef.com/api/contests/START900B", json.dumps(answer).encode()).entities
+    )
+    assert contest.duration_seconds == 7200  # from the minutes
+
+
 def test_codechef_429_holds_off_a_minute() -> None:
     assert get_site("codechef").rate_limit_pause == 60.0
 
