@@ -3,7 +3,13 @@ file API (``--api-key``) or the test-case zip (a login cookie), submission lists
 
 Reference: sites.md section 5. A contest's problems are its ``ProblemIdList``; their index is their position
 (A, B, ...). Field names follow the v1 API's Swagger file as other clients use it; no raw yukicoder response was
-available to confirm them.
+available to confirm them (the competitive-companion goldens in ``../shared/real-pages/yukicoder/golden`` confirm the
+statement page's limits and samples only).
+
+Enums: ``ProblemType`` is not an interactive flag: 2 means a score-based problem and 4 an "unproved" one (issue 13,
+from the API's documentation). cpdata has no field for either, so they are not stored; whether a problem is
+interactive comes from its statement page ("リアクティブ" / "インタラクティブ"), never from ``ProblemType``.
+``Level`` is the difficulty (stars, a float); submission results are the verdict strings sites.md lists.
 """
 
 from __future__ import annotations
@@ -111,7 +117,7 @@ def parse_problem_api(page: Page, params: dict[str, str], context: ParseContext)
         name=body.get("Title"),
         difficulty=float(body["Level"]) if body.get("Level") is not None else None,
         tags=tags,
-        interactive=True if body.get("ProblemType") in (2, "2", "Reactive") else None,
+        interactive=None,  # ProblemType says nothing about it (2 is score-based, 4 unproved): the statement page does
         published_at=_when(body.get("Date")),
         url=f"{BASE}/problems/no/{number}",
     )

@@ -348,6 +348,15 @@ def test_yukicoder_contest_problem_statement_chain() -> None:
     assert [(t.input, t.output) for t in of(Test, statement.entities)] == [("abc\n", "abc\n"), ("yukicoder\n", "yukicoder\n")]
 
 
+@pytest.mark.parametrize("problem_type", [0, 2, 4])
+def test_yukicoder_problem_type_is_not_an_interactive_flag(problem_type: int) -> None:
+    # 2 is a score-based problem, 4 an unproved one (the API's documentation): neither says "interactive"
+    body = json.loads((YUKI / "problem_7001.json").read_text()) | {"ProblemType": problem_type}
+    url = "https://yukicoder.me/api/v1/problems/7001"
+    (problem,) = of(Problem, parse("yukicoder", url, json.dumps(body).encode(), contest_id="900", index="A").entities)
+    assert problem.interactive is None  # left to the statement page, which says so in words
+
+
 def test_yukicoder_hidden_tests_through_the_file_api_with_a_key() -> None:
     options = ScrapeOptions(extra={"api_key": "k3y"})
     problem = parse(
