@@ -2,7 +2,8 @@
 
 Layout under the cache root (``data/cache`` by default)::
 
-    index.sqlite                 url -> status, headers that matter, fetched_at, sha256, size, parser version
+    index.sqlite                 url -> status, headers that matter, fetched_at, sha256, size, parser version;
+                                 and each crawl unit's meta (what it knew when it parsed the response)
     objects/ab/abcdef...         the body, zlib-compressed, named by the sha256 of the uncompressed body
 
 A body is written (to a temporary name, then renamed) before its index row, so a crash leaves at worst an
@@ -37,6 +38,11 @@ CREATE TABLE IF NOT EXISTS response (
     sha256 TEXT NOT NULL,
     size INTEGER NOT NULL,
     parser_version TEXT
+);
+CREATE TABLE IF NOT EXISTS unit (
+    unit_url TEXT PRIMARY KEY,
+    response_url TEXT NOT NULL,
+    meta TEXT NOT NULL
 )
 """
 
@@ -48,7 +54,7 @@ class PageCache:
         self._db = sqlite3.connect(self.root / "index.sqlite", isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=30000")
-        self._db.execute(_SCHEMA)
+        self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
         self._db.close()
@@ -94,6 +100,22 @@ class PageCache:
         except (OSError, zlib.error):
             return None  # a lost or damaged object: fetch again rather than fail
         return Page(url=url, status=status, body=body, headers=json.loads(headers), fetched_at=fetched)
+
+    def remember_unit(self, unit_url: str, meta: dict[str, object]) -> None:
+        """What a crawl unit knew when it parsed this response (its contest, its problem, the contests it serves):
+        kept beside the response so that ``reparse`` rebuilds a store from the cache alone, without the crawl's own
+        store."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO unit (unit_url, response_url, meta) VALUES (?, ?, ?)",
+            (unit_url, unit_url.partition("#")[0], json.dumps(meta, sort_keys=True, default=str)),
+        )
+
+    def units(self) -> dict[str, list[tuple[str, dict[str, object]]]]:
+        """Response URL -> the units (URL with fragment, meta) that parsed it."""
+        found: dict[str, list[tuple[str, dict[str, object]]]] = {}
+        for unit_url, response_url, meta in self._db.execute("SELECT unit_url, response_url, meta FROM unit ORDER BY unit_url"):
+            found.setdefault(response_url, []).append((unit_url, json.loads(meta)))
+        return found
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM response").fetchone()[0])

@@ -142,6 +142,7 @@ class Crawl:
                 raise ParseError(unit.url, f"HTTP {page.status}")
             if page.url != unit.url:
                 page = Page(unit.url, page.status, page.body, page.headers, page.fetched_at)
+            self.cache.remember_unit(unit.url, unit.meta)  # so that reparse needs nothing but the cache
             parsed = self.site.parse(page, ParseContext(self.options, unit.meta))
         except SiteBlocked as exc:
             self.summary.blocked = str(exc)

@@ -86,12 +86,19 @@ def reparse(
 
     summary = ReparseSummary()
     written: Counter[str] = Counter()
-    # A cached response may serve several units (a fragment tells them apart, each with its own meta).
-    units: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    # A cached response may serve several units (a fragment tells them apart, each with its own meta): the cache
+    # remembers them; a store's crawl units (from a crawl older than that memory) fill in the rest.
+    stored_units: dict[str, dict[str, tuple[str, dict[str, Any]]]] = {}
     for url, meta in store.run_sql("SELECT url, meta FROM crawl_unit")[1]:
         loaded = json.loads(meta) if isinstance(meta, str) else meta
-        units.setdefault(url.partition("#")[0], []).append((url, loaded or {}))
+        stored_units.setdefault(url.partition("#")[0], {})[url] = (url, loaded or {})
     with PageCache(cache_dir) as cache:
+        units: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for response_url, remembered in cache.units().items():
+            merged = {url: (url, meta) for url, meta in remembered} | stored_units.pop(response_url, {})
+            units[response_url] = sorted(merged.values(), key=lambda unit: unit[0])
+        for response_url, from_store in stored_units.items():
+            units[response_url] = sorted(from_store.values(), key=lambda unit: unit[0])
         urls = list(cache.urls())
         for done, url in enumerate(urls, start=1):
             page = cache.get(url)
