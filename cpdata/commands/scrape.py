@@ -208,10 +208,11 @@ def parse(
 ) -> None:
     """Parse a saved page as if served at URL, and print the entity stream (one JSON object per line).
 
-    Follow-up requests the page leads to are listed on stderr. A page that does not parse exits 1, naming the URL
-    and what was missing."""
+    Follow-up requests the page leads to are listed on stderr, and so is each record that was rejected (the others
+    are printed). A page that does not parse exits 1, naming the URL and what was missing; a login wall or a block
+    page exits 2 with what to do."""
     from cpdata.schema.stream import write_stream
-    from cpdata.scraper.base import Page, ParseError
+    from cpdata.scraper.base import Page, ParseError, RateLimited, SiteBlocked
     from cpdata.scraper.registry import UnknownURL, route_url
 
     try:
@@ -219,11 +220,17 @@ def parse(
         body = file.read_bytes()
     except (UnknownURL, OSError) as exc:
         raise fail(str(exc), 1) from exc
+    page = Page(url=url, status=200, body=body)
     try:
-        parsed = site_scraper.parse(Page(url=url, status=200, body=body))
+        site_scraper.check(page)  # a login wall or a "too fast" page, as the crawl would see it
+        parsed = site_scraper.parse(page)
+    except (SiteBlocked, RateLimited) as exc:
+        raise fail(f"this page is not the {route.kind} it should be: {exc}", 2) from exc
     except ParseError as exc:
         raise fail(f"cannot parse as {site_scraper.site.value} {route.kind}: {exc}", 1) from exc
     write_stream(parsed.entities, sys.stdout)
+    for reject in parsed.rejects:
+        stderr.print(f"rejected: {reject}", style="yellow", markup=False, highlight=False)
     for request in parsed.follow:
         stderr.print(f"follow: {request.kind} {request.url}", markup=False, highlight=False)
 

@@ -418,6 +418,12 @@ def _cells_by_position(row: LexborNode) -> dict[int, LexborNode]:
     return covering
 
 
+def _says_no_submissions(tree: Any) -> bool:
+    """An empty list (a filter with no match, a page past the last) shows a message instead of the table."""
+    text = collapse_ws(tree.body.text(deep=True) if tree.body is not None else "").lower()
+    return any(phrase in text for phrase in ("no submissions", "提出がありません", "提出はありません"))
+
+
 def _is_submission_table(table: LexborNode) -> bool:
     headers = {collapse_ws(th.text(deep=True) or "").lower() for th in table.css("thead th")}
     return table.css_first("tbody") is not None and any(_SUBMISSION_COLUMNS.get(h) == "task" for h in headers)
@@ -444,6 +450,8 @@ def parse_submissions(page: Page, params: dict[str, str], context: ParseContext)
     if _logged_out(page, tree):
         raise _login_needed(page)
     table = next((t for t in tree.css("table") if _is_submission_table(t)), None)
+    if table is None and not _says_no_submissions(tree):
+        raise ParseError(page.url, "no submission table on the page (not a submission list, or its layout changed)")
     parsed = Parsed()
     columns = _submission_columns(page, table) if table is not None else {}
     for number, row in enumerate(table.css("tbody tr") if table is not None else []):

@@ -251,8 +251,11 @@ def test_pages_past_the_last_one_end_the_walk_without_error() -> None:
     )
     archive = parse("https://atcoder.jp/contests/archive?lang=ja&page=14", empty)
     assert archive.entities == [] and archive.follow == []
-    submissions = parse("https://atcoder.jp/contests/abc998/submissions?orderBy=created&page=9", empty)
+    none = b"<html><body><h2>All Submissions</h2><p>No Submissions</p></body></html>"
+    submissions = parse("https://atcoder.jp/contests/abc998/submissions?orderBy=created&page=9", none)
     assert submissions.entities == [] and submissions.follow == []
+    with pytest.raises(ParseError, match="no submission table"):  # a page of another kind is not an empty list
+        parse("https://atcoder.jp/contests/abc998/submissions?orderBy=created&page=9", empty)
     with pytest.raises(ParseError, match="no contest table"):
         parse("https://atcoder.jp/contests/archive?lang=ja&page=1", b"<html><body>maintenance</body></html>")
 

@@ -59,12 +59,16 @@ def test_parse_prints_the_entity_stream_that_ingest_reads(tmp_path: Path) -> Non
     assert ingested.exit_code == 0 and json.loads(ingested.stdout)["stored"] == {"problem": 2, "test": 3}
 
 
-def test_parse_failure_names_the_url_and_what_was_missing() -> None:
-    result = runner.invoke(
-        app, ["parse", "https://codeforces.com/contest/1/problem/A", str(FIXTURES / "codeforces" / "login_page.html")]
-    )
+def test_parse_failure_names_the_url_and_what_was_missing(tmp_path: Path) -> None:
+    page = tmp_path / "maintenance.html"
+    page.write_text("<html><body><p>Codeforces is temporarily unavailable</p></body></html>")
+    result = runner.invoke(app, ["parse", "https://codeforces.com/contest/1/problem/A", str(page)])
     assert result.exit_code == 1
     assert "https://codeforces.com/contest/1/problem/A: no div.problem-statement" in " ".join(result.stderr.split())
+    wall = runner.invoke(
+        app, ["parse", "https://codeforces.com/contest/1/problem/A", str(FIXTURES / "codeforces" / "login_page.html")]
+    )
+    assert wall.exit_code == 2 and "log in" in wall.stderr.lower()  # a login wall, as the crawl would see it
     result = runner.invoke(app, ["parse", "https://example.org/x", str(FIXTURES / "codeforces" / "login_page.html")])
     assert result.exit_code == 1 and "no site owns this host" in result.stderr
 
@@ -84,3 +88,18 @@ def test_reparse_rebuilds_the_store_from_the_cache_alone(tmp_path: Path) -> None
     assert json.loads(result.stdout)["failed"] == 0
     with Store(tmp_path / "s.sqlite") as store:
         assert dump(store) == before
+
+
+def test_parse_says_what_happened_on_real_login_walls_and_foreign_pages_without_a_traceback() -> None:
+    from tests.conftest import real_pages
+
+    folder = real_pages("atcoder")
+    url = "https://atcoder.jp/contests/abc399/submissions?page=1"
+    wall = runner.invoke(app, ["parse", url, str(folder / "login_page_2024_ja_loggedout.html")])
+    assert wall.exit_code == 2 and "login needed" in wall.output and "--cookie" in wall.output
+    foreign = runner.invoke(app, ["parse", url, str(folder / "home_logged_out_2020-05_en.html")])
+    assert foreign.exit_code == 1 and "no submission table" in foreign.output
+    for result in (wall, foreign):
+        assert "Traceback" not in result.output and "--debug" not in result.output
+    good = runner.invoke(app, ["parse", url, str(folder / "abc399_submissions_list_2025-04_ja.html")])
+    assert good.exit_code == 0 and len(good.stdout.splitlines()) == 20
