@@ -7,6 +7,14 @@ Flow (reference: sites.md section 2):
        -> problem-models.json (difficulty; fetched once, parsed once per contest)
        -> submission lists (need a login cookie since 2023-04) -> submission pages (source code)
        -> Dropbox listings and files (hidden tests; with --dropbox-token)
+
+Confirmed by real recordings (``../shared/real-pages/atcoder``): the task page (``abc307_c_task_page_2023-06_ja_guest.html``),
+the task list (``abc107_tasks_list_2019_en.html``), the archive and permanent-contest pages (2021), submission lists
+in the 2020 layout (``arc001_my_submissions_*``: numbered ``ul.pagination``) and the 2025 one
+(``abc399_submissions_list_2025-04_ja.html``: ``ul.pager`` with only Prev/Next), and the login and home pages used to
+recognise a login wall. Submission columns are read by their header text (English and Japanese). Still assumed: the
+submission (source) page, the rejudge-rights layout (an extra leading column; the parser only relies on headers),
+problem-models.json (AtCoder Problems' format) and the Dropbox API answers.
 """
 
 from __future__ import annotations

@@ -7,6 +7,15 @@ Flow for one contest (reference: sites.md section 1):
     -> contest.status pages (submissions with verdicts) -> submission pages (source code, chosen by the crawl)
     -> contest.hacks (hack inputs as private tests, output unknown)
 Without ``--contest``, contest.list gives every contest, and those finished since ``--since`` are followed.
+
+Confirmed by real recordings (``../shared/real-pages/codeforces``): the whole-contest problem pages
+(``contest_1368_problems_page_2020.html``, ``contest_1715_problems_page_2022_browser_dom.html``), statement
+fragments (``fragments/*``: 2016 ``<br>`` samples, 2024 DOM), and the API bodies in ``api_vcr/`` from 2015:
+``contest.list``, ``contest.standings``, ``contest.status`` (and ``problemset.recentStatus``/``user.status``, the same
+Submission objects), ``contest.hacks`` (hacks made with a generator send a banner with the generator's source
+instead of the input) and ``problemset.problems``. Those bodies predate ``rating``; the competitive-companion goldens
+confirm limits and samples of single problem pages. Still assumed: single problem pages and submission (source)
+pages as served today, Gym, and the fields added since 2015.
 """
 
 from __future__ import annotations
