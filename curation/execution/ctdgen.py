@@ -13,24 +13,31 @@ the real validator before it may become a test: the generator proposes, the vali
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import re
 from dataclasses import dataclass, field
+from types import CodeType
 from typing import Any
 
-__all__ = ["PROFILES", "Script", "UnsupportedScript", "parse_script"]
+__all__ = ["PROFILES", "Script", "TooLarge", "UnsupportedScript", "parse_script"]
 
 PROFILES = ("random", "small", "max", "min")
 _TOKEN = re.compile(
     r"\s*(?:(?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_]\w*)"
     r'|(?P<string>"(?:[^"\\]|\\.)*")|(?P<op><=|>=|==|!=|&&|\|\||[-+*/%^(),<>!]))'
 )
-_MAX_TOKENS = 2_000_000  # a candidate larger than this is not worth running 30 solutions on
+_MAX_CHARS = 4_000_000  # a candidate larger than this is not worth running 30 solutions on
 
 
 class UnsupportedScript(ValueError):
     """A checktestdata construct this generator does not write."""
+
+
+class TooLarge(ValueError):
+    """This draw would make an input over the size budget (e.g. the largest height times the largest width, which
+    the script's own product assertion forbids): draw again, the script itself is fine."""
 
 
 def _tokens(text: str) -> list[str]:
@@ -110,7 +117,20 @@ class _Parser:
 
 def _value(tokens: list[str], variables: dict[str, Any]) -> Any:
     """Evaluate an expression (numbers, variables, + - * / % ^, comparisons, STRLEN) over the variables so far."""
+    if len(tokens) == 1 and tokens[0].lstrip("-").isdigit():
+        return int(tokens[0])  # the common case (INT(1, 100000)): no expression to evaluate
+    code, names = _compiled(tuple(tokens))
+    missing = next((name for name in names if name not in variables), None)
+    if missing is not None:
+        raise UnsupportedScript(f"{missing} is used before it is read")
+    return eval(code, {"__builtins__": {}, "len": len}, {"__v": variables})
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(tokens: tuple[str, ...]) -> tuple[CodeType, tuple[str, ...]]:
+    """An expression as Python byte code, compiled once (an INT inside a loop of 10^6 is evaluated 10^6 times)."""
     text = []
+    names = []
     for position, token in enumerate(tokens):
         if token == "STRLEN":
             text.append("len")
@@ -122,35 +142,41 @@ def _value(tokens: list[str], variables: dict[str, Any]) -> Any:
             text.append(" or ")
         elif token == "!" and (position + 1 >= len(tokens) or tokens[position + 1] != "="):
             text.append(" not ")
-        elif re.fullmatch(r"[A-Za-z_]\w*", token) and token != "STRLEN":
-            if token not in variables:
-                raise UnsupportedScript(f"{token} is used before it is read")
+        elif re.fullmatch(r"[A-Za-z_]\w*", token):
+            names.append(token)
             text.append(f"__v[{token!r}]")
         elif token == "/":
             text.append("//")
         else:
             text.append(token)
-    return eval("".join(text), {"__builtins__": {}, "len": len}, {"__v": variables})
+    return compile("".join(text), "<checktestdata expression>", "eval"), tuple(names)
 
 
 @dataclass
 class Script:
     nodes: list[_Node]
+    _size: int = field(default=0, init=False, repr=False, compare=False)
 
     def generate(self, rng: random.Random, profile: str = "random") -> str:
-        """One input the script would (very likely) accept; the validator has the last word."""
+        """One input the script would (very likely) accept; the validator has the last word. Raises TooLarge for a
+        draw over the size budget, before building it."""
         out: list[str] = []
+        self._size = 0
         self._run(self.nodes, {}, rng, profile, out)
         return "".join(out)
 
+    def _emit(self, out: list[str], text: str) -> None:
+        self._size += len(text)
+        if self._size > _MAX_CHARS:
+            raise TooLarge(f"the input would exceed {_MAX_CHARS} characters")
+        out.append(text)
+
     def _run(self, nodes: list[_Node], variables: dict[str, Any], rng: random.Random, profile: str, out: list[str]) -> None:
         for position, node in enumerate(nodes):
-            if len(out) > _MAX_TOKENS:
-                raise UnsupportedScript("the input would be too large")
             if node.kind == "SPACE":
-                out.append(" ")
+                self._emit(out, " ")
             elif node.kind == "NEWLINE":
-                out.append("\n")
+                self._emit(out, "\n")
             elif node.kind in ("EOF", "ASSERT"):
                 continue  # the validator checks what the assertions say
             elif node.kind == "INT":
@@ -158,12 +184,12 @@ class Script:
                 number = _draw(low, high, rng, profile)
                 if len(node.args) > 2:
                     variables[node.args[2][0]] = number
-                out.append(str(number))
+                self._emit(out, str(number))
             elif node.kind == "REGEX":
-                text = _string(node, nodes[position + 1 :], variables, rng, profile)
+                text = _string(node, nodes[position + 1 :], variables, rng, profile, _MAX_CHARS - self._size)
                 if len(node.args) > 1:
                     variables[node.args[1][0]] = text
-                out.append(text)
+                self._emit(out, text)
             elif node.kind in ("REP", "REPI"):
                 first = 1 if node.kind == "REPI" else 0  # REPI(i, n, sep) names its counter first
                 counter = node.args[0][0] if first else None
@@ -192,7 +218,7 @@ def _draw(low: int, high: int, rng: random.Random, profile: str) -> int:
     return rng.randint(low, high)
 
 
-def _string(node: _Node, following: list[_Node], variables: dict[str, Any], rng: random.Random, profile: str) -> str:
+def _string(node: _Node, following: list[_Node], variables: dict[str, Any], rng: random.Random, profile: str, room: int) -> str:
     pattern = node.args[0][0].strip('"')
     match = re.fullmatch(r"\[([^\]]+)\]([*+])", pattern)
     if not match:
@@ -216,7 +242,9 @@ def _string(node: _Node, following: list[_Node], variables: dict[str, Any], rng:
                 length = _draw(max(shortest, 0), high, rng, profile) if high >= shortest else shortest
     if length is None:
         length = _draw(shortest, max(shortest, 20), rng, profile if profile != "max" else "random")
-    return "".join(rng.choice(alphabet) for _ in range(length))
+    if length > room:
+        raise TooLarge(f"a string of {length} characters would exceed the size budget")
+    return "".join(rng.choices(alphabet, k=length))
 
 
 def _characters(spec: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cpdata.curation.execution.checkers import CheckerUnavailable, InputValidators, Judge
-from cpdata.curation.execution.ctdgen import Script, UnsupportedScript, parse_script
+from cpdata.curation.execution.ctdgen import Script, TooLarge, UnsupportedScript, parse_script
 from cpdata.curation.execution.judge import (
     Executor,
     Job,
@@ -377,6 +377,8 @@ def _candidates(
         if scripts and (not bases or rng.random() < 0.6):
             try:
                 candidate = rng.choice(scripts).generate(rng, next(profiles))
+            except TooLarge:
+                continue  # this draw only (the largest of every size at once): draw again
             except UnsupportedScript:
                 scripts.clear()
                 continue

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from cpdata.cli import app
 from cpdata.curation.execution.checkers import InputValidators, Judge, known_validity
-from cpdata.curation.execution.ctdgen import UnsupportedScript, parse_script
+from cpdata.curation.execution.ctdgen import Script, TooLarge, UnsupportedScript, parse_script
 from cpdata.curation.execution.judge import ValidatorFlags, outputs_match
 from cpdata.curation.execution.spec import infer_spec
 from cpdata.curation.formats.package import import_packages, latex_to_markdown
@@ -105,6 +105,24 @@ def test_the_kattis_default_comparison_and_its_flags() -> None:
     assert ValidatorFlags.parse("float_relative_tolerance 1e-6").relative_tolerance == 1e-6
 
 
+def _draw(script: Script, rng: random.Random, profile: str) -> str:
+    """As gen-tests draws: a draw over the size budget is drawn again."""
+    for _ in range(50):
+        try:
+            return script.generate(rng, profile)
+        except TooLarge:
+            continue
+    raise AssertionError("50 draws in a row over the size budget")
+
+
+def test_a_draw_over_the_size_budget_is_refused_before_it_is_built(imported: Store) -> None:
+    # Waldo: h, w <= 10^5 with h*w <= 10^5 asserted; the largest h with the largest w would be 10^10 characters
+    problem = _problem(imported, "lookingforwaldo")
+    program = next(p for p in imported.programs_for(problem.key) if p.language == "checktestdata")
+    with pytest.raises(TooLarge):
+        parse_script(program.files[program.entry]).generate(random.Random(1), "max")
+
+
 @pytest.mark.parametrize(
     "index", ["brickwork", "highwaycombinatorics", "infinityissues", "lookingforwaldo", "diabolicdoofenshmirtz"]
 )
@@ -113,7 +131,7 @@ def test_the_jury_checktestdata_scripts_generate_inputs_their_validator_accepts(
     program = next(p for p in imported.programs_for(problem.key) if p.language == "checktestdata")
     script = parse_script(program.files[program.entry])
     rng = random.Random(5)
-    inputs = [script.generate(rng, profile) for profile in ("min", "small", "random", "random", "random")]
+    inputs = [_draw(script, rng, profile) for profile in ("min", "small", "random", "random", "random")]
     validators = InputValidators.for_problem(imported, SANDBOX, problem)
     assert validators is not None
     try:
