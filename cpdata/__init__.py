@@ -19,7 +19,7 @@ from cpdata.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from cpdata.curation.formats.codecontests import CodeContestsRecord, Duration, SolutionsField, TestsField
-    from cpdata.curation.formats.loader import DatasetNotFound, load_dataset
+    from cpdata.curation.formats.loader import DatasetCorrupt, DatasetNotFound, load_dataset
     from cpdata.version import __version__
 else:
     __getattr__, __dir__ = lazy_exports(
@@ -28,6 +28,7 @@ else:
         {
             "load_dataset": "cpdata.curation.formats.loader",
             "DatasetNotFound": "cpdata.curation.formats.loader",
+            "DatasetCorrupt": "cpdata.curation.formats.loader",
             "CodeContestsRecord": "cpdata.curation.formats.codecontests",
             "Duration": "cpdata.curation.formats.codecontests",
             "SolutionsField": "cpdata.curation.formats.codecontests",
@@ -36,4 +37,13 @@ else:
         },
     )
 
-__all__ = ["CodeContestsRecord", "DatasetNotFound", "Duration", "SolutionsField", "TestsField", "__version__", "load_dataset"]
+__all__ = [
+    "CodeContestsRecord",
+    "DatasetCorrupt",
+    "DatasetNotFound",
+    "Duration",
+    "SolutionsField",
+    "TestsField",
+    "__version__",
+    "load_dataset",
+]

@@ -28,7 +28,7 @@ from cpdata.scraper.registry import get_site
 from cpdata.scraper.replay import ReplayServer
 from cpdata.scraper.session import ScrapeSettings, scrape
 
-__all__ = ["DEFAULT_WORKDIR", "DEMO_INPUTS", "run_demo"]
+__all__ = ["DEFAULT_WORKDIR", "DEMO_INPUTS", "DemoDirectoryInUse", "run_demo"]
 
 # The recorded sites ship inside the package (cpdata/demo_data links to data/demo in the source tree), so the demo
 # runs from an installed wheel too. Its output goes beside the store, relative to where it is run, like the store.
@@ -44,14 +44,45 @@ DEMO_SITES: list[tuple[str, dict[str, object]]] = [
 ]
 
 
+# The demo marks its run directory, and a later run removes only what it made there: never a directory it did not
+# create, and never a file a person put beside its own.
+MARKER = ".cpdata-demo-run"
+DEMO_OUTPUTS = ("cpdata.sqlite", "cpdata.sqlite-wal", "cpdata.sqlite-shm", "cpdata.sqlite-journal", "cache", "export-jsonl",
+                "export-parquet")  # fmt: skip
+
+
+class DemoDirectoryInUse(RuntimeError):
+    """The demo's directory holds things the demo did not make: it refuses to touch them."""
+
+
+def prepare_workdir(workdir: Path) -> None:
+    """An empty or new directory is taken (and marked); the demo's own earlier run is cleared of the demo's outputs;
+    anything else is refused."""
+    if workdir.exists() and not workdir.is_dir():
+        raise DemoDirectoryInUse(f"{workdir} is a file, not a directory; choose another --workdir")
+    # (a directory holding nothing but the demo's outputs is an earlier version's run, from before the marker)
+    foreign = workdir.is_dir() and any(p.name not in DEMO_OUTPUTS for p in workdir.iterdir())
+    if foreign and not (workdir / MARKER).is_file():
+        raise DemoDirectoryInUse(
+            f"{workdir} is not empty and was not made by cpdata demo; nothing was changed. Choose an empty or new "
+            "--workdir (the demo only ever removes what it made itself)"
+        )
+    workdir.mkdir(parents=True, exist_ok=True)
+    for name in DEMO_OUTPUTS:
+        target = workdir / name
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        elif target.exists() or target.is_symlink():
+            target.unlink()
+    (workdir / MARKER).write_text("made by cpdata demo: a later run removes only its own outputs here\n")
+
+
 def run_demo(workdir: Path = DEFAULT_WORKDIR, *, quiet: bool = False) -> dict[str, Any]:
     def say(message: str) -> None:
         if not quiet:
             stdout.print(message)
 
-    if workdir.exists():
-        shutil.rmtree(workdir)
-    workdir.mkdir(parents=True)
+    prepare_workdir(workdir)
     summary: dict[str, Any] = {"workdir": str(workdir)}
     ok = True
     with Store(workdir / "cpdata.sqlite") as store:

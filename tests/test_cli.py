@@ -93,3 +93,26 @@ def test_every_command_has_help() -> None:
     for command in (["ingest"], ["export", "codecontests"], ["sql"], ["stats"], ["demo"], ["migrate"]):
         code, out, _ = _run(*command, "--help")
         assert code == 0 and "Usage" in out
+
+
+def test_demo_refuses_a_directory_it_did_not_make_and_keeps_what_others_put_in_its_own(tmp_path: Path) -> None:
+    from cpdata.demo import MARKER, prepare_workdir
+
+    mine = tmp_path / "thesis"
+    mine.mkdir()
+    (mine / "chapter1.tex").write_text("years of work")
+    code, _, err = _run("demo", "--workdir", str(mine))
+    assert code == 2 and "not made by cpdata demo" in " ".join(err.split())
+    assert (mine / "chapter1.tex").read_text() == "years of work" and not (mine / MARKER).exists()
+    # the demo's own directory: its outputs go, a file someone put beside them stays
+    run = tmp_path / "run"
+    prepare_workdir(run)
+    (run / "cache").mkdir()
+    (run / "cpdata.sqlite").write_text("old store")
+    (run / "notes.txt").write_text("mine")
+    prepare_workdir(run)
+    assert sorted(p.name for p in run.iterdir()) == [MARKER, "notes.txt"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    prepare_workdir(empty)  # an empty directory is taken
+    assert (empty / MARKER).is_file()

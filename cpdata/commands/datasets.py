@@ -66,13 +66,21 @@ def export_codecontests(
     """Curate and write the store as a CodeContests-like dataset, split by contest start date (UTC).
 
     Curation: exact duplicate problems merged, near-duplicate clusters kept in one split (by the earliest copy),
-    AlphaCode's solution filters (languages, 1 MB, 1,000-character lines), duplicate solutions dropped."""
+    AlphaCode's solution filters (languages, 1 MB, 1,000-character lines), duplicate solutions dropped.
+
+    Written into a staging directory beside OUT_DIR and renamed into place when complete: an interrupted export
+    leaves the previous one whole, and OUT_DIR holds exactly one export (a directory that is not an export is
+    refused)."""
+    from cpdata.curation.formats.atomic import NotAnExportDirectory
     from cpdata.curation.formats.export import export_codecontests as run_export
 
     cutoffs = cutoffs_from(valid_from, test_from)
     options = curation_options(languages, window, keep_rejects, dedup, threshold)
     with open_store(db, create=False) as store, progress_bar("export", None, enabled=not json_output) as bar:
-        result = run_export(store, out_dir, fmt=fmt, cutoffs=cutoffs, curation=options, progress=bar.update)
+        try:
+            result = run_export(store, out_dir, fmt=fmt, cutoffs=cutoffs, curation=options, progress=bar.update)
+        except NotAnExportDirectory as exc:
+            raise fail(str(exc)) from exc
     if json_output:
         print_json(result.manifest)
         return

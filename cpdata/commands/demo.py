@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cpdata.commands.options import Commands, JsonOption
+from cpdata.commands.options import Commands, JsonOption, fail
 from cpdata.output import print_json
 
 __all__ = ["COMMANDS"]
@@ -25,8 +25,11 @@ def demo(
     json_output: JsonOption = False,
 ) -> None:
     """Run the whole pipeline offline: serve recorded sites on loopback, scrape them, export, and load back."""
-    from cpdata.demo import run_demo
+    from cpdata.demo import DemoDirectoryInUse, run_demo
 
-    summary = run_demo(workdir, quiet=json_output)
+    try:
+        summary = run_demo(workdir, quiet=json_output)
+    except DemoDirectoryInUse as exc:
+        raise fail(str(exc)) from exc
     if json_output:
         print_json(summary)

@@ -127,7 +127,9 @@ ThresholdOption = Annotated[
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print ``error: message`` on stderr; raise the returned exit (2: the command could not run)."""
-    stderr.print(f"[bold red]error:[/] {message}", highlight=False)
+    from rich.markup import escape
+
+    stderr.print(f"[bold red]error:[/] {escape(message)}", highlight=False)  # "[l, r]" in a message stays as written
     return typer.Exit(code)
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cpdata.curation.formats.atomic import staged_directory
 from cpdata.curation.formats.writers import ExportFormat, RecordWriter, open_writer, sha256_file
 from cpdata.curation.steps.pipeline import Curation, CurationOptions
 from cpdata.curation.steps.splits import DEFAULT_CUTOFFS, Split, SplitCutoffs
@@ -69,9 +70,22 @@ def export_codecontests(
     curation: CurationOptions | None = None,
     progress: ProgressCallback | None = None,
 ) -> ExportResult:
-    """Run the curation steps, then write train/valid/test files, the manifest and the dataset card."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    result = ExportResult(out_dir=out_dir, fmt=fmt)
+    """Run the curation steps, then write train/valid/test files, the manifest and the dataset card: all into a
+    staging directory beside ``out_dir``, manifest last, renamed into place when complete (``atomic.py``)."""
+    with staged_directory(out_dir, MANIFEST_NAME) as staging:
+        return _export_into(store, staging, out_dir, fmt, cutoffs, curation, progress)
+
+
+def _export_into(
+    store: Store,
+    out_dir: Path,
+    final_dir: Path,
+    fmt: ExportFormat,
+    cutoffs: SplitCutoffs,
+    curation: CurationOptions | None,
+    progress: ProgressCallback | None,
+) -> ExportResult:
+    result = ExportResult(out_dir=final_dir, fmt=fmt)
     total = store.count("problem")
     pipeline = Curation(store, curation or CurationOptions(), cutoffs)
     writers: dict[str, RecordWriter] = {s.value: open_writer(out_dir, s.value, fmt) for s in Split}
@@ -103,9 +117,15 @@ def export_codecontests(
             name: {**by_problem.get(name, {}), "all_labelled": all_labelled.get(name)} for name in {*by_problem, *all_labelled}
         }
         (out_dir / "test_strength.json").write_text(json.dumps(merged, indent=1, sort_keys=True) + "\n")
-    result.manifest = _manifest(store, result, cutoffs)
-    (out_dir / MANIFEST_NAME).write_text(json.dumps(result.manifest, indent=2, ensure_ascii=False, default=str) + "\n")
     (out_dir / "README.md").write_text(_dataset_card(result, cutoffs))
+    result.manifest = _manifest(store, result, cutoffs)
+    result.manifest["other_files"] = {
+        name: {"bytes": (out_dir / name).stat().st_size, "sha256": sha256_file(out_dir / name)}
+        for name in ("README.md", "test_strength.json")
+        if (out_dir / name).exists()
+    }
+    # the manifest last: its presence says the export is complete
+    (out_dir / MANIFEST_NAME).write_text(json.dumps(result.manifest, indent=2, ensure_ascii=False, default=str) + "\n")
     return result
 
 
@@ -123,9 +143,17 @@ def _manifest(store: Store, result: ExportResult, cutoffs: SplitCutoffs) -> dict
     }
 
 
+_HF_SPLIT = {"valid": "validation"}  # the name Hugging Face datasets gives it
+
+
 def _dataset_card(result: ExportResult, cutoffs: SplitCutoffs) -> str:
     files = {info["split"]: name for name, info in result.files.items()}
-    config = "\n".join(f"  - split: {split}\n    path: {name}" for split, name in files.items())
+    # Hugging Face datasets cannot load a declared split with no rows ("corresponds to no data"): declare only the
+    # splits that have records (an empty one is still in the manifest and in cpdata's load_dataset).
+    filled = {split: name for split, name in files.items() if result.files[name]["records"]}
+    config = "\n".join(f"  - split: {_HF_SPLIT.get(split, split)}\n    path: {name}" for split, name in filled.items())
+    builder = "json" if result.fmt == "jsonl" else "parquet"
+    hf_files = ", ".join(f'"{_HF_SPLIT.get(split, split)}": "{name}"' for split, name in filled.items())
     rows = "\n".join(
         f"| {split} | `{files[split]}` | {c['problems']} | {c['public_tests']} | {c['private_tests']} | "
         f"{c['generated_tests']} | {c['solutions']} | {c['incorrect_solutions']} |"
@@ -162,5 +190,10 @@ Tests whose expected output is unknown (e.g. hack inputs not yet labelled) are l
 from cpdata import load_dataset
 train = load_dataset("{result.out_dir}", split="train")
 ```
-or with Hugging Face: `datasets.load_dataset("{result.fmt}", data_files={{"train": "{files["train"]}"}})`.
+or with Hugging Face (`pip install datasets`), from this directory:
+
+```python
+import datasets
+splits = datasets.load_dataset("{builder}", data_files={{{hf_files}}})
+```
 """

@@ -16,11 +16,12 @@ import pyarrow.parquet as pq
 
 from cpdata.curation.formats.codecontests import CodeContestsRecord
 from cpdata.curation.formats.export import MANIFEST_NAME
+from cpdata.curation.formats.writers import sha256_file
 from cpdata.curation.steps.pipeline import Curation, CurationOptions
 from cpdata.curation.steps.splits import DEFAULT_CUTOFFS, SplitCutoffs
 from cpdata.schema import Store
 
-__all__ = ["DatasetNotFound", "load_dataset"]
+__all__ = ["SPLIT_ALIASES", "DatasetCorrupt", "DatasetNotFound", "load_dataset"]
 
 _STORE_SUFFIXES = {".sqlite", ".sqlite3", ".db"}
 
@@ -29,17 +30,47 @@ class DatasetNotFound(FileNotFoundError):
     """The path holds no dataset, or not the split asked for."""
 
 
-def _split_file(directory: Path, split: str) -> Path:
+class DatasetCorrupt(ValueError):
+    """An export's files do not match its manifest (changed, truncated, or from another export)."""
+
+
+# Split names as Hugging Face ``datasets`` spells them, beside ours.
+SPLIT_ALIASES = {"train": "train", "valid": "valid", "validation": "valid", "test": "test"}
+
+
+def _canonical_split(split: str) -> str:
+    if split not in SPLIT_ALIASES:
+        raise DatasetNotFound(f"no split {split!r}: the splits are train, valid (or validation) and test")
+    return SPLIT_ALIASES[split]
+
+
+def _checked(path: Path, info: dict[str, Any]) -> Path:
+    """The split file, if it is the one the manifest describes (size and sha256; records counted as read)."""
+    if not path.is_file():
+        raise DatasetCorrupt(f"{path}: listed in the manifest but missing; export again")
+    if "bytes" in info and path.stat().st_size != info["bytes"]:
+        raise DatasetCorrupt(f"{path}: {path.stat().st_size} bytes, the manifest says {info['bytes']}; export again")
+    if "sha256" in info and sha256_file(path) != info["sha256"]:
+        raise DatasetCorrupt(f"{path}: its checksum does not match the manifest's; export again")
+    return path
+
+
+def _split_file(directory: Path, split: str) -> tuple[Path, int | None]:
+    """The split's file and the record count the manifest promises (None without a manifest)."""
     manifest = directory / MANIFEST_NAME
     if manifest.exists():
-        files = json.loads(manifest.read_text()).get("files", {})
+        try:
+            files = json.loads(manifest.read_text()).get("files", {})
+        except ValueError as exc:
+            raise DatasetCorrupt(f"{manifest}: not JSON ({exc})") from exc
         for name, info in files.items():
             if info.get("split") == split:
-                return directory / str(name)
+                return _checked(directory / str(name), info), info.get("records")
+        raise DatasetNotFound(f"no split {split!r} in {manifest}")
     for suffix in (".parquet", ".jsonl"):
         candidate = directory / f"{split}{suffix}"
         if candidate.exists():
-            return candidate
+            return candidate, None
     raise DatasetNotFound(f"no split {split!r} in {directory} (expected {split}.jsonl or {split}.parquet)")
 
 
@@ -56,6 +87,15 @@ def _iter_file(path: Path) -> Iterator[dict[str, Any]]:
         raise DatasetNotFound(f"{path}: not a .jsonl or .parquet file")
 
 
+def _counted(records: Iterator[dict[str, Any]], path: Path, promised: int | None) -> Iterator[dict[str, Any]]:
+    read = 0
+    for record in records:
+        read += 1
+        yield record
+    if promised is not None and read != promised:
+        raise DatasetCorrupt(f"{path}: {read} records, the manifest says {promised}; export again")
+
+
 def _iter_store(url: str, split: str, cutoffs: SplitCutoffs) -> Iterator[dict[str, Any]]:
     # The export's default curation, with the duplicate clusters the store already holds (a loader writes nothing).
     with Store(url, create=False) as store:
@@ -70,7 +110,8 @@ def _iter_dicts(path: str | Path, split: str, cutoffs: SplitCutoffs) -> Iterator
         return _iter_store(text, split, cutoffs)
     location = Path(path)
     if location.is_dir():
-        return _iter_file(_split_file(location, split))
+        file, promised = _split_file(location, split)
+        return _counted(_iter_file(file), file, promised)
     if location.suffix in _STORE_SUFFIXES:
         return _iter_store(text, split, cutoffs)
     if location.exists():
@@ -115,6 +156,6 @@ def load_dataset(
     ``streaming=True`` returns a lazy iterator (nothing is read until you iterate); otherwise a list.
     ``cutoffs`` only matter when reading a store, which is split on the fly.
     """
-    dicts = _iter_dicts(path, split, cutoffs)
+    dicts = _iter_dicts(path, _canonical_split(split), cutoffs)
     records: Iterator[Any] = dicts if as_dict else (CodeContestsRecord.model_validate(d) for d in dicts)
     return records if streaming else list(records)

@@ -210,3 +210,110 @@ def test_loading_a_missing_split_fails_clearly(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(DatasetNotFound, match="no split 'train'"):
         load_dataset(tmp_path / "empty", split="train")
+
+
+# ---- issue 14: an export is whole or not there ----------------------------------------------------------------------
+
+
+def _listing(directory: Path) -> dict[str, str]:
+    return {p.name: sha256_file(p) for p in sorted(directory.iterdir())}
+
+
+def test_an_interrupted_export_leaves_the_previous_one_whole(sqlite_store: Store, tmp_path: Path) -> None:
+    _populate(sqlite_store)
+    out = tmp_path / "out"
+    export_codecontests(sqlite_store, out)
+    before, loaded = _listing(out), load_dataset(out, split="train")
+
+    def interrupt(done: int, total: int) -> None:
+        raise KeyboardInterrupt  # Ctrl-C half-way through the next export
+
+    with pytest.raises(KeyboardInterrupt):
+        export_codecontests(sqlite_store, out, fmt="parquet", progress=interrupt)
+    assert _listing(out) == before and load_dataset(out, split="train") == loaded
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".cpdata-")]  # no staging left behind
+
+
+def test_a_killed_export_is_cleaned_up_and_a_half_swapped_one_is_put_back(sqlite_store: Store, tmp_path: Path) -> None:
+    _populate(sqlite_store)
+    out = tmp_path / "out"
+    export_codecontests(sqlite_store, out)
+    # kill -9 while writing: a staging directory with partial files and no manifest stays behind
+    staging = tmp_path / ".cpdata-staging-out-deadbeef"
+    staging.mkdir()
+    (staging / "train.jsonl").write_text('{"name": "half')
+    # kill -9 between the two renames: the old export was moved aside, the new one not yet in place
+    retired = tmp_path / ".cpdata-retired-out-cafebabe"
+    out.rename(retired)
+    export_codecontests(sqlite_store, out, fmt="parquet")  # the next run puts things right, then exports
+    assert not staging.exists() and not retired.exists()
+    assert {p.name for p in out.iterdir()} == {"train.parquet", "valid.parquet", "test.parquet", "manifest.json", "README.md"}
+
+
+def test_an_export_directory_holds_exactly_one_export_and_foreign_directories_are_refused(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    from cpdata.curation.formats.atomic import NotAnExportDirectory
+
+    _populate(sqlite_store)
+    out = tmp_path / "out"
+    export_codecontests(sqlite_store, out, fmt="jsonl")
+    export_codecontests(sqlite_store, out, fmt="parquet")
+    assert not list(out.glob("*.jsonl"))  # no files of the other format left to be read as part of this export
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("not an export")
+    with pytest.raises(NotAnExportDirectory, match="not an export"):
+        export_codecontests(sqlite_store, mine)
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+
+
+def test_the_loader_refuses_files_that_do_not_match_their_manifest(sqlite_store: Store, tmp_path: Path) -> None:
+    from cpdata import DatasetCorrupt
+
+    _populate(sqlite_store)
+    out = tmp_path / "out"
+    export_codecontests(sqlite_store, out)
+    train = out / "train.jsonl"
+    lines = train.read_text().splitlines(keepends=True)
+    train.write_text("".join(lines[:-1]))  # truncated: a record short
+    with pytest.raises(DatasetCorrupt, match="bytes"):
+        load_dataset(out, split="train")
+    text = "".join(lines)
+    at = text.index('"name": "') + len('"name": "')
+    train.write_text(text[:at] + ("Y" if text[at] != "Y" else "Z") + text[at + 1 :])  # one letter changed, same size
+    with pytest.raises(DatasetCorrupt, match="checksum"):
+        load_dataset(out, split="train")
+
+
+def test_split_names_as_datasets_spells_them_and_unknown_ones_refused(sqlite_store: Store, tmp_path: Path) -> None:
+    from cpdata import DatasetNotFound
+
+    _populate(sqlite_store)
+    export_codecontests(sqlite_store, tmp_path / "out")
+    valid = load_dataset(tmp_path / "out", split="valid")
+    assert valid and load_dataset(tmp_path / "out", split="validation") == valid
+    assert load_dataset(sqlite_store.url, split="validation") == load_dataset(sqlite_store.url, split="valid")
+    with pytest.raises(DatasetNotFound, match="the splits are train, valid"):
+        load_dataset(tmp_path / "out", split="dev")
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_the_cards_hugging_face_snippet_runs_even_with_an_empty_split(sqlite_store: Store, tmp_path: Path, fmt: str) -> None:
+    import re
+    import subprocess
+    import sys
+
+    _populate(sqlite_store)
+    out = tmp_path / "out"
+    # cutoffs after every contest: valid and test are empty, which datasets cannot load when a card declares them
+    result = export_codecontests(sqlite_store, out, fmt=fmt, cutoffs=SplitCutoffs(date(2030, 1, 1), date(2031, 1, 1)))  # type: ignore[arg-type]
+    assert result.counts["valid"]["problems"] == 0 and result.counts["test"]["problems"] == 0
+    card = (out / "README.md").read_text()
+    snippet = re.findall(r"```python\n(.*?)```", card, flags=re.S)[-1]
+    assert "datasets.load_dataset" in snippet
+    program = snippet + "\nprint({name: len(split) for name, split in splits.items()})\n"
+    env = {"HF_DATASETS_CACHE": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", program], cwd=out, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == str({"train": result.counts["train"]["problems"]})
