@@ -73,12 +73,13 @@ def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: Outpu
         writer.writerows([[json_default(v) if isinstance(v, datetime | date) else v for v in row] for row in rows])
     else:
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(title=title, show_lines=False)
         for column in columns:
-            table.add_column(column, overflow="fold")
-        for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
+            table.add_column(Text(str(column)), overflow="fold")
+        for row in rows:  # as Text, never markup: "[/x]", "[l, r]", "a[i]" and "[image]" are shown as they are
+            table.add_row(*(Text("" if v is None else str(v)) for v in row))
         stdout.print(table)
 
 

@@ -563,6 +563,30 @@ class Store:
                 return [], []
             return list(result.keys()), [tuple(r) for r in result.fetchall()]
 
+    def run_user_sql(self, sql: str, *, write: bool = False) -> tuple[list[str], list[tuple[Any, ...]], int]:
+        """A person's SQL: (columns, rows, rows changed). Read-only unless ``write``: SQLite's ``query_only`` on this
+        connection, a ``READ ONLY`` transaction on PostgreSQL, so a stray ``DELETE`` fails instead of deleting."""
+        with self.engine.connect() as conn:
+            if not write:
+                if self.dialect == "sqlite":
+                    conn.exec_driver_sql("PRAGMA query_only = ON")
+                else:
+                    conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+            try:
+                result = conn.execute(text(sql))
+                columns, rows = (
+                    ([], []) if not result.returns_rows else (list(result.keys()), [tuple(r) for r in result.fetchall()])
+                )
+                changed = result.rowcount if not result.returns_rows and result.rowcount and result.rowcount > 0 else 0
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+            finally:
+                if not write and self.dialect == "sqlite":
+                    conn.exec_driver_sql("PRAGMA query_only = OFF")  # the connection goes back to the pool
+        return columns, rows, changed
+
     def table_names(self) -> list[str]:
         return sorted(inspect(self.engine).get_table_names())
 

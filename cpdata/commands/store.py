@@ -96,7 +96,8 @@ def ingest(
 def _sql_help() -> str:
     views = "\n\n".join(f"  {name}: {about}" for name, about in VIEW_ABOUT.items())  # a paragraph each, wrapped
     return (
-        "Run SQL on the store and print the rows.\n\n"
+        "Run SQL on the store and print the rows. The store is opened read-only: a statement that changes it "
+        "(INSERT, UPDATE, DELETE, DROP) fails unless you pass --write, which then says how many rows changed.\n\n"
         'Tables: contest, problem, test, submission ("index" needs quotes), problem_cluster, execution_result, '
         "verification.\n\nViews:\n\n" + views
     )
@@ -106,20 +107,32 @@ def _sql_help() -> str:
     example=[
         "cpdata sql 'SELECT * FROM problem_overview LIMIT 5'",
         "cpdata sql 'SELECT * FROM solutions_by_language' --format csv",
+        'cpdata sql --write "DELETE FROM submission WHERE language IS NULL"',
     ]
 )
 def sql(
     query: Annotated[str, typer.Argument(metavar="QUERY", help="The SQL to run.")],
     fmt: Annotated[OutputFormat, typer.Option("--format", help="How to print the rows.")] = OutputFormat.table,
+    write: Annotated[
+        bool, typer.Option("--write", help="Allow statements that change the store (it is opened read-only otherwise).")
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    with open_store(db, create=False, write=False) as store:
+    with open_store(db, create=False, write=write) as store:
         try:
-            columns, rows = store.run_sql(query)
+            columns, rows, changed = store.run_user_sql(query, write=write)
         except Exception as exc:  # the database's own message says what is wrong with the query
-            raise fail(str(getattr(exc, "orig", exc))) from exc
+            message = str(getattr(exc, "orig", exc))
+            if not write and ("readonly" in message.lower() or "read-only" in message.lower()):
+                message += "; cpdata sql opens the store read-only: pass --write to change it"
+            raise fail(message) from exc
     if columns:
         print_rows(columns, rows, fmt)
+    elif write:
+        if fmt is OutputFormat.json:
+            print_json({"rows_changed": changed})
+        else:
+            stdout.print(f"{changed} rows changed", markup=False)
 
 
 sql.__doc__ = _sql_help()

@@ -218,3 +218,34 @@ def test_a_partial_submission_adds_code_without_erasing_the_verdict(store: Store
     assert [(r[0], r[1], bool(r[2]), r[3]) for r in rows] == [("java", "wrong_answer", False, "class A {}")]
     store.ingest([f.problem("1001", "A", tags=None)])  # an HTML page knows no tags: the API's stay
     assert store.run_sql("SELECT tags FROM problem")[1][0][0] in (["math"], '["math"]')
+
+
+def test_user_sql_is_read_only_unless_asked_and_says_how_many_rows_changed(store: Store) -> None:
+    store.ingest([f.contest("1"), f.problem("1", "A"), f.problem("1", "B")])
+    with pytest.raises(Exception, match="(?i)read.?only"):
+        store.run_user_sql("DELETE FROM problem")
+    assert store.count("problem") == 2  # nothing was deleted
+    columns, rows, changed = store.run_user_sql('SELECT "index" FROM problem ORDER BY 1')
+    assert (columns, rows, changed) == (["index"], [("A",), ("B",)], 0)
+    assert store.run_user_sql("DELETE FROM problem WHERE \"index\" = 'B'", write=True) == ([], [], 1)
+    assert store.count("problem") == 1
+    # the connection went back to the pool writable: the store's own writes still work
+    store.ingest([f.problem("1", "C")])
+    assert store.count("problem") == 2
+
+
+def test_cli_sql_refuses_writes_without_write_and_shows_brackets_as_written(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cpdata.cli import app
+
+    db = str(tmp_path / "s.sqlite")
+    with Store(db) as store:
+        store.ingest([f.contest("1"), f.problem("1", "A")])
+    runner = CliRunner()
+    refused = runner.invoke(app, ["sql", "DELETE FROM problem", "--db", db])
+    assert refused.exit_code == 2 and "--write" in refused.stderr
+    shown = runner.invoke(app, ["sql", "SELECT '[/x] a[i] [l, r] [image]' AS s", "--db", db])
+    assert "[/x] a[i] [l, r] [image]" in shown.stdout
+    done = runner.invoke(app, ["sql", "--write", "DELETE FROM problem", "--db", db])
+    assert done.exit_code == 0 and "1 rows changed" in done.stdout
