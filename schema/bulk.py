@@ -79,31 +79,50 @@ def _worker_start() -> None:
             os._exit(1)
 
 
-def _chunks(lines: Iterable[str], size: int) -> Iterator[list[tuple[int, str]]]:
+def _chunks(lines: Iterable[str | bytes], size: int) -> Iterator[tuple[list[tuple[int, str]], list[StreamError]]]:
+    """Numbered lines in chunks, with the lines of each chunk that are not UTF-8 (as errors, never as text)."""
     chunk: list[tuple[int, str]] = []
-    for number, line in enumerate(lines, start=1):
+    undecodable: list[StreamError] = []
+    for number, raw in enumerate(lines, start=1):
+        if isinstance(raw, bytes):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                byte = raw[exc.start : exc.start + 1].hex()
+                undecodable.append(StreamError(number, f"not UTF-8 text (byte 0x{byte} at column {exc.start + 1})"))
+                continue
+        else:
+            line = raw
         if line.strip():
             chunk.append((number, line))
             if len(chunk) >= size:
-                yield chunk
-                chunk = []
-    if chunk:
-        yield chunk
+                yield chunk, undecodable
+                chunk, undecodable = [], []
+    if chunk or undecodable:
+        yield chunk, undecodable
 
 
 def ingest_lines(
-    store: Store, lines: Iterable[str], *, batch_size: int = 5000, workers: int | None = None, on_chunk: Any = None
+    store: Store,
+    lines: Iterable[str | bytes],
+    *,
+    batch_size: int = 5000,
+    workers: int | None = None,
+    on_chunk: Any = None,
 ) -> tuple[IngestReport, list[StreamError]]:
-    """Ingest stream lines with ``workers`` validating processes (default: the cores; 1 means in this process)."""
+    """Ingest stream lines with ``workers`` validating processes (default: the cores; 1 means in this process).
+
+    Lines may be bytes (a file or stdin read as bytes): a line that is not UTF-8 is one reported bad line, like a
+    line that is not JSON, and the lines around it are stored."""
     workers = workers or os.cpu_count() or 1
     report = IngestReport()
     errors: list[StreamError] = []
 
-    def write(prepared: PreparedChunk) -> None:
+    def write(prepared: PreparedChunk, undecodable: list[StreamError]) -> None:
         report.add(store.write_prepared(prepared.rows, prepared.contests, prepared.problems, prepared.counts))
-        errors.extend(prepared.errors)
+        errors.extend(sorted([*prepared.errors, *undecodable], key=lambda e: e.line))
         if on_chunk is not None:
-            on_chunk(sum(prepared.counts.values()) + len(prepared.errors))
+            on_chunk(sum(prepared.counts.values()) + len(prepared.errors) + len(undecodable))
 
     chunks = _chunks(lines, batch_size)
     first = next(chunks, None)
@@ -112,19 +131,21 @@ def ingest_lines(
     second = next(chunks, None)
     stream = itertools.chain([first], [second] if second else [], chunks)  # the rest is read as it is written
     if workers <= 1 or second is None:  # small input: a pool would cost more than it saves
-        for chunk in stream:
-            write(prepare_chunk(store.url, chunk))
+        for chunk, undecodable in stream:
+            write(prepare_chunk(store.url, chunk), undecodable)
         return report, errors
     context = multiprocessing.get_context("spawn")  # no inherited threads or locks from the parent
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
     try:
-        pending: deque[Future[PreparedChunk]] = deque()
-        for chunk in stream:
-            pending.append(pool.submit(prepare_chunk, store.url, chunk))
+        pending: deque[tuple[Future[PreparedChunk], list[StreamError]]] = deque()
+        for chunk, undecodable in stream:
+            pending.append((pool.submit(prepare_chunk, store.url, chunk), undecodable))
             if len(pending) >= 2 * workers:
-                write(pending.popleft().result())
+                future, bad = pending.popleft()
+                write(future.result(), bad)
         while pending:
-            write(pending.popleft().result())
+            future, bad = pending.popleft()
+            write(future.result(), bad)
     except BaseException:
         # Ctrl-C, a killed reader, a store error: stop the workers now; what was committed stays committed.
         pool.shutdown(wait=False, cancel_futures=True)

@@ -174,7 +174,7 @@ def test_huge_integers_overflowing_dates_and_nan_are_rejected_lines(tmp_path: Pa
         app, ["ingest", "-", "--db", str(tmp_path / "s.sqlite"), "--json", "--workers", "1"], input="\n".join([good, *bad]) + "\n"
     )
     summary = json.loads(result.stdout)
-    assert result.exit_code == 1 and summary["invalid_lines"] == 4 and summary["stored"] == {"contest": 1}
+    assert result.exit_code == 1 and summary["invalid_lines"] == 4 and summary["read"] == {"contest": 1}
     assert {e["line"] for e in summary["errors"]} == {2, 3, 4, 5}
 
 

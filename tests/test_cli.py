@@ -15,7 +15,7 @@ runner = CliRunner()
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "demo" / "sample_stream.jsonl"
 
 
-def _run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+def _run(*args: str, input: str | bytes | None = None) -> tuple[int, str, str]:
     result = runner.invoke(app, list(args), input=input)
     return result.exit_code, result.stdout, result.stderr
 
@@ -26,7 +26,7 @@ def test_ingest_reports_bad_lines_and_exits_1(tmp_path: Path) -> None:
     code, out, _ = _run("ingest", "-", "--db", db, "--json", input=stream)
     summary = json.loads(out)
     assert code == 1
-    assert summary["stored"] == {"contest": 3, "problem": 4, "test": 5, "submission": 8}
+    assert summary["read"] == {"contest": 3, "problem": 4, "test": 5, "submission": 8}
     assert summary["invalid_lines"] == 1 and summary["errors"][0]["line"] == 21
     assert "contest_id: Field required" in summary["errors"][0]["reason"]
 
@@ -116,3 +116,18 @@ def test_demo_refuses_a_directory_it_did_not_make_and_keeps_what_others_put_in_i
     empty.mkdir()
     prepare_workdir(empty)  # an empty directory is taken
     assert (empty / MARKER).is_file()
+
+
+def test_a_line_that_is_not_utf8_is_one_reported_line_from_a_file_or_a_pipe(tmp_path: Path) -> None:
+    lines = SAMPLE.read_bytes().splitlines(keepends=True)
+    bad = [*lines[:3], b'{"entity": "contest", "site": "codeforces", "contest_id": "9\xff9"}\n', *lines[3:]]
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b"".join(bad))
+    from_file = _run("ingest", str(path), "--db", str(tmp_path / "a.sqlite"), "--json")
+    from_pipe = _run("ingest", "-", "--db", str(tmp_path / "b.sqlite"), "--json", input=b"".join(bad))
+    for code, out, _ in (from_file, from_pipe):
+        summary = json.loads(out)
+        assert code == 1 and summary["invalid_lines"] == 1 and summary["errors"][0]["line"] == 4
+        assert "not UTF-8" in summary["errors"][0]["reason"]
+        assert summary["read"] == {"contest": 3, "problem": 4, "test": 5, "submission": 8}  # every good line stored
+    assert json.loads(from_file[1]) == json.loads(from_pipe[1])

@@ -6,7 +6,7 @@ import sys
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import typer
 
@@ -51,12 +51,14 @@ def ingest(
     """Store an entity stream. Bad lines are reported with their number; the good ones are stored."""
     from cpdata.schema.bulk import ingest_lines
 
-    handle = sys.stdin if source == "-" else None
-    if handle is None:
+    # Read as bytes, from a file or a pipe alike: a line that is not UTF-8 is one reported line, not a traceback.
+    if source == "-":
+        handle: BinaryIO = sys.stdin.buffer
+    else:
         path = Path(source)
         if not path.is_file():
             raise fail(f"{source}: no such file")
-        handle = path.open(encoding="utf-8")
+        handle = path.open("rb")
     committed = [0]
 
     def advance(lines: int) -> None:
@@ -74,8 +76,8 @@ def ingest(
             )
             raise typer.Exit(130) from None
     summary = {
-        "stored": dict(report.stored),
-        "changed": dict(report.changed),
+        "read": dict(report.stored),  # valid entities read (a stream may repeat one)
+        "changed": dict(report.changed),  # rows that are new or changed in the store
         "invalid_lines": len(errors),
         "errors": [{"line": e.line, "reason": e.reason} for e in errors[:1000]],
     }
@@ -86,9 +88,9 @@ def ingest(
             stderr.print(f"{source}:{error}", style="yellow", highlight=False, markup=False)
         if len(errors) > 20:
             stderr.print(f"... and {len(errors) - 20} more invalid lines")
-        stored = ", ".join(f"{n} {kind}s" for kind, n in sorted(report.stored.items())) or "nothing"
-        changed = sum(report.changed.values())
-        stdout.print(f"stored {stored} ({changed} rows new or changed); {len(errors)} invalid lines")
+        read = ", ".join(f"{n} {kind}s" for kind, n in sorted(report.stored.items())) or "nothing"
+        changed = ", ".join(f"{n} {kind}s" for kind, n in sorted(report.changed.items()) if n) or "nothing"
+        stdout.print(f"read {read}; new or changed in the store: {changed}; {len(errors)} invalid lines", markup=False)
     if errors:
         raise typer.Exit(1)
 

@@ -56,7 +56,7 @@ def test_parse_prints_the_entity_stream_that_ingest_reads(tmp_path: Path) -> Non
     assert [(e["entity"], e.get("index")) for e in lines if e["entity"] == "problem"] == [("problem", "A"), ("problem", "B")]
     (tmp_path / "stream.jsonl").write_text(result.stdout)
     ingested = runner.invoke(app, ["ingest", str(tmp_path / "stream.jsonl"), "--db", str(tmp_path / "s.sqlite"), "--json"])
-    assert ingested.exit_code == 0 and json.loads(ingested.stdout)["stored"] == {"problem": 2, "test": 3}
+    assert ingested.exit_code == 0 and json.loads(ingested.stdout)["read"] == {"problem": 2, "test": 3}
 
 
 def test_parse_failure_names_the_url_and_what_was_missing(tmp_path: Path) -> None:
