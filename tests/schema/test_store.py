@@ -222,7 +222,7 @@ def test_a_partial_submission_adds_code_without_erasing_the_verdict(store: Store
 
 def test_user_sql_is_read_only_unless_asked_and_says_how_many_rows_changed(store: Store) -> None:
     store.ingest([f.contest("1"), f.problem("1", "A"), f.problem("1", "B")])
-    with pytest.raises(Exception, match="(?i)read.?only"):
+    with pytest.raises(Exception, match=r"(?i)read.?only"):
         store.run_user_sql("DELETE FROM problem")
     assert store.count("problem") == 2  # nothing was deleted
     columns, rows, changed = store.run_user_sql('SELECT "index" FROM problem ORDER BY 1')
