@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Clusters",
     "DedupResult",
+    "Identity",
     "find_clusters",
     "normalize_statement",
     "run_dedup",
@@ -36,6 +37,7 @@ __all__ = [
     "signatures",
     "solution_hash",
     "statement_hash",
+    "substantive",
 ]
 
 _NOISE = re.compile(r"[\s$`*_#>|\\{}]+")
@@ -112,17 +114,55 @@ class DedupResult:
         return {k: v for k, v in self.__dict__.items() if k != "rows"}
 
 
-def find_clusters(statements: list[str], threshold: float, num_perm: int = NUM_PERM) -> tuple[list[int], list[int], list[float]]:
+_IMAGE_OR_LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)|https?://\S+")
+_PLACEHOLDERS = ("statement is not available", "no statement", "see the pdf", "see pdf", "coming soon", "to be added")
+MIN_WORDS = 12
+"""A statement with fewer words (images and links aside) says too little to call two problems the same."""
+
+
+def substantive(text: str) -> bool:
+    """Enough of a statement to compare: not empty, not a placeholder ("statement is not available"), not only an
+    image or a link to a PDF. Placeholders are shared by problems that have nothing else in common."""
+    words = _WORD.findall(_IMAGE_OR_LINK.sub(" ", text).casefold())
+    flat = " ".join(words)
+    return len(words) >= MIN_WORDS and not any(phrase in flat and len(words) < 40 for phrase in _PLACEHOLDERS)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What else says two problems are one, beyond their statements: their site key, name and sample inputs."""
+
+    key: str = ""
+    name: str = ""
+    samples: frozenset[str] = frozenset()
+
+    def same_problem(self, other: Identity) -> bool:
+        """Two problems whose site keys and names both differ are one only if their samples agree too."""
+        if self.key and self.key == other.key:
+            return True
+        if self.name and self.name == other.name:
+            return True
+        return bool(self.samples) and self.samples == other.samples
+
+
+def find_clusters(
+    statements: list[str], threshold: float, num_perm: int = NUM_PERM, identities: list[Identity] | None = None
+) -> tuple[list[int], list[int], list[float]]:
     """For each statement: its exact-group root, its near-cluster root (indices into the list, earliest first),
-    and its estimated similarity to that root."""
+    and its estimated similarity to that root. Statements that say too little (``substantive``) join nothing; with
+    ``identities``, equal statements only merge when the problems' keys, names or samples agree too."""
     exact = Clusters()
-    first_by_hash: dict[str, int] = {}
+    groups_by_hash: dict[str, list[int]] = {}
+    usable = [substantive(text) for text in statements]
     for position, text in enumerate(statements):
-        digest = statement_hash(text)
-        if digest in first_by_hash:
-            exact.union(first_by_hash[digest], position)
+        if not usable[position]:
+            continue
+        roots = groups_by_hash.setdefault(statement_hash(text), [])
+        twin = next((r for r in roots if identities is None or identities[r].same_problem(identities[position])), None)
+        if twin is not None:
+            exact.union(twin, position)
         else:
-            first_by_hash[digest] = position
+            roots.append(position)
     near = Clusters()
     for position in range(len(statements)):
         near.union(exact.find(position), position)
@@ -132,8 +172,8 @@ def find_clusters(statements: list[str], threshold: float, num_perm: int = NUM_P
     hashes: list[MinHash] = []
     for position, minhash in enumerate(signatures(statements, num_perm)):
         hashes.append(minhash)
-        if exact.find(position) != position:
-            continue  # an exact twin: its group's root stands for it in the index
+        if exact.find(position) != position or not usable[position]:
+            continue  # an exact twin (its group's root stands for it), or too little to compare
         for other in lsh.query(minhash):
             if minhash.jaccard(hashes[other]) >= threshold:
                 near.union(other, position)
@@ -143,15 +183,28 @@ def find_clusters(statements: list[str], threshold: float, num_perm: int = NUM_P
     return [exact.find(p) for p in range(len(statements))], roots, similarity
 
 
-def _problems_by_release(store: Store) -> list[tuple[ProblemKey, str, datetime | None]]:
-    """Every problem with a statement, earliest first (unknown dates last), then by key."""
+def _problems_by_release(store: Store) -> list[tuple[ProblemKey, str, datetime | None, Identity]]:
+    """Every problem with a statement, earliest first (unknown dates last), then by key, with its identity."""
     _, rows = store.run_sql(
-        'SELECT site, contest_id, "index", statement, release_time FROM problem_dated WHERE statement IS NOT NULL'
+        'SELECT d.site, d.contest_id, d."index", d.statement, d.release_time, p.name, p.problem_id FROM problem_dated d '
+        'JOIN problem p ON p.site = d.site AND p.contest_id = d.contest_id AND p."index" = d."index" '
+        "WHERE d.statement IS NOT NULL"
     )
+    samples: dict[ProblemKey, set[str]] = {}
+    for site, contest_id, index, text in store.run_sql(
+        "SELECT site, contest_id, \"index\", input FROM test WHERE kind = 'public' AND input IS NOT NULL"
+    )[1]:
+        samples.setdefault((site, contest_id, index), set()).add(" ".join(str(text).split()))
     items = []
-    for site, contest_id, index, statement, released in rows:
+    for site, contest_id, index, statement, released, name, problem_id in rows:
         when = datetime.fromisoformat(released) if isinstance(released, str) else released
-        items.append(((site, contest_id, index), statement, when))
+        key = (site, contest_id, index)
+        identity = Identity(
+            f"{site}/{problem_id}" if problem_id else "",
+            re.sub(r"^[A-Z0-9]{1,3}[.:]\s+", "", " ".join(str(name or "").split())).casefold(),  # "A. Sum" is "Sum"
+            frozenset(samples.get(key, ())),
+        )
+        items.append((key, statement, when, identity))
     far = datetime.max.replace(tzinfo=None)
     items.sort(key=lambda item: ((item[2].replace(tzinfo=None) if item[2] else far), item[0]))
     return items
@@ -163,10 +216,12 @@ def run_dedup(store: Store, threshold: float = 0.8, num_perm: int = NUM_PERM) ->
 
     items = _problems_by_release(store)
     result = DedupResult(problems=store.count("problem"), with_statement=len(items), threshold=threshold)
-    exact_roots, near_roots, similarity = find_clusters([statement for _, statement, _ in items], threshold, num_perm)
+    exact_roots, near_roots, similarity = find_clusters(
+        [statement for _, statement, _, _ in items], threshold, num_perm, [identity for *_, identity in items]
+    )
     sizes = np.bincount(np.array(near_roots, dtype=np.int64), minlength=len(items)) if items else np.array([])
     exact_sizes = np.bincount(np.array(exact_roots, dtype=np.int64), minlength=len(items)) if items else np.array([])
-    for position, (key, _, _) in enumerate(items):
+    for position, (key, _, _, _) in enumerate(items):
         root = near_roots[position]
         if sizes[root] < 2:
             continue

@@ -73,10 +73,11 @@ def _plant(store: Store) -> None:
             f.contest("1500", start=TEST),
             f.contest("abc900", site="atcoder", start=TEST),
             # an exact duplicate: the same problem in a Div. 1 and a Div. 2 round (whitespace and case differ)
-            f.problem("1000", "C", statement=BASE),
-            f.problem("1001", "A", statement="  " + BASE.upper().replace(" ", "\n ")),
+            # (copies carry the problem's name: equal statements alone no longer merge, see the placeholder test)
+            f.problem("1000", "C", statement=BASE, name="Equal Sums"),
+            f.problem("1001", "A", statement="  " + BASE.upper().replace(" ", "\n "), name="Equal Sums"),
             # the same statement again on another site, months later
-            f.problem("abc900", "D", site="atcoder", statement=BASE),
+            f.problem("abc900", "D", site="atcoder", statement=BASE, name="Equal Sums"),
             # a near duplicate of a train problem, published in the test period
             f.problem("1000", "D", statement=NEAR_BASE),
             f.problem("1500", "E", statement=near_copy(NEAR_BASE)),
@@ -269,3 +270,33 @@ def test_import_of_a_huggingface_codecontests_layout_fills_only_gaps(sqlite_stor
     assert sqlite_store.run_sql("SELECT COUNT(*) FROM problem WHERE site = 'hackerearth' AND contest_id = 'codecontests'")[1] == [
         (1,)
     ]
+
+
+def test_placeholder_statements_and_same_text_different_problems_are_never_merged(sqlite_store: Store) -> None:
+    placeholder = "Statement is not available."
+    image_only = "![statement](https://example.org/statement.png)"
+    sqlite_store.ingest(
+        [
+            f.contest("3000", start=TRAIN),
+            *(f.problem("3000", i, statement=placeholder, name=f"Task {i}") for i in "ABC"),
+            *(f.problem("3000", i, statement=image_only, name=f"Task {i}") for i in "DE"),
+            # one long statement, two problems: different names, different samples (a shared template)
+            f.problem("3000", "F", statement=BASE, name="Trees"),
+            f.problem("3000", "G", statement=BASE, name="Paths"),
+            f.test_case("3000", "F", 0, input="1 2\n", output="3\n"),
+            f.test_case("3000", "G", 0, input="5\n", output="5\n"),
+            # the same text and the same samples under another name: one problem
+            f.problem("3000", "H", statement=OTHER, name="Sum"),
+            f.problem("3000", "I", statement=OTHER, name="Addition"),
+            f.test_case("3000", "H", 0, input="4 4\n", output="8\n"),
+            f.test_case("3000", "I", 0, input="4  4\n", output="8\n"),
+        ]
+    )
+    run_dedup(sqlite_store, threshold=0.8)
+    _, rows = sqlite_store.run_sql('SELECT "index", kind, duplicate_of FROM problem_duplicates ORDER BY 1')
+    found = {index: (kind, of) for index, kind, of in rows}
+    assert not {"A", "B", "C", "D", "E"} & set(found)  # placeholders and images say nothing about sameness
+    assert found.get("G", ("", ""))[0] != "exact"  # kept apart (near: the same split, never one record)
+    assert found.get("I") == ("exact", "codeforces/3000/H")
+    records = [r.name.split(". ", 1)[-1] for r in load_dataset(sqlite_store.url, split="train")]  # "3000_A. Task A"
+    assert {"Trees", "Paths", "Task A", "Task B", "Task C"} <= set(records) and "Addition" not in records

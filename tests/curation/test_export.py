@@ -200,7 +200,7 @@ def test_manifest_checksums_match_the_files(sqlite_store: Store, tmp_path: Path)
     for name, info in manifest["files"].items():
         assert info["sha256"] == sha256_file(tmp_path / "out" / name)
     card = (tmp_path / "out" / "README.md").read_text()
-    assert "split: valid\n    path: valid.parquet" in card
+    assert "split: validation\n    path: valid.parquet" in card  # the name datasets gives it
     assert manifest["options"]["format"] == "parquet" and manifest["cutoffs"] == DEFAULT_CUTOFFS.as_dict()
 
 
