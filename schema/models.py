@@ -135,6 +135,9 @@ class Problem(_EntityBase):
     validation: Literal["default", "custom", "custom interactive"] | None = None
     """A package's ``validation``: custom means its output validator program judges; interactive, it talks to the
     solution."""
+    split_floor: Literal["valid", "test"] | None = None
+    """The earliest split this problem may be exported in, whatever its date: set on problems imported from another
+    dataset's valid or test split (CodeContests'), so that its evaluation problems never become training data."""
     validator_flags: str | None = None
     """A package's ``validator_flags`` (case_sensitive, space_change_sensitive, float_tolerance EPS, ...)."""
 

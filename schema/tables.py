@@ -87,6 +87,7 @@ class ProblemRow(SQLModel, table=True):
     """How outputs are judged: exact, lenient (CodeContests' rule; None means lenient), or tokens."""
     validation: str | None = None
     validator_flags: str | None = Field(default=None, sa_column=_text())
+    split_floor: str | None = None
 
 
 _PROBLEM_FK = ForeignKeyConstraint(

@@ -184,10 +184,14 @@ def stats(
                 else:
                     label = {True: "correct", False: "incorrect", None: "undecided"}.get(row[1], str(row[1]))
                     counter[f"{prefix}_{label}"] += row[2]
-        for site, released in store.run_sql("SELECT site, release_time FROM problem_dated")[1]:
+        dated = (
+            "SELECT d.site, d.release_time, p.split_floor FROM problem_dated d JOIN problem p ON p.site = d.site AND "
+            'p.contest_id = d.contest_id AND p."index" = d."index"'
+        )
+        for site, released, floor in store.run_sql(dated)[1]:
             counter = per_site.setdefault(site, Counter())
             when = datetime.fromisoformat(released) if isinstance(released, str) else released
-            counter[f"problems_{assign_split(when, cutoffs).value}"] += 1
+            counter[f"problems_{assign_split(when, cutoffs, floor).value}"] += 1
             counter["problems"] += 1
         url = redact_url(store.url)
     if json_output:

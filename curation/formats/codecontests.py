@@ -8,7 +8,7 @@ the values its Hugging Face copy carries, including proto2 defaults where a valu
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,13 +20,16 @@ from cpdata.schema import Contest, Language, Problem, Site, Submission, Test, Te
 __all__ = [
     "CODECONTESTS_FIELDS",
     "DIFFICULTY_LETTER_BASE",
+    "IMPORTED_DIFFICULTY",
     "LANGUAGE",
     "SOURCE",
     "CodeContestsRecord",
     "Duration",
+    "NotCodeContests",
     "SolutionsField",
     "TestsField",
     "build_record",
+    "check_codecontests_files",
     "codecontests_difficulty",
     "iter_codecontests_rows",
     "release_time",
@@ -50,6 +53,10 @@ LANGUAGE: dict[Language, int] = {Language.python2: 1, Language.cpp: 2, Language.
 
 # Difficulty enum: A=7 ... K=17, then L=19 ... V=29 (18 is skipped in the proto).
 DIFFICULTY_LETTER_BASE = 7
+IMPORTED_DIFFICULTY = "codecontests:"
+"""``problem.category`` of a record imported from DeepMind's CodeContests: its own ``difficulty`` enum value, kept
+(re-deriving it would give CodeChef's MEDIUM 0 and a hash-keyed AtCoder problem a letter of its hash)."""
+REQUIRED_COLUMNS = ("name", "description")
 _NAMED_DIFFICULTY = {"easy": 1, "medium": 2, "hard": 3, "harder": 4, "hardest": 5, "external": 6}
 
 
@@ -64,6 +71,8 @@ def _letter_difficulty(index: str) -> int:
 def codecontests_difficulty(problem: Problem) -> int:
     """The Difficulty enum value CodeContests would give: the index letter for contest sites, the category for
     CodeChef's practice buckets, else UNKNOWN_DIFFICULTY (0)."""
+    if problem.category and problem.category.startswith(IMPORTED_DIFFICULTY):
+        return int(problem.category.removeprefix(IMPORTED_DIFFICULTY))  # kept from an imported CodeContests record
     if problem.site in (Site.codeforces, Site.atcoder):
         return _letter_difficulty(problem.index)
     if problem.category and problem.category.lower() in _NAMED_DIFFICULTY:
@@ -256,17 +265,65 @@ def _files(path: Path) -> list[Path]:
     return files
 
 
+class NotCodeContests(ValueError):
+    """A file that does not hold CodeContests records (names the file and what is missing)."""
+
+
+def _require(file: Path, columns: Iterable[str], where: str) -> None:
+    present = set(columns)
+    missing = [c for c in REQUIRED_COLUMNS if c not in present]
+    if missing:
+        shown = ", ".join(sorted(present)[:8]) or "nothing"
+        raise NotCodeContests(f"{file}{where}: not a CodeContests record (no {', '.join(missing)}; it has {shown})")
+
+
+def check_codecontests_files(path: Path) -> None:
+    """Every file's columns (Parquet) or first record (JSONL) are a CodeContests record's, before anything is read
+    into a store; NotCodeContests names the first file that is not."""
+    for file in _files(path):
+        if file.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            try:
+                names = pq.read_schema(file).names
+            except Exception as exc:  # pyarrow's own error names what is wrong with the file
+                raise NotCodeContests(f"{file}: not a readable Parquet file ({exc})") from exc
+            _require(file, names, "")
+        else:
+            with file.open(encoding="utf-8") as handle:
+                first = next((line for line in handle if line.strip()), None)
+            if first is None:
+                continue
+            try:
+                row = json.loads(first)
+            except ValueError as exc:
+                raise NotCodeContests(f"{file}: not JSON lines ({exc})") from exc
+            _require(file, row if isinstance(row, dict) else (), ":1")
+
+
 def iter_codecontests_rows(path: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
-    """(file, record dict) for every record of a CodeContests-format dataset, file by file, a batch at a time."""
+    """(file, record dict) for every record of a CodeContests-format dataset, file by file, a batch at a time.
+    Raises NotCodeContests for a file whose columns (or a line whose fields) are not a CodeContests record's."""
     for file in _files(path):
         if file.suffix == ".parquet":
             import pyarrow.parquet as pq  # only when there is Parquet to read
 
-            for batch in pq.ParquetFile(file).iter_batches(batch_size=64):
+            try:
+                parquet = pq.ParquetFile(file)
+            except Exception as exc:  # pyarrow's own error names what is wrong with the file
+                raise NotCodeContests(f"{file}: not a readable Parquet file ({exc})") from exc
+            _require(file, parquet.schema_arrow.names, "")
+            for batch in parquet.iter_batches(batch_size=64):
                 for row in batch.to_pylist():
                     yield file, row
         else:
             with file.open(encoding="utf-8") as handle:
-                for line in handle:
-                    if line.strip():
-                        yield file, json.loads(line)
+                for number, line in enumerate(handle, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        row = json.loads(line)
+                    except ValueError as exc:
+                        raise NotCodeContests(f"{file}:{number}: not JSON ({exc})") from exc
+                    _require(file, row if isinstance(row, dict) else (), f":{number}")
+                    yield file, row

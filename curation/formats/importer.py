@@ -6,6 +6,12 @@ whole. Our own export comes back exactly (import, export again: the same records
 key or date: Codeforces problems are keyed by ``cf_contest_id``/``cf_index`` (so they meet scraped ones), others by
 a hash of their name under a contest named ``codecontests``; their dates stay unknown (so they stay in train).
 By default an import only fills what the store does not know yet: it never overwrites scraped values.
+
+DeepMind's records keep what they say: their ``difficulty`` (in ``category`` as ``codecontests:N``), every solution
+whatever its language (the export's language filter decides later, as for any problem), and their split: a record
+from its ``valid``/``test`` files gets ``split_floor`` and never lands in our train, even without a date. A file
+that is not CodeContests records (a Parquet file of other columns) stops the import with its name, before
+anything is stored from it.
 """
 
 from __future__ import annotations
@@ -17,7 +23,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cpdata.curation.formats.codecontests import LANGUAGE, SOURCE, iter_codecontests_rows
+from cpdata.curation.formats.codecontests import (
+    IMPORTED_DIFFICULTY,
+    LANGUAGE,
+    SOURCE,
+    check_codecontests_files,
+    iter_codecontests_rows,
+    split_of_file,
+)
 from cpdata.schema import Contest, Language, Problem, Site, Store, Submission, Test, TestKind, TestOrigin, to_utc
 
 __all__ = ["ImportReport", "import_codecontests"]
@@ -84,8 +97,9 @@ def _solutions(site: Site, contest_id: str, index: str, field_value: dict[str, A
     return out
 
 
-def _entities(row: dict[str, Any]) -> list[Any]:
+def _entities(row: dict[str, Any], file_split: str | None) -> list[Any]:
     site = _site(row)
+    deepmind = "site" not in row  # DeepMind's own record, not an export of ours (which carries its site and date)
     contest_id, index = _key(row, site)
     published = row.get("published_at")
     if isinstance(published, str):
@@ -119,6 +133,9 @@ def _entities(row: dict[str, Any]) -> list[Any]:
         tags=list((row.get("tags") if "tags" in row else row.get("cf_tags")) or []),
         points=row.get("points") if "points" in row else (row.get("cf_points") or None),
         url=row.get("url"),
+        # DeepMind's records: their difficulty kept as given, and their valid/test problems kept out of our train
+        category=f"{IMPORTED_DIFFICULTY}{int(row['difficulty'])}" if deepmind and row.get("difficulty") is not None else None,
+        split_floor=file_split if deepmind and file_split in ("valid", "test") else None,
     )
     contest = Contest(site=site, contest_id=contest_id, name=row.get("contest_name"), start_time=published)
     entities: list[Any] = [contest, problem]
@@ -134,10 +151,11 @@ def _entities(row: dict[str, Any]) -> list[Any]:
 
 
 def import_codecontests(store: Store, path: Path, *, overwrite: bool = False, batch_size: int = 2000) -> ImportReport:
+    check_codecontests_files(path)  # refuse foreign files before storing anything
     report = ImportReport()
     batch: list[Any] = []
     for file, row in iter_codecontests_rows(path):
-        entities = _entities(row)
+        entities = _entities(row, split_of_file(file))
         batch += entities
         report.records += 1
         report.by_file[file.name] += 1

@@ -31,7 +31,7 @@ def crossing_pairs(store: Store, cutoffs: SplitCutoffs = DEFAULT_CUTOFFS) -> lis
         if info is None:
             continue
         own = assign_split(release_time(item.problem, item.contest), cutoffs).value
-        assigned = assign_split(item.released, cutoffs).value
+        assigned = assign_split(item.released, cutoffs, item.problem.split_floor).value
         if own != assigned:
             pairs.append(
                 {
@@ -91,7 +91,7 @@ def check_against(
     ours = [
         (split, item)
         for item in iter_items(store)
-        if (split := assign_split(item.released, cutoffs).value) in splits and item.problem.statement
+        if (split := assign_split(item.released, cutoffs, item.problem.split_floor).value) in splits and item.problem.statement
     ]
     for (split, item), minhash in zip(ours, signatures(item.problem.statement or "" for _, item in ours), strict=True):
         report.checked[split] += 1

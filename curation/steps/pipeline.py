@@ -66,12 +66,23 @@ def iter_items(store: Store, batch_size: int = 200) -> Iterator[Item]:
     """Every problem of the store with its tests and solutions (with code); a clustered problem carries its
     cluster's earliest date, so the whole cluster lands in one split."""
     clusters = store.clusters()
+    # A cluster with a member that must stay out of train (CodeContests' own valid/test) keeps all its members out:
+    # a near copy in train would be its evaluation problem in disguise.
+    floors: dict[str, str] = {}
+    for cluster, floor in store.run_sql(
+        "SELECT c.cluster, p.split_floor FROM problem_cluster c JOIN problem p ON p.site = c.site AND "
+        'p.contest_id = c.contest_id AND p."index" = c."index" WHERE p.split_floor IS NOT NULL'
+    )[1]:
+        floors[cluster] = "test" if "test" in (floor, floors.get(cluster)) else str(floor)
     for batch in store.iter_problem_batches(batch_size):
         keys = [problem.key for problem, _ in batch]
         tests = store.tests_for(keys)
         solutions = store.submissions_for(keys)
         for problem, contest in batch:
             info = clusters.get(problem.key)
+            floor = floors.get(info.cluster) if info is not None else None
+            if floor is not None and (problem.split_floor is None or (floor == "test" and problem.split_floor != "test")):
+                problem = problem.model_copy(update={"split_floor": floor})
             own = release_time(problem, contest)
             released = own
             if info is not None and info.cluster_release is not None and (own is None or info.cluster_release < own):
@@ -132,7 +143,7 @@ class Curation:
                     "multiple_answers_without_checker": item.multiple_answers_without_checker,
                 }
             )
-            yield assign_split(item.released, self.cutoffs).value, record, item
+            yield assign_split(item.released, self.cutoffs, item.problem.split_floor).value, record, item
 
     def report(self) -> dict[str, Any]:
         measures = {step.stage: step for step in self.steps if isinstance(step, MeasureStrength)}

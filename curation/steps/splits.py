@@ -44,7 +44,21 @@ class SplitCutoffs:
 DEFAULT_CUTOFFS = SplitCutoffs()
 
 
-def assign_split(released: datetime | None, cutoffs: SplitCutoffs = DEFAULT_CUTOFFS) -> Split:
+_ORDER = {Split.train: 0, Split.valid: 1, Split.test: 2}
+
+
+def assign_split(released: datetime | None, cutoffs: SplitCutoffs = DEFAULT_CUTOFFS, floor: str | None = None) -> Split:
+    """The split of a release date; ``floor`` (a problem's ``split_floor``, e.g. CodeContests' own valid or test)
+    is the earliest split it may land in, whatever the date says: another dataset's evaluation problems never
+    become our training data."""
+    by_date = _by_date(released, cutoffs)
+    if floor is None:
+        return by_date
+    lowest = Split(floor)
+    return lowest if _ORDER[lowest] > _ORDER[by_date] else by_date
+
+
+def _by_date(released: datetime | None, cutoffs: SplitCutoffs) -> Split:
     if released is None:
         return Split.train
     if released.tzinfo is None:

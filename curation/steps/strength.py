@@ -228,7 +228,7 @@ class RequireTestsForEvaluation(Step):
         self.cutoffs, self.minimum = cutoffs, minimum
 
     def apply(self, item: Item) -> Item | None:
-        if assign_split(item.released, self.cutoffs).value == "train":
+        if assign_split(item.released, self.cutoffs, item.problem.split_floor).value == "train":
             return item
         hidden = [
             t
@@ -341,7 +341,7 @@ class MeasureStrength(_ExecutionStep):
                 counts.incorrect_pass_before += passes_before
                 counts.incorrect_pass_after += passes_after
         if counts.correct or counts.incorrect:
-            split = assign_split(item.released, self.cutoffs).value
+            split = assign_split(item.released, self.cutoffs, item.problem.split_floor).value
             self.by_split[split].add(counts)
             self.by_problem[key_name(item.key)] = {
                 "split": split,

@@ -19,6 +19,7 @@ from cpdata.curation.formats.writers import PARQUET_SCHEMA
 from cpdata.curation.steps.contamination import check_against, crossing_pairs
 from cpdata.curation.steps.dedup import find_clusters, normalize_statement, run_dedup
 from cpdata.curation.steps.pipeline import Curation, CurationOptions
+from cpdata.curation.steps.splits import SplitCutoffs
 from cpdata.schema import Store
 from tests import factories as f
 
@@ -300,3 +301,51 @@ def test_placeholder_statements_and_same_text_different_problems_are_never_merge
     assert found.get("I") == ("exact", "codeforces/3000/H")
     records = [r.name.split(". ", 1)[-1] for r in load_dataset(sqlite_store.url, split="train")]  # "3000_A. Task A"
     assert {"Trees", "Paths", "Task A", "Task B", "Task C"} <= set(records) and "Addition" not in records
+
+
+def test_import_keeps_codecontests_splits_difficulty_and_every_language(sqlite_store: Store, tmp_path: Path) -> None:
+    schema = pa.schema([PARQUET_SCHEMA.field(i) for i in range(20)])  # DeepMind's columns only
+    data = tmp_path / "data"
+    data.mkdir()
+    files = {
+        "train": _hf_row(name="Old Problem", description=statement(11), source=1, difficulty=3),  # CodeChef HARD
+        "valid": _hf_row(name="Valid Problem", description=statement(12), source=1, difficulty=2),  # CodeChef MEDIUM
+        "test": _hf_row(
+            name="ABC Test Problem",
+            description=statement(13),
+            source=6,  # AtCoder: keyed by a hash of its name, which must not give it a letter difficulty
+            difficulty=9,
+            solutions={"language": [1, 3], "solution": ["print 1", "print(1)"]},  # Python 2 and Python 3
+        ),
+    }
+    for split, row in files.items():
+        pq.write_table(pa.Table.from_pylist([row], schema=schema), data / f"{split}-00000-of-00001.parquet")
+    import_codecontests(sqlite_store, tmp_path)
+    out = tmp_path / "out"
+    export_codecontests(sqlite_store, out, curation=CurationOptions(languages=None))
+    by_split = {s: {r.name.split(". ", 1)[-1]: r for r in load_dataset(out, split=s)} for s in ("train", "valid", "test")}
+    # no date, yet CodeContests' own valid and test problems stay out of our train
+    assert set(by_split["train"]) == {"Old Problem"} and set(by_split["valid"]) == {"Valid Problem"}
+    assert set(by_split["test"]) == {"ABC Test Problem"}
+    assert by_split["valid"]["Valid Problem"].difficulty == 2 and by_split["train"]["Old Problem"].difficulty == 3
+    assert by_split["test"]["ABC Test Problem"].difficulty == 9
+    assert sorted(by_split["test"]["ABC Test Problem"].solutions.language) == [1, 3]  # Python 2 kept
+    # other cutoffs do not move them into train either
+    late = export_codecontests(sqlite_store, tmp_path / "late", cutoffs=SplitCutoffs(date(2030, 1, 1), date(2031, 1, 1)))
+    assert late.counts["train"]["problems"] == 1 and late.counts["test"]["problems"] == 1
+
+
+def test_import_refuses_files_that_are_not_codecontests_records(sqlite_store: Store, tmp_path: Path) -> None:
+    from cpdata.curation.formats.codecontests import NotCodeContests
+
+    pq.write_table(pa.table({"foo": [1, 2]}), tmp_path / "train.parquet")
+    with pytest.raises(NotCodeContests, match=r"train\.parquet: not a CodeContests record"):
+        import_codecontests(sqlite_store, tmp_path)
+    assert sqlite_store.count("problem") == 0
+    from typer.testing import CliRunner
+
+    from cpdata.cli import app
+
+    result = CliRunner().invoke(app, ["import", "codecontests", str(tmp_path), "--db", sqlite_store.url])
+    assert result.exit_code == 2 and "not a CodeContests record" in " ".join(result.stderr.split())
+    assert "Traceback" not in result.output
