@@ -99,6 +99,14 @@ def main() -> None:
                 highlight=False,
             )
             sys.exit(2)
+        if isinstance(exc, OSError) and exc.filename is not None:
+            # a path the user gave that cannot be read or written: their input, not our bug
+            reason = exc.strerror or type(exc).__name__
+            stderr.print(f"error: {exc.filename}: {reason}", markup=False, highlight=False)
+            sys.exit(2)
+        if isinstance(exc, FileNotFoundError):
+            stderr.print(f"error: {exc}", markup=False, highlight=False)
+            sys.exit(2)
         stderr.print(f"error: {type(exc).__name__}: {exc}", markup=False, highlight=False)
         stderr.print("(this is a bug or an unexpected state; run again with --debug for the traceback)", style="dim")
         sys.exit(2)

@@ -131,3 +131,20 @@ def test_a_line_that_is_not_utf8_is_one_reported_line_from_a_file_or_a_pipe(tmp_
         assert "not UTF-8" in summary["errors"][0]["reason"]
         assert summary["read"] == {"contest": 3, "problem": 4, "test": 5, "submission": 8}  # every good line stored
     assert json.loads(from_file[1]) == json.loads(from_pipe[1])
+
+
+def test_a_path_that_cannot_be_used_is_one_line_with_exit_2_from_the_console_script(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "s.sqlite")
+    assert _run("ingest", str(SAMPLE), "--db", db)[0] == 0
+    for command in (
+        ["export", "codecontests", "/proc/cpdata-nope/out"],
+        ["report", "/proc/cpdata-nope/report"],
+        ["curate", "run", "--keep-rejects", "/proc/cpdata-nope/rejects.jsonl"],
+        ["curate", "contamination", "--against", str(tmp_path / "absent.parquet")],
+    ):
+        done = subprocess.run([sys.executable, "-m", "cpdata", *command, "--db", db], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2, (command, done.stderr)
+        assert "Traceback" not in done.stderr and "bug" not in done.stderr and "error:" in done.stderr, (command, done.stderr)

@@ -77,11 +77,13 @@ def check_against(
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     names: dict[int, str] = {}
     texts: list[str] = []
+    rows_in: Counter[Path] = Counter()
     for file, row in iter_codecontests_rows(external):
+        rows_in[file] += 1  # the row's own number in its file (1-based), rows without a statement included
         text = row.get("description") or ""
         if not text:
             continue
-        label = f"{file.name}:{report.external_records} {row.get('name') or ''}".strip()
+        label = f"{file.name}:{rows_in[file]} {row.get('name') or ''}".strip()
         exact.setdefault(statement_hash(text), label)
         names[len(texts)] = f"{label} ({split_of_file(file) or 'unknown split'})"
         texts.append(text)

@@ -169,6 +169,7 @@ def test_contamination_against_an_external_dataset(sqlite_store: Store, tmp_path
         "\n".join(
             json.dumps(r)
             for r in [
+                {"name": "untitled", "description": ""},  # a row without a statement still has its row number
                 {"name": "same", "description": OTHER.replace(" ", "  ")},  # our test problem 1500A, exactly
                 {"name": "unrelated", "description": statement(99)},
             ]
@@ -178,6 +179,7 @@ def test_contamination_against_an_external_dataset(sqlite_store: Store, tmp_path
     report = check_against(sqlite_store, external)
     assert report.external_records == 2 and report.checked == {"test": 1}
     assert [(m["problem"], m["kind"]) for m in report.matches] == [("codeforces/1500/A", "exact")]
+    assert report.matches[0]["external"] == "external_train.jsonl:2 same"  # its line in the file, not past the end
     near = tmp_path / "near.jsonl"
     near.write_text(json.dumps({"name": "almost", "description": near_copy(OTHER)}) + "\n")
     assert [m["kind"] for m in check_against(sqlite_store, near).matches] == ["near"]
