@@ -33,6 +33,7 @@ _COLORS = ["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#D
 
 @dataclass
 class ReportData:
+    cutoffs: SplitCutoffs = DEFAULT_CUTOFFS
     problems: int = 0
     per_month: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     undated: Counter[str] = field(default_factory=Counter)
@@ -44,7 +45,7 @@ class ReportData:
 
 
 def collect(store: Store, options: CurationOptions, cutoffs: SplitCutoffs = DEFAULT_CUTOFFS) -> ReportData:
-    data = ReportData()
+    data = ReportData(cutoffs=cutoffs)
     curation = Curation(store, options, cutoffs)
     for split, record, item in curation.records():
         data.problems += 1
@@ -87,18 +88,31 @@ def _stacked_bars(axes: Any, categories: list[str], series: list[str], counts: d
 def _plots(data: ReportData, out: Path) -> list[dict[str, Any]]:
     plots: list[dict[str, Any]] = []
 
-    # 1. problems per month, per site (stacked bars)
-    months = sorted(data.per_month)
+    # 0. test strength first: it is what a dataset's tests are worth
+    plots.append(_strength_plot(data, out / "test_strength.png"))
+
+    # 1. problems per month, per site (stacked bars), every month shown (an empty one is a gap, not hidden), with
+    # the split cutoffs marked
+    months = _every_month(sorted(data.per_month), data.cutoffs)
     sites = sorted({s for counter in data.per_month.values() for s in counter})
     figure, axes = plt.subplots(figsize=(9, 3.6))
     _stacked_bars(axes, months, sites, data.per_month)
+    for label, cutoff in (("valid", data.cutoffs.valid_from), ("test", data.cutoffs.test_from)):
+        month = cutoff.strftime("%Y-%m")
+        if month in months:
+            at = months.index(month) - 0.5 + (cutoff.day - 1) / 31
+            axes.axvline(at, color="#555555", linestyle="--", linewidth=1)
+            axes.text(at, axes.get_ylim()[1] * 0.95, f" {label} from {cutoff}", fontsize=7, va="top")
     axes.set_title("Problems per month (contest start, UTC), by site")
     axes.set_ylabel("problems")
     axes.tick_params(axis="x", rotation=60, labelsize=7)
+    if len(months) > 36:  # label every few months so that labels stay legible
+        step = len(months) // 24 + 1
+        axes.set_xticks(range(0, len(months), step), months[::step])
     if sites:
         axes.legend(fontsize=8)
     _save(figure, out / "problems_per_month.png")
-    plots.append({"file": "problems_per_month.png", "title": "Problems per month", "series": sites})
+    plots.append({"file": "problems_per_month.png", "title": "Problems per month", "series": sites, "months": months})
 
     # 2. rating distribution, per site that has ratings
     figure, axes = plt.subplots(figsize=(7, 3.6))
@@ -155,7 +169,9 @@ def _plots(data: ReportData, out: Path) -> list[dict[str, Any]]:
         for part in ("problems", "solutions", "tests"):
             for reason, count in step[part]["dropped"].items():
                 drops.append((f"{step['step']}: {reason} ({part})", count))
-    figure, axes = plt.subplots(figsize=(9, max(2.5, 0.35 * len(drops) + 1)))
+    longest = max((len(label) for label, _ in drops), default=0)
+    # wide enough for the longest reason: labels are never clipped
+    figure, axes = plt.subplots(figsize=(max(9.0, 4 + 0.075 * longest), max(2.5, 0.35 * len(drops) + 1)))
     axes.set_title("What each curation step dropped")
     if drops:
         axes.barh([label for label, _ in drops], [count for _, count in drops], color=_COLORS[3])
@@ -168,9 +184,20 @@ def _plots(data: ReportData, out: Path) -> list[dict[str, Any]]:
     _save(figure, out / "curation_drops.png")
     plots.append({"file": "curation_drops.png", "title": "Curation drops", "series": ["dropped"], "bars": len(drops)})
 
-    # 7. test strength: TPR and TNR per split, before and after generated tests, over both denominators
-    plots.append(_strength_plot(data, out / "test_strength.png"))
     return plots
+
+
+def _every_month(months: list[str], cutoffs: SplitCutoffs) -> list[str]:
+    """Every month from the first to the last with problems (and to the cutoffs, when they fall inside)."""
+    if not months:
+        return []
+    year, month = map(int, months[0].split("-"))
+    last = months[-1]
+    found = []
+    while f"{year:04d}-{month:02d}" <= last:
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
 
 
 _STRENGTH_BARS = [("tpr_before", "TPR before generated"), ("tpr_after", "TPR with generated"),
@@ -229,7 +256,7 @@ def _tables(data: ReportData) -> str:
             + " |"
         )
     language_rows = "\n".join(f"| {lang} | {c['correct']} | {c['incorrect']} |" for lang, c in sorted(data.solutions.items()))
-    return f"""## Splits
+    return f"""{_strength_table(data)}## Splits
 
 | split | problems | by site |
 |---|---|---|
@@ -249,6 +276,32 @@ Problems with no known date (always in train): {sum(data.undated.values())}.
 |---|---|---|
 {language_rows}
 """
+
+
+def _percent(value: Any) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def _strength_table(data: ReportData) -> str:
+    """TPR and TNR (and the validity of generated tests) before anything else: what the tests are worth."""
+    strength = data.curation.get("test_strength") or {}
+    by_split: dict[str, dict[str, Any]] = strength.get("by_split") or {}
+    if not by_split:
+        return "## Test strength\n\nNot measured yet: run `cpdata verify` (and `cpdata gen-tests`), then report again.\n\n"
+    rows = []
+    for split, c in [*sorted(by_split.items()), ("overall", strength.get("overall") or {})]:
+        rows.append(
+            f"| {split} | {_percent(c.get('tpr_before'))} → {_percent(c.get('tpr_after'))} | "
+            f"{_percent(c.get('tnr_before'))} → {_percent(c.get('tnr_after'))} | "
+            f"{c.get('correct_solutions_checked', 0)} / {c.get('incorrect_solutions_checked', 0)} |"
+        )
+    validity = _percent(strength.get("generated_tests_valid_share"))
+    return (
+        "## Test strength\n\nTPR: correct solutions that pass every test; TNR: incorrect ones that fail one (before → "
+        "with generated tests), after curation.\n\n| split | TPR | TNR | correct / incorrect checked |\n|---|---|---|---|\n"
+        + "\n".join(rows)
+        + f"\n\nGenerated tests that the problems' input validators accept: {validity}.\n\n"
+    )
 
 
 def write_report(

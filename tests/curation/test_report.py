@@ -38,10 +38,14 @@ def test_report_writes_a_card_an_html_page_and_real_images(sqlite_store: Store, 
     assert plots["solutions_per_problem.png"]["series"] == ["correct", "incorrect"]
     assert plots["split_sizes.png"]["series"] == ["codeforces"]  # 1001A and abc900D were merged into 1000C
     assert plots["curation_drops.png"]["bars"] == 7  # every (step, reason, part) with a drop is one bar
+    assert summary["plots"][0]["file"] == "test_strength.png"  # the first screen: what the tests are worth
+    months = plots["problems_per_month.png"]["months"]
+    assert months[0] == "2021-03" and months[-1] == "2021-10" and len(months) == 8  # empty months shown, not skipped
     assert plots["test_strength.png"]["groups"] == 0  # nothing ran: the panels say so instead of drawing zeros
     assert summary["splits"] == {"train": {"codeforces": 3}, "valid": {}, "test": {"codeforces": 1}}
     html = (out / "report.html").read_text()
     assert html.count("data:image/png;base64,") == 7 and "<table>" in html
     card = (out / "README.md").read_text()
+    assert card.index("## Test strength") < card.index("## Splits") and "Not measured yet" in card
     assert "![Split sizes](split_sizes.png)" in card and "| merge_exact_duplicates | 6 → 4 |" in card
     assert json.loads((out / "report.json").read_text())["problems"] == 4
