@@ -1,0 +1,173 @@
+"""kill -9 (and Ctrl-C) at random moments of ingest, export and import, 10 trials each, like the crawl's resume
+test: after each kill the store passes SQLite's integrity check, the previous export is still whole, a rerun
+completes, and the store and the export equal those of one uninterrupted run."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cpdata import load_dataset
+from cpdata.curation.formats.writers import sha256_file
+from cpdata.schema import Store
+from tests.conftest import ROOT
+from tests.scraper.helpers import dump
+
+TRIALS = 10
+SPLITS = ("train", "valid", "test")
+
+
+def _stream(path: Path, problems: int = 400, submissions_each: int = 40) -> None:
+    """A stream big enough that ingesting it takes a while: contests, problems, tests and many submissions."""
+    with path.open("w") as out:
+        for c in range(problems // 4):
+            start = f"202{c % 4}-0{1 + c % 9}-15T10:00:00Z"
+            out.write(json.dumps({"entity": "contest", "site": "codeforces", "contest_id": str(1000 + c), "start_time": start}))
+            out.write("\n")
+            for index in "ABCD":
+                key = {"site": "codeforces", "contest_id": str(1000 + c), "index": index}
+                statement = f"Problem {c}{index}: print the sum of the {c} numbers " + " ".join(f"w{c}x{n}" for n in range(30))
+                out.write(json.dumps({"entity": "problem", **key, "name": f"P{c}{index}", "statement": statement}) + "\n")
+                out.write(
+                    json.dumps({"entity": "test", **key, "kind": "public", "ordinal": 0, "input": "1 2\n", "output": "3\n"})
+                )
+                out.write("\n")
+                for s in range(submissions_each):
+                    sid = f"{c}{index}{s}"
+                    code = f"print({s} + {c})  # {sid}\n"
+                    verdict = "OK" if s % 3 else "WRONG_ANSWER"
+                    row = {"entity": "submission", **key, "submission_id": sid, "language_raw": "Python 3",
+                           "verdict_raw": verdict, "source_code": code}  # fmt: skip
+                    out.write(json.dumps(row) + "\n")
+
+
+def _cpdata(*args: str) -> list[str]:
+    return [sys.executable, "-m", "cpdata", *args]
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(_cpdata(*args), capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
+
+
+def _timed(*args: str) -> float:
+    started = time.monotonic()
+    done = _run(*args)
+    assert done.returncode == 0, done.stderr
+    return time.monotonic() - started
+
+
+def _kill_at_random(args: list[str], span: float, rng: random.Random, trial: int) -> int:
+    process = subprocess.Popen(_cpdata(*args), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(rng.uniform(0.05, span))
+    how = signal.SIGINT if trial % 4 == 3 else signal.SIGKILL  # Ctrl-C now and then, kill -9 mostly
+    if process.poll() is None:
+        os.kill(process.pid, how)
+    return process.wait(timeout=60)
+
+
+def _integrity(path: Path) -> None:
+    with Store(path, create=False) as store:
+        assert store.run_sql("PRAGMA integrity_check")[1] == [("ok",)]
+
+
+def _split_files(directory: Path) -> dict[str, str]:
+    return {p.name: sha256_file(p) for p in sorted(directory.iterdir()) if p.suffix in (".jsonl", ".parquet")}
+
+
+@pytest.mark.slow
+def test_killed_ingests_resume_to_the_same_store(tmp_path: Path) -> None:
+    stream = tmp_path / "stream.jsonl"
+    _stream(stream)
+    span = _timed("ingest", str(stream), "--db", str(tmp_path / "reference.sqlite"), "--workers", "1")
+    with Store(tmp_path / "reference.sqlite") as store:
+        reference = dump(store)
+    assert len(reference["submission"]) == 16_000
+    rng = random.Random(14)
+    interrupted = 0
+    for trial in range(TRIALS):
+        db = tmp_path / f"trial{trial}.sqlite"
+        interrupted += _kill_at_random(["ingest", str(stream), "--db", str(db), "--workers", "1"], span, rng, trial) != 0
+        if db.exists():
+            _integrity(db)
+        assert _run("ingest", str(stream), "--db", str(db)).returncode == 0
+        with Store(db) as store:
+            assert dump(store) == reference, f"trial {trial}"
+    assert interrupted >= TRIALS // 2  # the kills really landed mid-ingest
+
+
+@pytest.mark.slow
+def test_killed_exports_leave_the_previous_export_whole_and_rerun_to_the_same_files(tmp_path: Path) -> None:
+    stream = tmp_path / "stream.jsonl"
+    _stream(stream, problems=200, submissions_each=20)
+    db = str(tmp_path / "store.sqlite")
+    assert _run("ingest", str(stream), "--db", db).returncode == 0
+    reference = tmp_path / "reference"
+    span = _timed("export", "codecontests", str(reference), "--db", db, "--format", "parquet", "--no-dedup")
+    expected = _split_files(reference)
+    rng = random.Random(15)
+    for trial in range(TRIALS):
+        out = tmp_path / f"out{trial}"
+        assert _run("export", "codecontests", str(out), "--db", db, "--format", "jsonl", "--no-dedup").returncode == 0
+        previous = _split_files(out)
+        args = ["export", "codecontests", str(out), "--db", db, "--format", "parquet", "--no-dedup"]
+        _kill_at_random(args, span, rng, trial)
+        _integrity(Path(db))
+        now = _split_files(out) if out.exists() else {}
+        assert now in (previous, expected) or not out.exists(), f"trial {trial}: a mix of two exports"
+        if out.exists():  # whichever it is, it loads, and it is whole
+            assert sum(len(load_dataset(out, split=s)) for s in SPLITS) == 200
+        assert _run(*args).returncode == 0
+        assert _split_files(out) == expected, f"trial {trial}"
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".cpdata-")]
+
+
+@pytest.mark.slow
+def test_killed_imports_resume_to_the_same_store(tmp_path: Path) -> None:
+    stream = tmp_path / "stream.jsonl"
+    _stream(stream, problems=200, submissions_each=20)
+    db = str(tmp_path / "source.sqlite")
+    assert _run("ingest", str(stream), "--db", db).returncode == 0
+    export = tmp_path / "export"
+    assert _run("export", "codecontests", str(export), "--db", db, "--no-dedup").returncode == 0
+    span = _timed("import", "codecontests", str(export), "--db", str(tmp_path / "reference.sqlite"))
+    with Store(tmp_path / "reference.sqlite") as store:
+        reference = dump(store)
+    rng = random.Random(16)
+    for trial in range(TRIALS):
+        target = tmp_path / f"trial{trial}.sqlite"
+        _kill_at_random(["import", "codecontests", str(export), "--db", str(target)], span, rng, trial)
+        if target.exists():
+            _integrity(target)
+        assert _run("import", "codecontests", str(export), "--db", str(target)).returncode == 0
+        with Store(target) as store:
+            assert dump(store) == reference, f"trial {trial}"
+
+
+@pytest.mark.slow
+def test_two_ingests_into_one_store_at_once_lose_and_double_nothing(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    _stream(first, problems=120, submissions_each=30)
+    text = first.read_text().replace('"contest_id": "1', '"contest_id": "9').replace('"submission_id": "', '"submission_id": "b')
+    second.write_text(text)  # the same shape, other contests (9000.. instead of 1000..) and submissions
+    db = str(tmp_path / "store.sqlite")
+    assert _run("migrate", "--db", db).returncode == 0
+    processes = [
+        subprocess.Popen(
+            _cpdata("ingest", str(path), "--db", db, "--json"), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for path in (first, second)
+    ]
+    outputs = [process.communicate(timeout=300) for process in processes]
+    for process, (_, err) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, err.decode()[-2000:]
+    with Store(db) as store:
+        assert store.count("submission") == 2 * 120 * 30 and store.count("problem") == 2 * 120
+        assert store.run_sql("SELECT COUNT(DISTINCT submission_id) FROM submission")[1] == [(2 * 120 * 30,)]
