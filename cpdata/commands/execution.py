@@ -32,6 +32,7 @@ UnsafeOption = Annotated[
     bool,
     typer.Option(
         "--unsafe-no-isolation",
+        envvar="CPDATA_UNSAFE_NO_ISOLATION",
         help="Run untrusted code even without bubblewrap's namespaces (it could reach the network, your files and "
         "your processes). Only for code you trust.",
     ),

@@ -141,6 +141,9 @@ _CGROUP_SLACK_JAVA = 320 << 20
 _OUR_FAILURES = ("bwrap: ", "cpdata-runner: ")
 
 
+UNSAFE_ENV = "CPDATA_UNSAFE_NO_ISOLATION"
+
+
 @dataclass
 class Sandbox:
     """Compile and run untrusted code. Make one per process (it owns a fresh private directory) and ``close()`` it,
@@ -150,8 +153,9 @@ class Sandbox:
     """Where the sandbox makes its private directory (default: the system's temporary directory)."""
     mode: str = ""
     """``bwrap`` or ``rlimits``; empty: the strongest this machine gives."""
-    allow_unsafe: bool = False
-    """Run without namespace isolation when bubblewrap is missing or unusable (``--unsafe-no-isolation``)."""
+    allow_unsafe: bool = field(default_factory=lambda: os.environ.get(UNSAFE_ENV) == "1")
+    """Run without namespace isolation when bubblewrap is missing or unusable (``--unsafe-no-isolation``, or
+    ``CPDATA_UNSAFE_NO_ISOLATION=1`` for every sandbox of the process, e.g. a test suite of trusted programs)."""
     retries: int = 2
     """How often a ``sandbox_error`` (our failure) is retried before it is reported."""
     use_cgroups: bool = True
@@ -180,7 +184,8 @@ class Sandbox:
                 "no namespace isolation here: bubblewrap is "
                 + ("installed but cannot make namespaces (see `cpdata doctor`)" if shutil.which("bwrap") else "not installed")
                 + ". Untrusted code would reach the network, your files and your other processes. Install it "
-                "(Debian/Ubuntu: apt-get install bubblewrap), or pass --unsafe-no-isolation to run anyway."
+                "(Debian/Ubuntu: apt-get install bubblewrap), or pass --unsafe-no-isolation (CPDATA_UNSAFE_NO_ISOLATION=1) to "
+                "run anyway."
             )
 
     def close(self) -> None:

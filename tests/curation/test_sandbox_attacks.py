@@ -245,7 +245,8 @@ print('written', written)
 
 
 # -- 6. no silent fallback --------------------------------------------------------------------------------------------
-def test_running_without_isolation_is_refused_unless_asked_for() -> None:
+def test_running_without_isolation_is_refused_unless_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CPDATA_UNSAFE_NO_ISOLATION", raising=False)  # as a user runs it, not as the suite may
     with pytest.raises(SandboxUnavailable, match="--unsafe-no-isolation"):
         Sandbox(mode="rlimits")
     with Sandbox(mode="rlimits", allow_unsafe=True) as unsafe:
@@ -256,6 +257,7 @@ def test_running_without_isolation_is_refused_unless_asked_for() -> None:
 def test_a_missing_bubblewrap_is_refused_too(monkeypatch: pytest.MonkeyPatch) -> None:
     import cpdata.curation.execution.sandbox as sandbox_module
 
+    monkeypatch.delenv("CPDATA_UNSAFE_NO_ISOLATION", raising=False)
     real_which = sandbox_module.shutil.which
     monkeypatch.setattr(sandbox_module.shutil, "which", lambda name: None if name == "bwrap" else real_which(name))
     with pytest.raises(SandboxUnavailable, match="not installed"):
@@ -283,6 +285,7 @@ def test_verify_refuses_to_run_without_isolation_and_says_how(monkeypatch: pytes
     import cpdata.curation.execution.sandbox as sandbox_module
     from cpdata.cli import app
 
+    monkeypatch.delenv("CPDATA_UNSAFE_NO_ISOLATION", raising=False)
     real_which = sandbox_module.shutil.which
     monkeypatch.setattr(sandbox_module.shutil, "which", lambda name: None if name == "bwrap" else real_which(name))
     Store(tmp_path / "s.sqlite").close()
