@@ -83,15 +83,16 @@ def parse_contest_list(page: Page, params: dict[str, str], context: ParseContext
         raise ParseError(page.url, "the contest list is not a list")
     parsed = Parsed()
     options = context.options
-    for item in body:
-        if not isinstance(item, dict) or "Id" not in item:
-            raise ParseError(page.url, "a contest without 'Id'")
-        contest = _contest(item)
-        parsed.entities.append(contest)
-        if not options.contests and (
-            options.since is None or (contest.start_time and contest.start_time.date() >= options.since)
-        ):
-            parsed.follow += _contest_follow(item)
+    for position, item in enumerate(body):
+        with parsed.record(page.url, str(item.get("Id", f"[{position}]")) if isinstance(item, dict) else f"[{position}]"):
+            if not isinstance(item, dict) or "Id" not in item:
+                raise ValueError("a contest without 'Id'")
+            contest = _contest(item)
+            parsed.entities.append(contest)
+            if not options.contests and (
+                options.since is None or (contest.start_time and contest.start_time.date() >= options.since)
+            ):
+                parsed.follow += _contest_follow(item)
     return parsed
 
 
@@ -235,31 +236,32 @@ def parse_submissions(page: Page, params: dict[str, str], context: ParseContext)
     if table is None:
         raise ParseError(page.url, "no submission table")
     parsed = Parsed()
-    for row in table.css("tr"):
-        cells = [c for c in row.iter() if c.tag == "td"]
-        link = row.css_first('a[href^="/submissions/"]')
-        if link is None or len(cells) < 8:
-            raise ParseError(page.url, "a submission row without its /submissions/ link or columns")
-        submission_id = (link.attributes.get("href") or "").strip("/").split("/")[1]
-        # A rejudged row reads "TLE (最新)-- AC": the last verdict is the current one.
-        verdicts = re.findall(r"[A-Z_]{2,}|NoOut|Judge", cells[6].text(deep=True) or "")
-        time_ms = re.search(r"(\d+)\s*ms", cells[7].text(deep=True) or "")
-        when = collapse_ws(cells[1].text(deep=True) or "")
-        parsed.entities.append(
-            Submission(
-                site=Site.yukicoder,
-                submission_id=submission_id,
-                contest_id=contest_id,
-                index=index,
-                problem_id=params["number"],
-                language_raw=collapse_ws(cells[5].text(deep=True) or ""),
-                verdict_raw=verdicts[-1] if verdicts else None,
-                time_ms=int(time_ms.group(1)) if time_ms else None,
-                created_at=datetime.strptime(when, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC) - _JST
-                if re.match(r"\d{4}-", when)
-                else None,
+    for position, row in enumerate(table.css("tr")):
+        with parsed.record(page.url, f"row {position}"):  # one bad row is one reject, the page's other rows stay
+            cells = [c for c in row.iter() if c.tag == "td"]
+            link = row.css_first('a[href^="/submissions/"]')
+            if link is None or len(cells) < 8:
+                raise ValueError("a submission row without its /submissions/ link or columns")
+            submission_id = (link.attributes.get("href") or "").strip("/").split("/")[1]
+            # A rejudged row reads "TLE (最新)-- AC": the last verdict is the current one.
+            verdicts = re.findall(r"[A-Z_]{2,}|NoOut|Judge", cells[6].text(deep=True) or "")
+            time_ms = re.search(r"(\d+)\s*ms", cells[7].text(deep=True) or "")
+            when = collapse_ws(cells[1].text(deep=True) or "")
+            parsed.entities.append(
+                Submission(
+                    site=Site.yukicoder,
+                    submission_id=submission_id,
+                    contest_id=contest_id,
+                    index=index,
+                    problem_id=params["number"],
+                    language_raw=collapse_ws(cells[5].text(deep=True) or ""),
+                    verdict_raw=verdicts[-1] if verdicts else None,
+                    time_ms=int(time_ms.group(1)) if time_ms else None,
+                    created_at=datetime.strptime(when, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC) - _JST
+                    if re.match(r"\d{4}-", when)
+                    else None,
+                )
             )
-        )
     number = int(parse_qs(urlsplit(page.url).query).get("page", ["1"])[0])
     has_next = any(
         "次" in (a.text(deep=True) or "") or (a.attributes.get("href") or "").endswith(f"page={number + 1}")

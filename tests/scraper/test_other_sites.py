@@ -409,6 +409,11 @@ def test_yukicoder_submissions_take_the_latest_verdict_of_a_rejudge() -> None:
         ("800002", "AC", "cpp", 1999),
     ]
     assert subs[0].created_at is not None and subs[0].created_at.isoformat() == "2021-10-01T12:30:05+00:00"
+    # a row whose link is gone is one reject; the other row is kept
+    broken = (YUKI / "submissions_9001.html").read_bytes().replace(b'href="/submissions/800001"', b'href="/x"', 1)
+    url = "https://yukicoder.me/problems/no/9001/submissions?page=1"
+    damaged = parse("yukicoder", url, broken, contest_id="900", index="A")
+    assert [s.submission_id for s in of(Submission, damaged.entities)] == ["800002"] and len(damaged.rejects) == 1
     source = parse(
         "yukicoder", "https://yukicoder.me/submissions/800001/source", YUKI / "source_800001.txt", contest_id="900", index="A"
     )
