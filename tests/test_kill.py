@@ -171,3 +171,73 @@ def test_two_ingests_into_one_store_at_once_lose_and_double_nothing(tmp_path: Pa
     with Store(db) as store:
         assert store.count("submission") == 2 * 120 * 30 and store.count("problem") == 2 * 120
         assert store.run_sql("SELECT COUNT(DISTINCT submission_id) FROM submission")[1] == [(2 * 120 * 30,)]
+
+
+def _sum_problem(path: Path) -> None:
+    """One problem ("print a + b") with 30 tests, 10 correct and 5 incorrect Python solutions: a verify run that
+    lasts long enough to be killed half-way."""
+    key = {"site": "codeforces", "contest_id": "4000", "index": "A"}
+    lines = [
+        {"entity": "contest", "site": "codeforces", "contest_id": "4000", "start_time": "2021-03-01T10:00:00Z"},
+        {"entity": "problem", **key, "name": "Sum", "statement": "Print $a+b$.\n\n## Input\n\nTwo integers $a$ and $b$ "
+         "($-1000 \\le a, b \\le 1000$).", "time_limit_ms": 2000},
+    ]  # fmt: skip
+    rng = random.Random(3)
+    for n in range(30):
+        a, b = rng.randint(-1000, 1000), rng.randint(-1000, 1000)
+        lines.append({"entity": "test", **key, "kind": "public", "ordinal": n, "input": f"{a} {b}\n", "output": f"{a + b}\n"})
+    for n in range(10):
+        code = f"# variant {n}\na, b = map(int, input().split())\nprint(a + b)\n"
+        lines.append({"entity": "submission", **key, "submission_id": f"ok{n}", "language_raw": "Python 3", "verdict_raw": "OK",
+                      "source_code": code})  # fmt: skip
+    for n, wrong in enumerate(["a - b", "abs(a + b)", "a * b", "max(a, b)", "a + b + (a == b)"]):
+        code = f"a, b = map(int, input().split())\nprint({wrong})\n"
+        lines.append({"entity": "submission", **key, "submission_id": f"wa{n}", "language_raw": "Python 3",
+                      "verdict_raw": "WRONG_ANSWER", "source_code": code})  # fmt: skip
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+
+
+def _results(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """What verify and gen-tests leave, without the timings (which differ from run to run)."""
+    with Store(db) as store:
+        return {
+            "verification": store.run_sql(
+                "SELECT submission_id, outcome, agrees, tests_run, tests_passed FROM verification ORDER BY 1"
+            )[1],
+            "execution_result": store.run_sql(
+                "SELECT solution_hash, test_hash, limits, status, output_sha256 FROM execution_result ORDER BY 1, 2, 3"
+            )[1],
+            "test": store.run_sql("SELECT kind, ordinal, input, output FROM test ORDER BY kind, ordinal")[1],
+        }
+
+
+@pytest.mark.slow
+def test_killed_verify_and_gen_tests_resume_to_the_same_results(tmp_path: Path) -> None:
+    from cpdata.curation.execution.sandbox import language_supported
+    from cpdata.schema import Language
+
+    if not language_supported(Language.python3):
+        pytest.skip("no python3 for the sandbox")
+    stream = tmp_path / "sum.jsonl"
+    _sum_problem(stream)
+    steps = (
+        ["verify", "--workers", "2"],
+        ["gen-tests", "--min-agree", "3", "--max-tests", "12", "--budget", "60", "--seed", "1", "--workers", "2"],
+        ["verify", "--workers", "2"],
+    )
+    reference = tmp_path / "reference.sqlite"
+    assert _run("ingest", str(stream), "--db", str(reference)).returncode == 0
+    spans = [_timed(*step, "--db", str(reference)) for step in steps]
+    expected = _results(reference)
+    assert len(expected["verification"]) == 15 and any(kind == "generated" for kind, *_ in expected["test"])
+    rng = random.Random(17)
+    for trial in range(TRIALS):
+        db = tmp_path / f"trial{trial}.sqlite"
+        assert _run("ingest", str(stream), "--db", str(db)).returncode == 0
+        victim = trial % len(steps)  # kill verify, gen-tests, or the second verify
+        for number, step in enumerate(steps):
+            if number == victim:
+                _kill_at_random([*step, "--db", str(db)], spans[number], rng, trial)
+                _integrity(db)
+            assert _run(*step, "--db", str(db)).returncode == 0, f"trial {trial}, step {step[0]}"
+        assert _results(db) == expected, f"trial {trial} (killed during step {victim})"
