@@ -237,8 +237,11 @@ def _samples(body: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _is_html(text: str) -> bool:
     """Markdown or HTML? A real 2022 answer carries an HTML statement inside ``problemComponents``, so the field
-    names say nothing: the text does (tags that Markdown statements do not use)."""
-    return re.search(r"<(?:p|div|br|h[1-6]|pre|tt|b|i|ul|ol|li|table|span|sup|sub)\b[^>]*>", text, flags=re.I) is not None
+    names say nothing: the text does. HTML has block tags (``<p>``, ``<h3>``, ``<pre>``, ...); a Markdown statement
+    may hold a stray ``<br>`` or ``<img>`` but has Markdown headings or code fences, and is kept as it is."""
+    markdown = re.search(r"^(?:#{1,6} |```)", text, flags=re.M) is not None
+    blocks = re.search(r"<(?:p|div|h[1-6]|pre|tt|ul|ol|table)\b[^>]*>", text, flags=re.I) is not None
+    return blocks and not markdown
 
 
 def _statement(body: dict[str, Any]) -> tuple[str, bool]:

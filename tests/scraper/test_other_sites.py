@@ -280,6 +280,15 @@ def test_codechef_raw_problem_answers(
     assert problem.difficulty is None  # difficulty_rating is absent from every real answer
 
 
+def test_codechef_markdown_with_a_stray_tag_stays_markdown() -> None:
+    answer = json.loads((real_pages("codechef") / "problem_api_PRACTICE_ADANTS.json").read_text())
+    statement = answer["problemComponents"]["statement"]
+    assert "### Example Input" in statement
+    answer["problemComponents"]["statement"] = statement.replace("### Example Input", "one<br>two<p>\n\n### Example Input", 1)
+    (problem,) = of(Problem, parse("codechef", CC_PROBLEM.format("ADANTS"), json.dumps(answer).encode()).entities)
+    assert problem.statement_format == "markdown" and "### Example Input" in (problem.statement or "")
+
+
 def test_codechef_a_time_limit_range_and_the_old_version_answer() -> None:
     answer = json.loads((real_pages("codechef") / "problem_api_PRACTICE_PALIN.json").read_text())
     answer["max_timelimit"] = "2.13807 - 17.1046"  # per-language limits, as 2.4% of real answers send
