@@ -137,7 +137,8 @@ def solution_key(language: Language | str, code: str, language_raw: str | None =
     """The results cache's name for a solution: its code and the dialect it runs as here (C++17 and C++20 builds of
     one source are different programs; so are PyPy and CPython runs)."""
     recipe = recipe_for(language, code, language_raw)
-    dialect = recipe.dialect if recipe is not None else "unrunnable"
+    # the command is part of it: the same source run another way (python3 -S, then -I) is another program's result
+    dialect = f"{recipe.dialect}\0{' '.join(recipe.run)}" if recipe is not None else "unrunnable"
     return hashlib.sha256(f"{language}:{dialect}\0{code}".encode()).hexdigest()
 
 

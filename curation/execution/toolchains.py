@@ -80,7 +80,9 @@ def recipe_for(language: Language | str, code: str, language_raw: str | None = N
             recipe = Recipe(family, "pypy3", "main.py", None, ("pypy3", "{PROGRAM}/main.py"), ("pypy3",))
         else:
             note = "PyPy is not installed: run on CPython" if "pypy" in raw.lower() else ""
-            recipe = Recipe(family, "cpython3", "main.py", None, ("python3", "-S", "{PROGRAM}/main.py"), ("python3",), note)
+            # -I (isolated: no user site-packages, no PYTHON* variables), not -S: judges run Python with its site
+            # module, and accepted solutions call exit() and quit(), which only the site module defines
+            recipe = Recipe(family, "cpython3", "main.py", None, ("python3", "-I", "{PROGRAM}/main.py"), ("python3",), note)
     elif family is Language.java:
         name = _java_class(code)
         compile_java = ("javac", "-encoding", "UTF-8", f"{name}.java")

@@ -205,3 +205,14 @@ def test_untrusted_code_runs_as_a_uid_of_its_own_when_we_are_root() -> None:
 )
 def test_output_comparison(got: str, expected: str, mode: str, same: bool) -> None:
     assert outputs_match(got, expected, mode) is same  # type: ignore[arg-type]
+
+
+def test_python_solutions_can_call_exit_and_quit_as_on_a_judge() -> None:
+    # a real accepted jury solution (highwaycombinatorics/erik.py) ends with exit(0): the site module must be there
+    for code in ("print(1)\nexit(0)\nprint(2)\n", "print(1)\nquit()\n"):
+        program = SANDBOX.prepare(Language.python3, code)
+        try:
+            result = SANDBOX.run(program, b"", RunLimits(time_ms=2000, memory_bytes=256 << 20))
+        finally:
+            SANDBOX.cleanup(program)
+        assert result.status is RunStatus.ok and result.stdout == b"1\n", result
