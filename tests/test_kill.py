@@ -241,3 +241,33 @@ def test_killed_verify_and_gen_tests_resume_to_the_same_results(tmp_path: Path) 
                 _integrity(db)
             assert _run(*step, "--db", str(db)).returncode == 0, f"trial {trial}, step {step[0]}"
         assert _results(db) == expected, f"trial {trial} (killed during step {victim})"
+
+
+@pytest.mark.slow
+def test_a_scrape_and_an_ingest_into_one_store_at_once_lose_and_double_nothing(tmp_path: Path) -> None:
+    from tests.scraper.helpers import replay
+
+    stream = tmp_path / "stream.jsonl"
+    _stream(stream, problems=80, submissions_each=30)  # contests 1000.., as the demo's Codeforces also has 1001..1003
+    text = stream.read_text().replace('"contest_id": "1', '"contest_id": "7').replace('"submission_id": "', '"submission_id": "i')
+    stream.write_text(text)  # contests 7000..: no key shared with the scrape
+    db = str(tmp_path / "store.sqlite")
+    assert _run("migrate", "--db", db).returncode == 0
+    with replay() as server:
+        scrape = ["scrape", "codeforces", "--since", "2021-01-01", "--solutions", "2", "--base-url", server.base_url,
+                  "--cache", str(tmp_path / "cache"), "--api-interval", "0.01", "--html-interval", "0.01", "--json"]  # fmt: skip
+        alone = tmp_path / "alone.sqlite"
+        assert _run(*scrape, "--db", str(alone)).returncode == 0
+        pipe = subprocess.PIPE
+        processes = [
+            subprocess.Popen(_cpdata(*scrape, "--db", db), cwd=ROOT, stdout=pipe, stderr=pipe),
+            subprocess.Popen(_cpdata("ingest", str(stream), "--db", db, "--json"), cwd=ROOT, stdout=pipe, stderr=pipe),
+        ]
+        outputs = [process.communicate(timeout=300) for process in processes]
+    for process, (_, err) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, err.decode()[-2000:]
+    with Store(alone) as store:
+        scraped = {table: store.count(table) for table in ("contest", "problem", "test", "submission")}
+    with Store(db) as store:
+        assert store.count("submission") == scraped["submission"] + 80 * 30
+        assert store.count("problem") == scraped["problem"] + 80 and store.count("test") == scraped["test"] + 80
