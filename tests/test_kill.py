@@ -271,3 +271,35 @@ def test_a_scrape_and_an_ingest_into_one_store_at_once_lose_and_double_nothing(t
     with Store(db) as store:
         assert store.count("submission") == scraped["submission"] + 80 * 30
         assert store.count("problem") == scraped["problem"] + 80 and store.count("test") == scraped["test"] + 80
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_parallel_ingest_says_how_far_it_got_without_tracebacks(tmp_path: Path) -> None:
+    stream = tmp_path / "stream.jsonl"
+    _stream(stream)
+    db = tmp_path / "store.sqlite"
+    process = subprocess.Popen(
+        _cpdata("ingest", str(stream), "--db", str(db), "--workers", "2", "--batch-size", "500"),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (db.exists() and _stored(db) > 0):  # the workers are at it
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    text = err.decode()
+    if process.returncode == 0:
+        pytest.skip("the ingest finished before Ctrl-C reached it")
+    assert process.returncode == 130 and "interrupted" in text and "Traceback" not in text, text[-2000:]
+    _integrity(db)
+    assert _run("ingest", str(stream), "--db", str(db)).returncode == 0  # and the rest comes in on the next run
+
+
+def _stored(db: Path) -> int:
+    try:
+        with Store(db, create=False) as store:
+            return store.count("submission")
+    except Exception:  # not created yet, or locked for a moment
+        return 0
