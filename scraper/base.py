@@ -33,6 +33,7 @@ __all__ = [
     "SiteScraper",
     "WireRequest",
     "hidden_test_half",
+    "record_name",
 ]
 
 AnyEntity = Contest | Problem | Test | Submission
@@ -91,13 +92,17 @@ class Reject:
     value: str | None
     reason: str
 
-    def as_dict(self) -> dict[str, str | None]:
-        return {"url": self.url, "record": self.record, "field": self.field, "value": self.value, "reason": self.reason}
-
     def __str__(self) -> str:
         where = f" field {self.field}" if self.field else ""
         got = f" = {self.value}" if self.value is not None else ""
         return f"{self.url} record {self.record}{where}{got}: {self.reason}"
+
+
+def record_name(item: object, key: str, position: int) -> str:
+    """How a reject names a record of a JSON list: its id field when it has one, else its position (``[17]``)."""
+    if isinstance(item, dict) and key in item:
+        return str(item[key])
+    return f"[{position}]"
 
 
 @dataclass

@@ -155,7 +155,16 @@ class Crawl:
             return
         written, _ = self.store.finish_unit(unit, parsed.entities, [_unit(self.site, r) for r in parsed.follow], self.cutoff)
         for reject in parsed.rejects:  # the page is done and its good records kept; each bad one is reported
-            self.summary.failures.append({"url": reject.url, "kind": f"{unit.kind} record", "reason": str(reject)})
+            self.summary.failures.append(
+                {
+                    "url": reject.url,
+                    "kind": f"{unit.kind} record",
+                    "record": reject.record,
+                    "field": reject.field or "",
+                    "value": reject.value or "",
+                    "reason": str(reject),
+                }  # fmt: skip
+            )
             self.summary.by_kind[unit.kind]["rejected_records"] += 1
         self.summary.entities.update(written)
         stats["parsed"] += 1

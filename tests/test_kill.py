@@ -103,12 +103,18 @@ def test_killed_ingests_resume_to_the_same_store(tmp_path: Path) -> None:
     assert interrupted >= TRIALS // 2  # the kills really landed mid-ingest
 
 
-@pytest.mark.slow
-def test_killed_exports_leave_the_previous_export_whole_and_rerun_to_the_same_files(tmp_path: Path) -> None:
+def _ingested(tmp_path: Path, name: str) -> str:
+    """A store of 200 problems with 20 submissions each, for the export and import trials."""
     stream = tmp_path / "stream.jsonl"
     _stream(stream, problems=200, submissions_each=20)
-    db = str(tmp_path / "store.sqlite")
+    db = str(tmp_path / name)
     assert _run("ingest", str(stream), "--db", db).returncode == 0
+    return db
+
+
+@pytest.mark.slow
+def test_killed_exports_leave_the_previous_export_whole_and_rerun_to_the_same_files(tmp_path: Path) -> None:
+    db = _ingested(tmp_path, "store.sqlite")
     reference = tmp_path / "reference"
     span = _timed("export", "codecontests", str(reference), "--db", db, "--format", "parquet", "--no-dedup")
     expected = _split_files(reference)
@@ -131,10 +137,7 @@ def test_killed_exports_leave_the_previous_export_whole_and_rerun_to_the_same_fi
 
 @pytest.mark.slow
 def test_killed_imports_resume_to_the_same_store(tmp_path: Path) -> None:
-    stream = tmp_path / "stream.jsonl"
-    _stream(stream, problems=200, submissions_each=20)
-    db = str(tmp_path / "source.sqlite")
-    assert _run("ingest", str(stream), "--db", db).returncode == 0
+    db = _ingested(tmp_path, "source.sqlite")
     export = tmp_path / "export"
     assert _run("export", "codecontests", str(export), "--db", db, "--no-dedup").returncode == 0
     span = _timed("import", "codecontests", str(export), "--db", str(tmp_path / "reference.sqlite"))

@@ -41,6 +41,7 @@ from cpdata.scraper.base import (
     SiteBlocked,
     SiteScraper,
     hidden_test_half,
+    record_name,
 )
 from cpdata.scraper.extract import html_tree, json_body, normalize_sample, to_markdown
 
@@ -90,7 +91,7 @@ def parse_problem_list(page: Page, params: dict[str, str], context: ParseContext
     parsed = Parsed()
     contests: set[tuple[str, str]] = set()
     for number, item in enumerate(items):
-        with parsed.record(page.url, str(item.get("id", f"[{number}]")) if isinstance(item, dict) else f"[{number}]"):
+        with parsed.record(page.url, record_name(item, "id", number)):
             if not isinstance(item, dict) or "id" not in item:
                 raise ValueError("a problem without 'id'")
             problem_id = str(item["id"])
@@ -285,7 +286,7 @@ def parse_submissions(page: Page, params: dict[str, str], context: ParseContext)
         raise ParseError(page.url, "submission records are not a list")
     parsed = Parsed()
     for number, record in enumerate(body):
-        with parsed.record(page.url, str(record.get("judgeId", f"[{number}]")) if isinstance(record, dict) else f"[{number}]"):
+        with parsed.record(page.url, record_name(record, "judgeId", number)):
             if not isinstance(record, dict) or "judgeId" not in record or "problemId" not in record:
                 raise ValueError("a submission record without 'judgeId' or 'problemId'")
             if record.get("policy", "public") != "public":

@@ -34,6 +34,7 @@ from cpdata.scraper.base import (
     ScrapeOptions,
     SiteScraper,
     WireRequest,
+    record_name,
 )
 from cpdata.scraper.extract import collapse_ws, html_tree, json_body, normalize_sample, to_markdown
 
@@ -76,7 +77,7 @@ def parse_contest_list(page: Page, params: dict[str, str], context: ParseContext
     parsed = Parsed()
     options = context.options
     for number, item in enumerate(_items(body.get("past_contests")) + _items(body.get("present_contests"))):
-        with parsed.record(page.url, str(item.get("contest_code", f"[{number}]")) if isinstance(item, dict) else f"[{number}]"):
+        with parsed.record(page.url, record_name(item, "contest_code", number)):
             if not isinstance(item, dict) or "contest_code" not in item:
                 raise ValueError("a contest without 'contest_code'")
             start, end = _iso(item.get("contest_start_date_iso")), _iso(item.get("contest_end_date_iso"))
@@ -357,7 +358,7 @@ def parse_submissions(page: Page, params: dict[str, str], context: ParseContext)
         raise ParseError(page.url, "no list of submissions in 'data'")
     parsed = Parsed()
     for number, row in enumerate(rows):
-        with parsed.record(page.url, str(row.get("id", f"[{number}]")) if isinstance(row, dict) else f"[{number}]"):
+        with parsed.record(page.url, record_name(row, "id", number)):
             if not isinstance(row, dict) or "id" not in row:
                 raise ValueError("a submission without 'id'")
             verdict = row.get("result_code") or row.get("result") or row.get("status")

@@ -42,6 +42,7 @@ from cpdata.scraper.base import (
     ScrapeOptions,
     SiteBlocked,
     SiteScraper,
+    record_name,
 )
 from cpdata.scraper.extract import (
     block_text,
@@ -172,7 +173,7 @@ def parse_contest_list(page: Page, params: dict[str, str], context: ParseContext
     options = context.options
     chosen: list[str] = []
     for number, item in enumerate(_api_list(page)):
-        with parsed.record(page.url, str(item.get("id", f"[{number}]")) if isinstance(item, dict) else f"[{number}]"):
+        with parsed.record(page.url, record_name(item, "id", number)):
             contest = _contest(item)
             parsed.entities.append(contest)
             finished = item.get("phase") == "FINISHED"
@@ -241,7 +242,7 @@ def parse_status(page: Page, params: dict[str, str], context: ParseContext) -> P
     contest_id = query.get("contestId")
     parsed = Parsed()
     for number, item in enumerate(result):
-        record = str(item.get("id", f"[{number}]")) if isinstance(item, dict) else f"[{number}]"
+        record = record_name(item, "id", number)
         with parsed.record(page.url, record):
             problem = item.get("problem") or {}
             cid = str(item.get("contestId") or problem.get("contestId") or contest_id or "")

@@ -35,6 +35,7 @@ from cpdata.scraper.base import (
     SiteScraper,
     WireRequest,
     hidden_test_half,
+    record_name,
 )
 from cpdata.scraper.extract import block_text, collapse_ws, html_tree, json_body, letters, normalize_sample, to_markdown
 
@@ -84,7 +85,7 @@ def parse_contest_list(page: Page, params: dict[str, str], context: ParseContext
     parsed = Parsed()
     options = context.options
     for position, item in enumerate(body):
-        with parsed.record(page.url, str(item.get("Id", f"[{position}]")) if isinstance(item, dict) else f"[{position}]"):
+        with parsed.record(page.url, record_name(item, "Id", position)):
             if not isinstance(item, dict) or "Id" not in item:
                 raise ValueError("a contest without 'Id'")
             contest = _contest(item)
