@@ -163,7 +163,7 @@ class Crawl:
                     "field": reject.field or "",
                     "value": reject.value or "",
                     "reason": str(reject),
-                }  # fmt: skip
+                }
             )
             self.summary.by_kind[unit.kind]["rejected_records"] += 1
         self.summary.entities.update(written)
