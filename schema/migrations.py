@@ -102,7 +102,14 @@ def _rebuild_views(conn: Connection) -> None:
 def migrate(engine: Engine, target: int | None = None) -> int:
     """Bring the store to ``target`` (default: the current version); return the version it is at now."""
     target = SCHEMA_VERSION if target is None else target
+    with engine.connect() as conn:
+        if _stored_version(conn) == target:  # the usual case: no write lock taken
+            return target
     with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            # Python's sqlite3 opens no transaction before DDL on its own, so each CREATE TABLE would commit alone and
+            # a kill between them would leave tables without a schema version: take one transaction for all of it.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         version = _stored_version(conn)
         if version == target:
             return version

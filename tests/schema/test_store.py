@@ -132,6 +132,21 @@ def test_schema_version_is_recorded_and_a_newer_store_is_refused(tmp_path: Path)
         Store(tmp_path / "s.sqlite")
 
 
+def test_a_store_created_halfway_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A kill between creating the tables and recording the version once left tables with no version, a store no
+    # later run would open: creating a store is one transaction, so a failure at its last step leaves no table.
+    def fail(_conn: object, _version: int) -> None:
+        raise RuntimeError("killed here")
+
+    monkeypatch.setattr(migrations, "_set_version", fail)
+    with pytest.raises(StoreError, match="killed here"):
+        Store(tmp_path / "s.sqlite")
+    monkeypatch.undo()
+    with Store(tmp_path / "s.sqlite") as store:
+        assert store.schema_version() == migrations.SCHEMA_VERSION
+        store.ingest([f.contest("1")])
+
+
 def test_an_older_store_is_migrated_in_steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with Store(tmp_path / "s.sqlite") as store:
         store.ingest([f.contest("1"), f.problem("1", "A")])
