@@ -1,6 +1,7 @@
-"""kill -9 (and Ctrl-C) at random moments of ingest, export and import, 10 trials each, like the crawl's resume
-test: after each kill the store passes SQLite's integrity check, the previous export is still whole, a rerun
-completes, and the store and the export equal those of one uninterrupted run."""
+"""kill -9 (and Ctrl-C) at random moments of ingest, export, import, curate run, verify and gen-tests, 10 trials
+each, like the crawl's resume test: after each kill the store passes SQLite's integrity check, the previous export
+(and rejects file) is still whole, a rerun completes, and the store and the export equal those of one uninterrupted
+run."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -68,6 +70,19 @@ def _kill_at_random(args: list[str], span: float, rng: random.Random, trial: int
     process = subprocess.Popen(_cpdata(*args), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(rng.uniform(0.05, span))
     how = signal.SIGINT if trial % 4 == 3 else signal.SIGKILL  # Ctrl-C now and then, kill -9 mostly
+    if process.poll() is None:
+        os.kill(process.pid, how)
+    return process.wait(timeout=60)
+
+
+def _kill_when(args: list[str], ready: Callable[[], bool], rng: random.Random, trial: int) -> int:
+    """Kill as soon as ``ready()`` says the run is in the middle of the part under test (a window too short for a
+    kill at a random moment to hit often), after a random few milliseconds."""
+    process = subprocess.Popen(_cpdata(*args), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while process.poll() is None and not ready():
+        time.sleep(0.002)
+    time.sleep(rng.uniform(0, 0.03))
+    how = signal.SIGINT if trial % 4 == 3 else signal.SIGKILL
     if process.poll() is None:
         os.kill(process.pid, how)
     return process.wait(timeout=60)
@@ -152,6 +167,43 @@ def test_killed_imports_resume_to_the_same_store(tmp_path: Path) -> None:
         assert _run("import", "codecontests", str(export), "--db", str(target)).returncode == 0
         with Store(target) as store:
             assert dump(store) == reference, f"trial {trial}"
+
+
+def _clusters(db: str) -> list[tuple[object, ...]]:
+    with Store(db, create=False) as store:
+        return store.run_sql('SELECT * FROM problem_cluster ORDER BY site, contest_id, "index"')[1]
+
+
+@pytest.mark.slow
+def test_killed_curation_runs_leave_the_store_and_the_rejects_file_whole(tmp_path: Path) -> None:
+    db = _ingested(tmp_path, "store.sqlite")
+    rejects = tmp_path / "rejects.jsonl"
+    args = ["curate", "run", "--db", db, "--languages", "cpp", "--keep-rejects", str(rejects), "--json"]
+    started = time.monotonic()
+    done = _run(*args)
+    span = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    expected_summary, expected_rejects, expected_clusters = json.loads(done.stdout), rejects.read_bytes(), _clusters(db)
+    assert expected_rejects.count(b"\n") == 4000 and expected_clusters  # every Python solution dropped
+    rng = random.Random(18)
+    previous = b"the previous run's rejects\n"
+
+    def writing_rejects() -> bool:
+        return rejects.read_bytes() != previous or any(".partial-" in p.name for p in tmp_path.iterdir())
+
+    for trial in range(TRIALS):
+        rejects.write_bytes(previous)
+        if trial % 2:
+            _kill_at_random(args, span, rng, trial)
+        else:  # while the rejects are being written
+            _kill_when(args, writing_rejects, rng, trial)
+        _integrity(Path(db))
+        assert rejects.read_bytes() in (previous, expected_rejects), f"trial {trial}: a cut file"
+        done = _run(*args)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout) == expected_summary, f"trial {trial}"
+        assert rejects.read_bytes() == expected_rejects and _clusters(db) == expected_clusters, f"trial {trial}"
+        assert [p.name for p in tmp_path.iterdir() if ".partial-" in p.name] == []
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ reason and is counted; with a rejects file, every dropped thing is written there
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -77,18 +78,31 @@ class Rejects:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._file: TextIO | None = None
+        self._partial: Path | None = None
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = path.open("w", encoding="utf-8")
+            # Written beside the target and renamed into place when the run completes: a killed run leaves the
+            # previous rejects file whole, never a truncated one that looks like a run with fewer rejects.
+            for stale in path.parent.glob(f".{path.name}.partial-*"):
+                stale.unlink(missing_ok=True)
+            self._partial = path.parent / f".{path.name}.partial-{os.getpid()}"
+            self._file = self._partial.open("w", encoding="utf-8")
 
     def write(self, step: str, what: str, key: ProblemKey, reason: str, payload: dict[str, Any]) -> None:
         if self._file is not None:
             line = {"step": step, "what": what, "problem": key_name(key), "reason": reason, **payload}
             self._file.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
 
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
+    def close(self, *, complete: bool = True) -> None:
+        """Put the file in place (``complete``), or throw the partial one away and leave the previous file as it was."""
+        if self._file is None or self._partial is None or self.path is None:
+            return
+        self._file.close()
+        self._file = None
+        if complete:
+            os.replace(self._partial, self.path)
+        else:
+            self._partial.unlink(missing_ok=True)
 
 
 class Step:

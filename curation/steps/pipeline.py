@@ -126,10 +126,12 @@ class Curation:
         rejects = Rejects(options.rejects)
         for step in self.steps:
             step.rejects = rejects
+        complete = False
         try:
             yield from run_steps(iter_items(self.store), self.steps)
+            complete = True
         finally:
-            rejects.close()
+            rejects.close(complete=complete)
 
     def records(self) -> Iterator[tuple[str, CodeContestsRecord, Item]]:
         """(split, record, item) for every problem the steps keep; the split follows the cluster's earliest date,
