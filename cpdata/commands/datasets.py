@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 
+from cpdata.commands.execution import UnsafeOption, open_sandbox
 from cpdata.commands.options import (
     DEFAULT_LANGUAGES_TEXT,
     TEST_FROM,
@@ -143,24 +144,41 @@ def import_codecontests(
     example=[
         "cpdata import package ../shared/icpc-packages            # a directory of packages",
         "cpdata import package nwerc2023/brickwork --json         # one package",
+        "cpdata import package nwerc2023/brickwork --no-generators # committed tests only: nothing runs",
     ],
 )
 def import_package(
     paths: Annotated[
         list[Path], typer.Argument(metavar="DIR...", help="Problem packages (ICPC / Kattis format), or directories of them.")
     ],
+    generators: Annotated[
+        bool,
+        typer.Option(
+            "--generators/--no-generators",
+            help="Make the secret tests of packages that ship generators/generators.yaml instead of the tests, by "
+            "running the jury's generators and solution in the sandbox.",
+        ),
+    ] = True,
+    unsafe: UnsafeOption = False,
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Read jury problem packages into the store: statement, limits, samples and official tests, input and output
-    validators, and the jury's solutions with their expected verdicts. Idempotent."""
-    from cpdata.curation.formats.package import import_packages
+    """Read jury problem packages into the store: statement, limits, samples and official tests (committed, or made
+    by the jury's own generators), input and output validators, and the jury's solutions with their expected
+    verdicts. Idempotent: tests made by generators once are kept."""
+    from contextlib import ExitStack
+
+    from cpdata.curation.formats.package import SecretTestMaker, import_packages
 
     for path in paths:
         if not path.exists():
             raise fail(f"{path}: no such file or directory")
-    with open_store(db) as store:
-        report = import_packages(store, paths)
+    with ExitStack() as stack:
+        make: SecretTestMaker | None = None
+        if generators:
+            make = _secret_test_maker(stack, unsafe, enabled=not json_output)
+        store = stack.enter_context(open_store(db))
+        report = import_packages(store, paths, make)
     if json_output:
         print_json({"packages": report.packages, "stored": dict(report.stored), "errors": report.errors})
     else:
@@ -177,6 +195,22 @@ def import_package(
             stderr.print(f"error: {error}", markup=False)
     if report.errors:
         raise typer.Exit(1)
+
+
+def _secret_test_maker(stack: Any, unsafe: bool, *, enabled: bool) -> Any:
+    """Runs a package's generators in a sandbox opened on first use (only packages without secret tests need one)."""
+    from cpdata.curation.execution.jurygen import generate_jury_tests
+
+    opened: list[Any] = []
+
+    def make(package: Path, problem: Any) -> tuple[list[Any], list[str]]:
+        if not opened:
+            opened.append(stack.enter_context(open_sandbox(unsafe)))
+        with progress_bar(f"{package.name}: jury generators", None, enabled=enabled) as bar:
+            made = generate_jury_tests(opened[0], package, problem, progress=bar.update)
+        return made.tests, made.failed
+
+    return make
 
 
 EXPORTS.register(export_app)

@@ -81,8 +81,11 @@ def _ctd_to_python(script: str) -> str:
         return target.read_text(encoding="utf-8")
 
 
-def validator_program(sandbox: Sandbox, program: ProblemProgram, *, harness: bool = False) -> Program:
-    """Build a problem's program (validator or checker) in the sandbox; with ``harness``, wrap it to be fed checks."""
+def validator_program(
+    sandbox: Sandbox, program: ProblemProgram, *, harness: bool = False, beside: dict[str, str] | None = None
+) -> Program:
+    """Build a problem's program (validator, checker or interactor) in the sandbox; with ``harness``, wrap it to be
+    fed checks; ``beside``: more files written next to it (an interactor's harness)."""
     files = dict(program.files)
     entry = program.entry
     if program.language == "checktestdata":
@@ -92,6 +95,7 @@ def validator_program(sandbox: Sandbox, program: ProblemProgram, *, harness: boo
     extra = {name: text for name, text in files.items() if name != entry}
     if harness:
         extra["cpdata_check.py"] = _HARNESS
+    extra.update(beside or {})
     built = sandbox.prepare(language, code, language_raw="C++20" if language is Language.cpp else None, files=extra)
     if not built.ok:
         assert built.compile_result is not None
@@ -199,29 +203,39 @@ class Judge:
     cache: ResultCache | None = None
     sandbox: Sandbox | None = None
     _built: Program | None = None
+    interactor: ProblemProgram | None = None
+    """An interactive problem's interactor: the run itself gives the verdict (``interactive``), nothing to check after."""
 
     @classmethod
     def for_problem(cls, store: Store, problem: Problem, sandbox: Sandbox | None = None) -> Judge:
-        checker = None
-        if problem.validation == "custom":
-            checker = next((p for p in store.programs_for(problem.key) if p.role == "output_validator"), None)
-        return cls(problem, checker, ResultCache(store), sandbox)
+        checker = interactor = None
+        if problem.validation == "custom" or problem.interactive:
+            programs = store.programs_for(problem.key)
+            checker = next((p for p in programs if p.role == "output_validator"), None) if not problem.interactive else None
+            interactor = next((p for p in programs if p.role == "interactor"), None) if problem.interactive else None
+        return cls(problem, checker, ResultCache(store), sandbox, interactor=interactor)
+
+    def test_key(self, input_text: str | None, answer: str | None) -> str:
+        """A test's name in the results cache. An interactive run's outcome is already judged, by this interactor
+        against this answer, so all three are in its name."""
+        if self.interactor is None:
+            return input_key(input_text or "")
+        return input_key(f"{self.identity}\0{input_text or ''}\0{answer or ''}")
 
     @property
     def identity(self) -> str:
-        """The checker's name in the results cache: a hash of its files and flags."""
-        assert self.checker is not None
+        """The checker's (or interactor's) name in the results cache: a hash of its files and flags."""
+        program = self.checker or self.interactor
+        assert program is not None
         text = "\0".join(
-            [
-                self.checker.entry,
-                *(f"{k}\0{v}" for k, v in sorted(self.checker.files.items())),
-                self.problem.validator_flags or "",
-            ]
+            [program.entry, *(f"{k}\0{v}" for k, v in sorted(program.files.items())), self.problem.validator_flags or ""]
         )
-        return "checker:" + hashlib.sha256(text.encode()).hexdigest()
+        return ("interactor:" if self.checker is None else "checker:") + hashlib.sha256(text.encode()).hexdigest()
 
     def known(self, triples: Sequence[tuple[str, str, str]]) -> list[bool | None]:
         """Verdicts without running anything: the comparison, or the checker's cached verdicts (None: not checked)."""
+        if self.interactor is not None:  # the interactor judged each run as it happened: a finished run passed
+            return [True] * len(triples)
         if self.checker is None:
             mode = self.problem.compare or "lenient"
             return [outputs_match(out, answer, mode, self.problem.validator_flags) for _, answer, out in triples]

@@ -21,9 +21,9 @@ from typing import Any, Literal, Protocol
 
 from sqlalchemy import select, tuple_
 
-from cpdata.curation.execution.sandbox import RunLimits, RunResult, RunStatus, Sandbox, language_supported
+from cpdata.curation.execution.sandbox import Program, RunLimits, RunResult, RunStatus, Sandbox, language_supported
 from cpdata.curation.execution.toolchains import recipe_for
-from cpdata.schema import Language, Problem, Store, Submission
+from cpdata.schema import Language, Problem, ProblemProgram, Store, Submission
 from cpdata.schema.tables import ExecutionResultRow
 
 __all__ = [
@@ -186,6 +186,12 @@ class Job:
     """The site's name for the language: picks the dialect (C++ standard, PyPy)."""
     stop_on_failure: bool = False
     """Stop at the first input the solution fails to finish (a verdict needs no more); the rest get no outcome."""
+    interactor: ProblemProgram | None = None
+    """An interactive problem's interactor: each input runs with it on the other end of the pipes (``interactive``)."""
+    answers: dict[str, str] = field(default_factory=dict)
+    """Input hash -> the judge's answer file, which an interactor reads."""
+    flags: str | None = None
+    """The problem's validator flags, passed to its interactor."""
 
     @property
     def solution(self) -> str:
@@ -203,18 +209,15 @@ class JobResult:
 
 def run_job(sandbox: Sandbox, job: Job, *, batch: bool = True) -> JobResult:
     """Compile once, run every input in one sandbox (a fresh process and scratch directory per input), clean up."""
+    if job.interactor is not None:
+        from cpdata.curation.execution.interactive import run_interactive_job
+
+        return run_interactive_job(sandbox, job)
     result = JobResult(job.key, job.solution, job.limits)
     program = sandbox.prepare(job.language, job.code, language_raw=job.language_raw)
     try:
         if not program.ok:
-            assert program.compile_result is not None
-            failed = program.compile_result.status  # compile_error, or sandbox_error when the sandbox failed
-            detail = program.compile_result.stderr[-2000:] or program.compile_result.detail
-            if failed is RunStatus.compile_error:
-                result.compile_error = detail
-            for digest, _ in job.inputs:
-                result.outcomes[digest] = Outcome(failed.value, None, None, None, None, detail)
-            return result
+            return unbuilt(result, program, job)
         inputs = [text.encode() for _, text in job.inputs]
         if batch:
             runs = sandbox.run_batch(program, inputs, job.limits, stop_on_failure=job.stop_on_failure)
@@ -228,6 +231,18 @@ def run_job(sandbox: Sandbox, job: Job, *, batch: bool = True) -> JobResult:
             result.outcomes[digest] = Outcome.of(run)
     finally:
         sandbox.cleanup(program)
+    return result
+
+
+def unbuilt(result: JobResult, program: Program, job: Job) -> JobResult:
+    """A program that did not build: every input gets its compile error (or sandbox_error, our failure)."""
+    assert program.compile_result is not None
+    failed = program.compile_result.status  # compile_error, or sandbox_error when the sandbox failed
+    detail = program.compile_result.stderr[-2000:] or program.compile_result.detail
+    if failed is RunStatus.compile_error:
+        result.compile_error = detail
+    for digest, _ in job.inputs:
+        result.outcomes[digest] = Outcome(failed.value, None, None, None, None, detail)
     return result
 
 

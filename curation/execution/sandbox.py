@@ -10,8 +10,9 @@ Isolation modes (``Sandbox.mode``; ``cpdata doctor`` prints what this machine gi
   and use the network. It is refused unless asked for (``allow_unsafe``, ``--unsafe-no-isolation``).
 
 In both modes: CPU-time and wall-time limits, an address-space limit (RLIMIT_AS; for Java the heap limit ``-Xmx``
-instead), a file-size limit, a process limit, an output cap, and a seccomp filter (in the runner) that refuses
-``ptrace`` and cross-process memory access. When cpdata runs as root, each run gets a uid of its own (``uids``),
+instead) that also bounds the stack (as judges do: deep recursion may use the whole memory limit), a file-size
+limit, a process limit, an output cap, and a seccomp filter (in the runner) that refuses ``ptrace`` and
+cross-process memory access. When cpdata runs as root, each run gets a uid of its own (``uids``),
 and when the machine lets us make cgroups, a cgroup with a hard memory limit and a process limit (``cgroups``).
 Files and directories follow the rules in ``isolation``. A failure of the sandbox itself (bubblewrap could not
 make a namespace, an interpreter is missing) is ``sandbox_error``: retried, never cached, never a verdict.
@@ -57,6 +58,7 @@ __all__ = [
     "RunStatus",
     "Sandbox",
     "SandboxUnavailable",
+    "Wiring",
     "language_supported",
 ]
 
@@ -86,7 +88,8 @@ class RunLimits:
 
     @property
     def key(self) -> str:
-        return f"t{self.time_ms}-m{self.memory_bytes}-o{self.output_bytes}"
+        # "-s": runs since the stack may grow to the memory limit; results from before (8 MiB) are not reused.
+        return f"t{self.time_ms}-m{self.memory_bytes}-o{self.output_bytes}-s"
 
 
 @dataclass
@@ -102,6 +105,21 @@ class RunResult:
     @property
     def output_sha256(self) -> str:
         return hashlib.sha256(self.stdout).hexdigest()
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """Where a run's stdin and stdout go instead of pipes to us (an interactive run: two programs talk to each other),
+    and descriptors it inherits besides. Each belongs to this one run: they are closed here once it has started."""
+
+    stdin: int
+    stdout: int
+    extra: tuple[int, ...] = ()
+
+    def close(self) -> None:
+        for handle in (self.stdin, self.stdout, *self.extra):
+            with contextlib.suppress(OSError):
+                os.close(handle)
 
 
 LANGUAGES = (Language.cpp, Language.c, Language.python3, Language.java, Language.kotlin, Language.rust, Language.go)
@@ -284,6 +302,18 @@ class Sandbox:
         command = self.command_for(program, limits)
         return self._retrying(lambda: self._execute(command, limits, program=program.directory, stdin=stdin, java=java))
 
+    def run_wired(self, program: Program, wiring: Wiring, limits: RunLimits) -> RunResult:
+        """Run a prepared program once with its stdin and stdout wired to descriptors (``interactive``), not retried:
+        the other end of the wire cannot replay what it already said."""
+        if not program.ok:
+            wiring.close()
+            assert program.compile_result is not None
+            status = program.compile_result.status
+            return RunResult(status, detail=(program.compile_result.stderr or program.compile_result.detail)[:2000])
+        java = language_is_java(program.language)
+        command = self.command_for(program, limits)
+        return self._execute(command, limits, program=program.directory, java=java, wiring=wiring)
+
     def run_batch(
         self, program: Program, inputs: Sequence[bytes], limits: RunLimits, *, stop_on_failure: bool = False
     ) -> list[RunResult]:
@@ -354,6 +384,7 @@ class Sandbox:
         build: Path | None = None,
         stdin: bytes = b"",
         java: bool = False,
+        wiring: Wiring | None = None,
     ) -> RunResult:
         with self.identity() as uid, contextlib.ExitStack() as stack:
             workdir = build
@@ -365,7 +396,7 @@ class Sandbox:
             cgroup = self.make_cgroup(limits, java=java)
             if cgroup is not None:
                 stack.callback(cgroup.remove)
-            return self._spawn(command, limits, uid, cgroup, workdir, program, build, stdin, java)
+            return self._spawn(command, limits, uid, cgroup, workdir, program, build, stdin, java, wiring)
 
     def _spawn(
         self,
@@ -378,6 +409,7 @@ class Sandbox:
         build: Path | None,
         stdin: bytes,
         java: bool,
+        wiring: Wiring | None = None,
     ) -> RunResult:
         wall = limits.time_ms / 1000 * limits.wall_factor + 1.0
         limit_child, procs = self.child_setup(limits, uid, cgroup, per_test=True, java=java)
@@ -388,13 +420,13 @@ class Sandbox:
             process = subprocess.Popen(
                 [*self.wrapper(limits, program, build), self.runner_path(), str(status_write), *command],
                 cwd=workdir or self.root,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
+                stdin=subprocess.PIPE if wiring is None else wiring.stdin,
+                stdout=subprocess.PIPE if wiring is None else wiring.stdout,
                 stderr=subprocess.PIPE,
                 preexec_fn=limit_child,
                 env=environment,
                 close_fds=True,
-                pass_fds=(status_write,),
+                pass_fds=(status_write, *(wiring.extra if wiring is not None else ())),
             )
         except (OSError, subprocess.SubprocessError) as exc:
             os.close(status_read)
@@ -403,6 +435,8 @@ class Sandbox:
             os.close(status_write)
             for handle in procs:
                 os.close(handle)
+            if wiring is not None:  # the child has its copies; ours would keep the other end from seeing EOF
+                wiring.close()
         reader = _CappedReader(process, limits.output_bytes)
         reader.start(stdin)
         # A timer kills the group at the wall limit; meanwhile we block in wait4 (no polling latency).
@@ -481,6 +515,7 @@ class Sandbox:
                 resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
                 if address_space is not None:
                     resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+                    resource.setrlimit(resource.RLIMIT_STACK, (address_space, address_space))  # as the judges allow
                 resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
             resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -568,14 +603,17 @@ class _CappedReader:
 
     def start(self, stdin: bytes) -> None:
         def feed() -> None:
+            if self.process.stdin is None:  # wired to another program
+                return
             try:
-                assert self.process.stdin is not None
                 self.process.stdin.write(stdin)
                 self.process.stdin.close()
             except (BrokenPipeError, OSError):
                 pass
 
         def drain(stream: Any, sink: list[bytes], cap: int, is_stdout: bool) -> None:
+            if stream is None:  # wired to another program
+                return
             size = 0
             while chunk := stream.read(1 << 16):
                 size += len(chunk)

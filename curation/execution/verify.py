@@ -4,6 +4,7 @@ rejected one that passes shows tests too weak to catch it."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,7 +18,6 @@ from cpdata.curation.execution.judge import (
     LocalExecutor,
     Outcome,
     ResultCache,
-    input_key,
     limits_for,
     runnable,
 )
@@ -46,6 +46,8 @@ class VerifySummary:
     sandbox_mode: str = ""
     skipped: Counter[str] = field(default_factory=Counter)
     """Solutions not run, by language and reason (no toolchain here for their dialect): never run as another."""
+    interactive: Counter[str] = field(default_factory=Counter)
+    """Interactive problems not run, because no interactor came with them."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +61,7 @@ class VerifySummary:
             "checker_errors": self.checker_errors,
             "sandbox": self.sandbox_mode,
             "skipped_no_toolchain": dict(self.skipped),
+            "interactive_without_interactor": sorted(self.interactive),
             "by_language": {k: dict(v) for k, v in sorted(self.by_language.items())},
             "by_problem": {k: dict(v) for k, v in sorted(self.by_problem.items()) if v["disagree"]},
         }
@@ -67,7 +70,8 @@ class VerifySummary:
 def judge_solution(tests: list[Test], outcomes: dict[str, Outcome], judge: Judge) -> tuple[str, int, int, str | None] | None:
     """(outcome, tests run, tests passed, first failure) of one solution over tests that have outputs, judged by the
     problem's checker or comparison; None when the checker itself failed on one of them (no verdict to give)."""
-    ran = [(t, outcomes[input_key(t.input or "")]) for t in tests if input_key(t.input or "") in outcomes]
+    keys = [(t, judge.test_key(t.input, t.output)) for t in tests]
+    ran = [(t, outcomes[key]) for t, key in keys if key in outcomes]
     finished = [(t, o) for t, o in ran if o.status == RunStatus.ok.value]
     verdicts = judge.accepts([(t.input or "", t.output or "", o.output or "") for t, o in finished])
     if any(v is None for v in verdicts):
@@ -115,9 +119,11 @@ def problems_with_tests(
     kinds: tuple[TestKind, ...],
     skipped: Counter[str] | None = None,
     interactive: Counter[str] | None = None,
+    with_interactors: bool = False,
 ) -> Iterator[tuple[Problem, list[Test], list[Submission]]]:
     """Each chosen problem with its usable tests and its labelled solutions that can run here; the ones that cannot
-    (no toolchain for their dialect) are counted in ``skipped``, interactive problems (not run) in ``interactive``."""
+    (no toolchain for their dialect) are counted in ``skipped``. Interactive problems are left out and counted in
+    ``interactive``, except, ``with_interactors``, those that have an interactor to run them with."""
     for batch in store.iter_problem_batches():
         chosen = [
             (p, c)
@@ -131,7 +137,7 @@ def problems_with_tests(
         tests = store.tests_for(keys)
         solutions = store.submissions_for(keys)
         for p, _ in chosen:
-            if p.interactive:
+            if p.interactive and not (with_interactors and any(x.role == "interactor" for x in store.programs_for(p.key))):
                 if interactive is not None:  # a judge must talk to it: stdin/stdout tests cannot (CodeContests skips them too)
                     interactive["/".join(p.key)] += 1
                 continue
@@ -161,15 +167,23 @@ def verify(
     judges = _Judges(store, getattr(executor, "sandbox", None) or sandbox)
     jobs: list[Job] = []
     context: dict[Any, tuple[Problem, list[Test], Submission]] = {}
-    for prob, tests, solutions in problems_with_tests(store, site, problem, kinds, skipped=summary.skipped):
+    chosen = problems_with_tests(
+        store, site, problem, kinds, skipped=summary.skipped, interactive=summary.interactive, with_interactors=True
+    )
+    for prob, tests, solutions in chosen:
         if not tests:
             continue
         limits = limits_for(prob, time_factor)
+        judge = judges(prob)
+        # public, then private, then generated, as a judge runs them: the run stops at the first failure
+        ordered = sorted(tests, key=lambda t: (_KIND_ORDER.get(t.kind, 3), t.ordinal))
+        keyed: dict[str, Test] = {}
+        for test in ordered:  # equal tests run once
+            keyed.setdefault(judge.test_key(test.input, test.output), test)
+        inputs = [(key, t.input or "") for key, t in keyed.items()]
+        answers = {key: t.output or "" for key, t in keyed.items()} if judge.interactor is not None else {}
         for solution in solutions[: limit or None]:
             assert solution.language is not None and solution.source_code is not None
-            # public, then private, then generated, as a judge runs them: the run stops at the first failure
-            ordered = sorted(tests, key=lambda t: (_KIND_ORDER.get(t.kind, 3), t.ordinal))
-            inputs = list({input_key(t.input or ""): t.input or "" for t in ordered}.items())
             jobs.append(
                 Job(
                     (solution.site.value, solution.submission_id),
@@ -179,6 +193,9 @@ def verify(
                     limits,
                     solution.language_raw,
                     stop_on_failure=True,
+                    interactor=judge.interactor,
+                    answers=answers,
+                    flags=prob.validator_flags,
                 )
             )
             context[jobs[-1].key] = (prob, tests, solution)
@@ -190,7 +207,7 @@ def verify(
         missing = [(d, t) for d, t in job.inputs if d not in cached]
         already_failed = any(o.status != RunStatus.ok.value for o in cached.values())
         if missing and not already_failed:
-            pending.append(Job(job.key, job.language, job.code, missing, job.limits, job.language_raw, stop_on_failure=True))
+            pending.append(dataclasses.replace(job, inputs=missing))
         else:
             _record(store, summary, context[job.key], cached, job, judges)
     # Progress counts runs (tests run or to run), so that the bar's rate is runs per second and its ETA honest.

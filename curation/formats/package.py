@@ -14,8 +14,9 @@ their expected verdict. What goes where:
 - ``submissions/<verdict>/``: one submission each, the folder as its raw verdict: ``accepted`` correct;
   ``wrong_answer``, ``time_limit_exceeded``, ``run_time_error``, ``rejected`` incorrect; ``mixed`` unknown.
 
-Import is idempotent (upserts by natural keys). Packages that only carry ``generators/`` for their secret tests get
-their samples only; the report says so.
+Import is idempotent (upserts by natural keys). Packages that carry ``generators/generators.yaml`` instead of their
+secret tests get them made by the jury's own generators when the caller passes ``make_secret_tests`` (the command
+does, with the sandbox: ``cpdata.curation.execution.jurygen``); once made, they are kept on the next import.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -282,7 +284,8 @@ def read_package(package: Path) -> _Read:
     tests = _tests(package, key)
     if not any(t.kind is TestKind.private for t in tests):
         generators = (package / "generators" / "generators.yaml").is_file()
-        notes.append("no secret tests" + (" (the package makes them with generators/, not run here)" if generators else ""))
+        made_by = " (the package makes them with generators/: import with the sandbox)" if generators else ""
+        notes.append("no secret tests" + made_by)
     programs, program_notes = _programs(package, key, validation)
     submissions, submission_notes = _submissions(package, key, problem_id)
     contest = Contest(site=Site.package, contest_id=contest_id, name=source, kind="package")
@@ -300,7 +303,27 @@ def _package_dirs(paths: list[Path]) -> list[Path]:
     return found
 
 
-def import_packages(store: Store, paths: list[Path]) -> PackageImport:
+SecretTestMaker = Callable[[Path, Problem], tuple[list[Test], list[str]]]
+"""(package, problem) -> (secret tests made by the package's generators, what could not be made)."""
+
+
+def _made_secret_tests(store: Store, package: Path, read: _Read, make: SecretTestMaker) -> list[Test]:
+    """The secret tests of a package that ships their generators: made now, or kept from an earlier import."""
+    if not (package / "generators" / "generators.yaml").is_file():
+        return []
+    earlier = [t for t in store.tests_for([read.problem.key])[read.problem.key] if t.kind is TestKind.private]
+    if earlier:
+        read.notes[:] = [n for n in read.notes if not n.startswith("no secret tests")]
+        read.notes.append(f"{len(earlier)} secret tests made by the jury's generators on an earlier import, kept")
+        return earlier
+    tests, failed = make(package, read.problem)
+    read.notes[:] = [n for n in read.notes if not n.startswith("no secret tests")]
+    read.notes.append(f"{len(tests)} secret tests made by the jury's generators (generators/generators.yaml)")
+    read.notes += [f"not made: {reason}" for reason in failed]
+    return tests
+
+
+def import_packages(store: Store, paths: list[Path], make_secret_tests: SecretTestMaker | None = None) -> PackageImport:
     report = PackageImport()
     for package in _package_dirs(paths) or paths:
         try:
@@ -310,6 +333,8 @@ def import_packages(store: Store, paths: list[Path]) -> PackageImport:
             continue
         stored = Counter[str]()
         stored.update(store.write([read.contest, read.problem])[0])
+        if make_secret_tests is not None and not any(t.kind is TestKind.private for t in read.tests):
+            read.tests += _made_secret_tests(store, package, read, make_secret_tests)
         stored.update(store.write(read.tests)[0])
         stored.update(store.write(read.submissions)[0])
         stored["program"] += store.write_programs(read.programs)
@@ -317,6 +342,7 @@ def import_packages(store: Store, paths: list[Path]) -> PackageImport:
         report.packages.append(
             {
                 "problem": "/".join(read.problem.key),
+                "path": str(package),
                 "name": read.problem.name,
                 "validation": read.problem.validation,
                 "tests": dict(Counter(t.kind.value for t in read.tests)),

@@ -64,12 +64,15 @@ class ExecutionView:
         if not solutions or not tests:
             return {}
         limits = limits_for(item.problem, self.time_factor)
-        pairs = [(submission_key(s), input_key(t.input or "")) for s in solutions for t in tests]
-        found = self.cache.get_many(pairs, limits)
-        by_key = {input_key(t.input or ""): t for t in tests}
+        judge = self._judge(item)
+        # Cells are named by the input's hash; the cache names an interactive run by input, answer and interactor.
+        cached_as = {judge.test_key(t.input, t.output): t for t in tests}
+        pairs = [(submission_key(s), key) for s in solutions for key in cached_as]
+        found = {(s, _tkey(cached_as[t])): o for (s, t), o in self.cache.get_many(pairs, limits).items()}
+        by_key = {_tkey(t): t for t in tests}
         # Judged by the problem's checker (its cached verdicts: this step runs nothing) or its comparison mode.
         finished = [(pair, o) for pair, o in found.items() if o.status == RunStatus.ok.value]
-        verdicts = self._judge(item).known(
+        verdicts = judge.known(
             [(by_key[pair[1]].input or "", by_key[pair[1]].output or "", o.output or "") for pair, o in finished]
         )
         accepted = {pair: verdict for (pair, _), verdict in zip(finished, verdicts, strict=True)}

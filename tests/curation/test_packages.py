@@ -170,7 +170,7 @@ def test_latex_statements_become_markdown() -> None:
 
 def test_cli_imports_packages_and_shows_a_specification(packages: Path, tmp_path: Path) -> None:
     db = str(tmp_path / "cli.sqlite")
-    result = CliRunner().invoke(app, ["import", "package", str(packages), "--db", db, "--json"])
+    result = CliRunner().invoke(app, ["import", "package", str(packages), "--db", db, "--json", "--no-generators"])
     assert result.exit_code == 0, result.output
     shown = CliRunner().invoke(app, ["spec", "package/winter-contest-2023/infinityissues", "--db", db, "--json"])
     assert shown.exit_code == 0 and "REGEX" in shown.stdout
@@ -201,3 +201,88 @@ def test_validate_reports_an_official_test_its_own_validator_rejects(packages: P
     verdicts = known_validity(store, problem, [*inputs, "never checked\n"])
     assert verdicts is not None and verdicts.count(False) == 1 and verdicts.count(True) == len(inputs) - 1
     assert verdicts[-1] is None
+
+
+def test_an_interactive_problem_runs_with_its_interactor_and_judges_like_the_jury(packages: Path, tmp_path: Path) -> None:
+    from cpdata.curation.execution.judge import LocalExecutor
+    from cpdata.curation.execution.verify import verify
+
+    store = Store(tmp_path / "s.sqlite")
+    import_packages(store, [packages / "diabolicdoofenshmirtz"])
+    summary = verify(store, executor=LocalExecutor(2, SANDBOX))
+    assert summary.sandbox_errors == 0 and summary.interactive == {}
+    rows = store.run_sql(
+        "SELECT s.submission_id, s.is_correct, v.outcome, v.first_failure FROM verification v "
+        "JOIN submission s ON s.site = v.site AND s.submission_id = v.submission_id"
+    )[1]
+    assert len(rows) == summary.solutions == 20
+    # Every jury-accepted solution (C++, Java, Python) passes the samples through the jury's interactor ...
+    assert {outcome for _, correct, outcome, _ in rows if correct} == {"ok"}
+    # ... and the wrong ones the samples can catch are caught, with the interactor's own message.
+    caught = {sid.rsplit("/", 1)[1]: (outcome, first) for sid, correct, outcome, first in rows if not correct and outcome != "ok"}
+    assert {"42.cpp", "mzuenni.cpp", "mzuenni6.cpp", "mzuenni_garbage.cpp", "mzuenni_wrong_type.cpp"} <= set(caught)
+    assert caught["mzuenni6.cpp"] == ("wrong_answer", "public test 0: wrong_answer (Wrong answer: wrong lap length)")
+    assert caught["mzuenni_wrong_type.cpp"][0] == "wrong_answer"  # killed by SIGPIPE after the interactor said no
+    # The runs are cached under the interactor: a second verify runs nothing and says the same.
+    again = verify(store, executor=LocalExecutor(2, SANDBOX))
+    assert again.ran == 0 and (again.agree, again.disagree) == (summary.agree, summary.disagree)
+
+
+def test_an_interactive_verdict_follows_a_judge() -> None:
+    from cpdata.curation.execution.interactive import verdict
+    from cpdata.curation.execution.sandbox import RunResult, RunStatus
+
+    ok, wa = RunResult(RunStatus.runtime_error, exit_code=42), RunResult(RunStatus.runtime_error, exit_code=43, stderr="no")
+    assert verdict(RunResult(RunStatus.ok, exit_code=0), ok).status is RunStatus.ok
+    assert verdict(RunResult(RunStatus.ok, exit_code=0), wa).status is RunStatus.wrong_answer
+    assert verdict(RunResult(RunStatus.time_limit), wa).status is RunStatus.time_limit  # its own failure first
+    assert verdict(RunResult(RunStatus.runtime_error, exit_code=-13), wa).status is RunStatus.wrong_answer  # SIGPIPE
+    crashed = verdict(RunResult(RunStatus.ok, exit_code=0), RunResult(RunStatus.runtime_error, exit_code=-11))
+    assert crashed.status is RunStatus.sandbox_error and "interactor failed" in crashed.detail  # no verdict, not cached
+
+
+def test_the_jury_generators_remake_the_committed_secret_tests(packages: Path) -> None:
+    # highwaycombinatorics commits its 79 secret tests and the recipe that made them: the recipe run here makes as
+    # many, the unseeded ones byte for byte (answers included), and the jury's validator accepts every one.
+    from cpdata.curation.execution.jurygen import generate_jury_tests
+    from cpdata.curation.formats.package import read_package
+
+    package = packages / "highwaycombinatorics"
+    read = read_package(package)
+    committed = {(t.input, t.output) for t in read.tests if t.kind is TestKind.private}
+    made = generate_jury_tests(SANDBOX, package, read.problem)
+    assert made.failed == [] and len(made.tests) == len(committed) == 79
+    unseeded = [t for t in made.tests if "random" not in (t.generator_args or "")]  # the recipe seeds only these
+    assert len(unseeded) >= 29 and all((t.input, t.output) in committed for t in unseeded)
+    assert all(t.origin.value == "official" and t.generator == "eval.py" for t in made.tests)
+    assert [t.ordinal for t in made.tests] == list(range(79))
+    store = Store(":memory:")
+    store.write([read.contest, read.problem])
+    store.write_programs(read.programs)
+    validators = InputValidators.for_problem(store, SANDBOX, read.problem)
+    assert validators is not None
+    try:
+        assert all(validators.check([t.input or "" for t in made.tests]))
+    finally:
+        validators.close()
+
+
+def test_import_makes_the_secret_tests_a_package_ships_as_generators_once(packages: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.sqlite")
+    package = str(packages / "diabolicdoofenshmirtz")  # only generators/generators.yaml: 100 secret tests
+    first = CliRunner().invoke(app, ["import", "package", package, "--db", db, "--json"])
+    assert first.exit_code == 0, first.output
+    notes = json.loads(first.stdout)["packages"][0]["notes"]
+    assert "100 secret tests made by the jury's generators (generators/generators.yaml)" in notes
+    store = Store(db)
+    rows = store.run_sql("SELECT input, output, origin, generator, generator_args FROM test WHERE kind = 'private'")[1]
+    assert len(rows) == 100 and {r[2] for r in rows} == {"official"} and {r[1] for r in rows} == {""}  # interactive
+    assert ("1\n", "", "official", "stdout.py", "secret/001-1: 1") in rows
+    again = CliRunner().invoke(app, ["import", "package", package, "--db", db, "--json"])
+    assert (
+        "100 secret tests made by the jury's generators on an earlier import, kept"
+        in json.loads(again.stdout)["packages"][0]["notes"]
+    )
+    assert store.count("test") == 102
+    bare = CliRunner().invoke(app, ["import", "package", package, "--db", str(tmp_path / "bare.sqlite"), "--no-generators"])
+    assert bare.exit_code == 0 and Store(tmp_path / "bare.sqlite").count("test") == 2  # the samples only

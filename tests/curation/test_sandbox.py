@@ -216,3 +216,23 @@ def test_python_solutions_can_call_exit_and_quit_as_on_a_judge() -> None:
         finally:
             SANDBOX.cleanup(program)
         assert result.status is RunStatus.ok and result.stdout == b"1\n", result
+
+
+@pytest.mark.parametrize("batched", [False, True])
+def test_deep_recursion_may_use_the_memory_limit_for_its_stack_as_on_a_judge(batched: bool) -> None:
+    # An accepted jury solution (highqualitytree/mzuenni.cpp) recurses 200,000 deep: with the default 8 MiB stack it
+    # crashed here. Judges let the stack grow to the memory limit, and so do we; the limit still holds.
+    code = (
+        "#include <cstdio>\n__attribute__((noinline)) long depth(long n){volatile char pad[512]; pad[n % 512] = 1;\n"
+        "  if (!n) return 0; long below = depth(n - 1); return below + pad[n % 512];}\n"
+        'int main(){long n; if(scanf("%ld",&n)!=1) return 1; printf("%ld\\n", depth(n));}'
+    )
+    program = SANDBOX.prepare(Language.cpp, code)
+    limits = RunLimits(time_ms=2000, memory_bytes=256 << 20)
+    try:
+        inputs = [b"200000\n", b"10000000\n"]  # about 100 MiB of stack, then about 5 GiB
+        runs = SANDBOX.run_batch(program, inputs, limits) if batched else [SANDBOX.run(program, i, limits) for i in inputs]
+    finally:
+        SANDBOX.cleanup(program)
+    assert runs[0].status is RunStatus.ok and runs[0].stdout == b"200000\n"
+    assert runs[1].status in (RunStatus.runtime_error, RunStatus.memory_limit)

@@ -208,6 +208,9 @@ static int run_batch(int argc, char **argv) {
             if (address > 0) {
                 limit.rlim_cur = limit.rlim_max = (rlim_t)address;
                 setrlimit(RLIMIT_AS, &limit);
+                /* The stack may grow as far as memory allows, as on the judges (Kattis, DOMjudge, Codeforces): deep
+                   recursion in an accepted solution is not a crash. */
+                setrlimit(RLIMIT_STACK, &limit);
             }
             limit.rlim_cur = limit.rlim_max = (rlim_t)file_bytes;
             setrlimit(RLIMIT_FSIZE, &limit);
