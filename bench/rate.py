@@ -1,5 +1,5 @@
 """Rate limiting: the achieved request rate against a loopback server with a 20 requests/s limit, over the allowed
-rate (goal: at least 0.95, and never above 1.0 by more than timer noise).
+rate (goal: at least 0.995, and never above 1.0).
 
 The real Fetcher (one gate for the host, 4 concurrent callers) fetches 200 recorded pages from a real HTTP
 server on 127.0.0.1. A baseline in the same run: the same 200 requests through a bare httpx client with no

@@ -1,6 +1,7 @@
 """Test strength on real jury data: the shared ICPC packages, with their official tests withheld.
 
-Per problem: import the package; hide the official (secret) tests; verify the jury's solutions on the samples only;
+Per problem: import the package (the official store with its secret tests, committed or made by the jury's own
+generators); hide the official (secret) tests; verify the jury's solutions on the samples only;
 generate tests from the samples (the jury validator's specification and mutations, each kept only if the validator
 accepts it and the correct solutions agree under the problem's checker); verify again; then verify on the official
 tests instead. Reported per problem and overall: FP (= 1 - TNR, the share of the jury's incorrect solutions that pass
@@ -22,10 +23,11 @@ from typing import Any
 from cpdata.curation.execution.checkers import InputValidators
 from cpdata.curation.execution.generate import GenerateOptions, generate_tests
 from cpdata.curation.execution.judge import LocalExecutor
+from cpdata.curation.execution.jurygen import generate_jury_tests
 from cpdata.curation.execution.sandbox import Sandbox
 from cpdata.curation.execution.verify import verify
 from cpdata.curation.formats.package import import_packages
-from cpdata.schema import Store, TestKind
+from cpdata.schema import Problem, Store, Test, TestKind
 
 PACKAGES = Path(__file__).resolve().parent.parent.parent / "shared" / "icpc-packages"
 OPTIONS = GenerateOptions(min_agree=5, max_tests=40, budget_seconds=90, seed=11)
@@ -67,8 +69,14 @@ def run() -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="cpdata-strength-") as scratch, Sandbox() as sandbox:
         executor = LocalExecutor(2, sandbox)
         withheld, official = Store(Path(scratch) / "withheld.sqlite"), Store(Path(scratch) / "official.sqlite")
-        for store in (withheld, official):
-            import_packages(store, [PACKAGES])
+        import_packages(withheld, [PACKAGES])
+
+        def jury_tests(package: Path, problem: Problem) -> tuple[list[Test], list[str]]:
+            made = generate_jury_tests(sandbox, package, problem)
+            return made.tests, made.failed
+
+        # The answer key: committed secret tests, or those the jury's own generators make (4 of the 7 packages).
+        _, t_jury = _timed(import_packages, official, [PACKAGES], jury_tests)
         with withheld.engine.begin() as conn:  # the official tests are the answer key: hidden from generation
             from sqlalchemy import text
 
@@ -128,7 +136,9 @@ def run() -> dict[str, Any]:
             "candidates_valid": summary.valid_candidates,
             "correct_not_compiling": summary.not_compiling,
             "interactive_skipped": sum(summary.interactive.values()),
+            "official_tests": official.run_sql("SELECT COUNT(*) FROM test WHERE kind = 'private'")[1][0][0],
             "seconds": {
+                "make_official_tests_with_jury_generators": t_jury,
                 "verify_samples": t_samples,
                 "generate": t_generate,
                 "verify_generated": t_generated,

@@ -90,8 +90,12 @@ class _Gate:
             now = time.monotonic()
             if self.next_at > now:
                 await asyncio.sleep(self.next_at - now)
-                now = time.monotonic()
-            self.next_at = max(now, self.next_at) + self.interval
+                # The next slot follows this one's plan, not the moment we woke: a timer that oversleeps would
+                # otherwise add its lateness to every interval. Requests never start before their slot, and slots are
+                # an interval apart, so the rate never goes above the limit.
+                self.next_at += self.interval
+            else:  # idle for a while: the next slot counts from now
+                self.next_at = now + self.interval
 
     def push_back(self, seconds: float) -> None:
         self.next_at = max(self.next_at, time.monotonic() + seconds)

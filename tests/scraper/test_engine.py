@@ -295,3 +295,32 @@ def test_atcoder_login_wall_on_submission_lists_stops_with_login_needed(tmp_path
         assert summary.exit_code == 2 and summary.blocked is not None and "login needed" in summary.blocked
         assert store.count("problem") == 2  # the problems were collected before the wall
         assert store.run_sql("SELECT state FROM crawl_unit WHERE kind = 'submissions'")[1] == [("pending",)]
+
+
+def test_the_rate_gate_keeps_its_slots_whatever_the_timer_oversleeps(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each sleep here oversleeps by 5 ms, as a loaded machine's timer does. Slots planned from the wake-up time
+    # drifted by that much every request (0.98 of the allowed rate); planned from the slot, they keep the rate, and
+    # no request ever starts before its slot (never faster than the limit).
+    import asyncio
+
+    from cpdata.scraper import fetch
+
+    clock = [1000.0]
+    monkeypatch.setattr(fetch.time, "monotonic", lambda: clock[0])
+
+    async def oversleeping(seconds: float) -> None:
+        clock[0] += seconds + 0.005
+
+    monkeypatch.setattr(fetch.asyncio, "sleep", oversleeping)
+    gate = fetch._Gate(interval=0.05, semaphore=asyncio.Semaphore(1))
+    starts = []
+
+    async def requests() -> None:
+        for _ in range(101):
+            await gate.wait_turn()
+            starts.append(clock[0])
+
+    asyncio.run(requests())
+    assert all(start >= starts[0] + k * 0.05 - 1e-9 for k, start in enumerate(starts))
+    achieved = 100 / (starts[-1] - starts[0])
+    assert 0.995 * 20 <= achieved <= 20 + 1e-6
