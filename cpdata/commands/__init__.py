@@ -8,6 +8,6 @@
 - ``demo``: the offline demo
 
 Each module imports only typer and light modules at the top; the packages that do the work (SQLAlchemy, pyarrow,
-datasketch, matplotlib, the site parsers) are imported inside the command that needs them, so that ``cpdata
+numpy, matplotlib, the site parsers) are imported inside the command that needs them, so that ``cpdata
 --help`` and ``cpdata parse`` answer at once. ``options`` holds what the commands share.
 """

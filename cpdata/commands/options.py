@@ -121,7 +121,10 @@ DedupOption = Annotated[
     typer.Option("--dedup/--no-dedup", help="Find duplicate clusters afresh; --no-dedup uses the clusters already in the store."),
 ]
 ThresholdOption = Annotated[
-    float, typer.Option("--threshold", min=0.05, max=1.0, help="Near-duplicate Jaccard threshold (MinHash).")
+    float,
+    typer.Option(
+        "--threshold", min=0.05, max=1.0, help="Near-duplicate threshold: Jaccard similarity of the statements' word bigrams."
+    ),
 ]
 
 

@@ -1,7 +1,8 @@
 """Contamination checks. (1) Inside the store: duplicate clusters whose members' own dates fall in different splits;
 the cluster is assigned by its earliest member, so a later copy is moved out of valid/test, and this report says
 which. (2) Against an external dataset (CodeContests, or an export of ours): which of our valid and test problems
-also appear there, exactly (normalized statement) or nearly (MinHash at the threshold).
+also appear there, exactly (normalized statement) or nearly (bigram Jaccard at the threshold, candidates by
+MinHash LSH, as in ``dedup``).
 """
 
 from __future__ import annotations
@@ -11,10 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from datasketch import MinHashLSH
-
 from cpdata.curation.formats.codecontests import iter_codecontests_rows, release_time, split_of_file
-from cpdata.curation.steps.dedup import NUM_PERM, signatures, statement_hash
+from cpdata.curation.steps.dedup import MinHasher, candidate_pairs, jaccard, statement_hash
 from cpdata.curation.steps.pipeline import iter_items
 from cpdata.curation.steps.splits import DEFAULT_CUTOFFS, SplitCutoffs, assign_split
 from cpdata.schema import Store, key_name
@@ -74,7 +73,6 @@ def check_against(
     """Which of our problems in ``splits`` also appear in the external dataset."""
     report = ContaminationReport(str(external))
     exact: dict[str, str] = {}
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     names: dict[int, str] = {}
     texts: list[str] = []
     rows_in: Counter[Path] = Counter()
@@ -88,30 +86,37 @@ def check_against(
         names[len(texts)] = f"{label} ({split_of_file(file) or 'unknown split'})"
         texts.append(text)
         report.external_records += 1
-    for position, minhash in enumerate(signatures(texts)):
-        lsh.insert(position, minhash)
     ours = [
         (split, item)
         for item in iter_items(store)
         if (split := assign_split(item.released, cutoffs, item.problem.split_floor).value) in splits and item.problem.statement
     ]
-    for (split, item), minhash in zip(ours, signatures(item.problem.statement or "" for _, item in ours), strict=True):
+    near: dict[int, tuple[float, int]] = {}  # ours -> (similarity, the most similar external statement)
+    if texts and ours:
+        import numpy as np
+
+        hasher = MinHasher(threshold)
+        keys = np.vstack([hasher.band_keys(texts), hasher.band_keys(item.problem.statement or "" for _, item in ours)])
+        for external_row, our_row in candidate_pairs(keys):
+            if external_row >= len(texts) or our_row < len(texts):
+                continue  # two of theirs, or two of ours: not what is asked
+            mine = our_row - len(texts)
+            similarity = jaccard(ours[mine][1].problem.statement or "", texts[external_row])
+            if similarity >= threshold and similarity > near.get(mine, (0.0, 0))[0]:
+                near[mine] = (similarity, external_row)
+    for position, (split, item) in enumerate(ours):
         report.checked[split] += 1
-        statement = item.problem.statement or ""
-        digest = statement_hash(statement)
+        digest = statement_hash(item.problem.statement or "")
         if digest in exact:
             report.matches.append({"problem": key_name(item.key), "our_split": split, "kind": "exact", "external": exact[digest]})
-            continue
-        candidates = lsh.query(minhash)
-        if candidates:
-            best = max(candidates, key=lambda c: minhash.jaccard(next(signatures([texts[c]]))))
-            similarity = minhash.jaccard(next(signatures([texts[best]])))
+        elif position in near:
+            similarity, best = near[position]
             report.matches.append(
                 {
                     "problem": key_name(item.key),
                     "our_split": split,
                     "kind": "near",
-                    "similarity": round(float(similarity), 3),
+                    "similarity": round(similarity, 3),
                     "external": names[best],
                 }
             )

@@ -3,9 +3,16 @@
 - Exact: two statements are the same problem when they are equal after normalization (case folded, TeX and
   Markdown punctuation and all whitespace removed): the same problem in a Div. 1 and a Div. 2 round, or on two
   sites. Such a group is merged on export into its canonical member (the earliest, then the smallest key).
-- Near: MinHash signatures of word 5-gram shingles, banded by datasketch's LSH at a Jaccard threshold; clusters are
-  the connected components of the candidate pairs whose estimated similarity clears the threshold. A cluster is
-  assigned to a split as one unit, by its earliest member's date, so a later copy never lands in valid or test.
+- Near: two statements are near duplicates when the Jaccard similarity of their word-bigram sets is at least the
+  threshold (default 0.8). Bigrams, not longer shingles: a copy with 5% of its words changed anywhere keeps a
+  bigram Jaccard of at least 0.81 (one changed word breaks 2 bigrams, it would break 5 five-grams: 0.60), while
+  different problems that share a contest's boilerplate stay far below. Candidates come from MinHash signatures
+  (one shared set of hash permutations, numpy) banded for LSH, the band sizes chosen so that a pair at the
+  threshold is a candidate with probability >= 0.998; every candidate is then checked with the exact Jaccard, so
+  the estimate's noise neither loses a copy nor merges two problems. Memory: the band keys (about 170 bytes per
+  statement); statements are read when they are hashed and again only for the candidates checked.
+  Clusters are the connected components of the checked pairs; a cluster is assigned to a split as one unit, by its
+  earliest member's date, so a later copy never lands in valid or test.
 - Solutions: whitespace-insensitive duplicates within a problem are dropped (a curation step; see steps.py).
 """
 
@@ -13,28 +20,30 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cpdata.schema import ProblemKey, Store, key_name
 
 if TYPE_CHECKING:
-    from datasketch import MinHash
+    import numpy as np
 
-# numpy and datasketch (which brings scipy) load inside the functions that hash: the solution and statement hashes
-# below are used by every export step and must not pay for them.
+# numpy loads inside the functions that hash: the solution and statement hashes below are used by every export step
+# and must not pay for it.
 
 __all__ = [
     "Clusters",
     "DedupResult",
     "Identity",
+    "MinHasher",
+    "candidate_pairs",
     "find_clusters",
+    "jaccard",
     "normalize_statement",
     "run_dedup",
     "shingles",
-    "signatures",
     "solution_hash",
     "statement_hash",
     "substantive",
@@ -43,7 +52,9 @@ __all__ = [
 _NOISE = re.compile(r"[\s$`*_#>|\\{}]+")
 _WORD = re.compile(r"\w+")
 NUM_PERM = 128
-SHINGLE = 5
+SHINGLE = 2
+CANDIDATE_RECALL = 0.998
+"""The least probability that LSH makes a pair at the threshold a candidate (the exact check decides the rest)."""
 
 
 def normalize_statement(text: str) -> str:
@@ -60,23 +71,121 @@ def solution_hash(code: str) -> str:
     return hashlib.sha1("".join(code.split()).encode()).hexdigest()
 
 
-def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
-    words = _WORD.findall(text.casefold())
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def shingles(text: str, size: int = SHINGLE) -> set[str]:
+    """The word ``size``-grams of a statement (all its words as one shingle when it has fewer)."""
+    words = _words(text)
     if len(words) < size:
-        return {" ".join(words).encode()} if words else set()
-    return {" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)}
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
-def signatures(texts: Iterable[str], num_perm: int = NUM_PERM) -> Iterator[MinHash]:
-    """MinHash signatures; ``update_batch`` hashes a document's shingles in one vectorized call."""
-    from datasketch import MinHash
+def jaccard(a: str, b: str) -> float:
+    """The exact Jaccard similarity of two statements' shingle sets: what ``threshold`` is compared with."""
+    first, second = shingles(a), shingles(b)
+    if not first and not second:
+        return 1.0
+    return len(first & second) / len(first | second)
 
-    for text in texts:
-        minhash = MinHash(num_perm=num_perm)
-        grams = shingles(text)
-        if grams:
-            minhash.update_batch(list(grams))
-        yield minhash
+
+def _bands_for(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows per band): the most rows (fewest false candidates) that keep a pair at the threshold a candidate
+    with probability ``CANDIDATE_RECALL``."""
+    best = (num_perm, 1)
+    for rows in range(1, num_perm + 1):
+        bands = num_perm // rows
+        if 1 - (1 - threshold**rows) ** bands >= CANDIDATE_RECALL:
+            best = (bands, rows)
+    return best
+
+
+class MinHasher:
+    """MinHash signatures of word shingles with one shared set of permutations (multiply-shift hashing on 64-bit
+    words), and LSH band keys from them. Stable across processes and runs (the seed and word hashes are fixed)."""
+
+    def __init__(self, threshold: float, num_perm: int = NUM_PERM, seed: int = 1) -> None:
+        import numpy as np
+
+        self.bands, self.rows = _bands_for(threshold, num_perm)
+        rng = np.random.default_rng(seed)
+        used = self.bands * self.rows
+        self._a = rng.integers(1, 2**63, size=used, dtype=np.uint64) | np.uint64(1)  # odd multipliers
+        self._b = rng.integers(0, 2**63, size=used, dtype=np.uint64)
+        self._mix = rng.integers(1, 2**63, size=self.rows, dtype=np.uint64) | np.uint64(1)
+        self._word_hashes: dict[str, int] = {}
+
+    def _word_hash(self, word: str) -> int:
+        found = self._word_hashes.get(word)
+        if found is None:
+            if len(self._word_hashes) > 1 << 20:  # a bounded cache: memory stays flat on any vocabulary
+                self._word_hashes.clear()
+            found = self._word_hashes[word] = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
+        return found
+
+    def shingle_hashes(self, text: str) -> np.ndarray[Any, Any]:
+        import numpy as np
+
+        words = _words(text)
+        if not words:
+            return np.zeros(0, dtype=np.uint64)
+        hashes = np.fromiter((self._word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+        if len(hashes) < SHINGLE:
+            combined = hashes[:1].copy()
+            for extra in hashes[1:]:
+                combined = combined * np.uint64(0x9E3779B97F4A7C15) + extra
+            return combined
+        span = len(hashes) - SHINGLE + 1
+        combined = hashes[:span].copy()
+        for offset in range(1, SHINGLE):
+            combined = combined * np.uint64(0x9E3779B97F4A7C15) + hashes[offset : offset + span]
+        return combined
+
+    def band_keys(self, texts: Iterable[str]) -> np.ndarray[Any, Any]:
+        """One row per text: its ``bands`` LSH keys (uint64). A text with no words gets keys no other text shares."""
+        import numpy as np
+
+        rows: list[np.ndarray[Any, Any]] = []
+        with np.errstate(over="ignore"):
+            for position, text in enumerate(texts):
+                hashed = self.shingle_hashes(text)
+                if len(hashed) == 0:
+                    rows.append(np.full(self.bands, np.uint64(2**63 + position), dtype=np.uint64))
+                    continue
+                signature = ((hashed[:, None] * self._a[None, :] + self._b[None, :]) >> np.uint64(32)).min(axis=0)
+                grid = signature.reshape(self.bands, self.rows)
+                keys = np.zeros(self.bands, dtype=np.uint64)
+                for column in range(self.rows):
+                    keys = (keys + grid[:, column]) * self._mix[column]
+                rows.append(keys)
+        return np.vstack(rows) if rows else np.zeros((0, self.bands), dtype=np.uint64)
+
+
+def candidate_pairs(
+    keys: np.ndarray[Any, Any], usable: Sequence[bool] | None = None, limit: int = 32
+) -> Iterator[tuple[int, int]]:
+    """Pairs of rows (earlier, later) that share a band key, each pair once. In a bucket, a row is paired with at
+    most ``limit`` earlier rows: clusters are connected components, so a long bucket needs no quadratic walk."""
+    import numpy as np
+
+    seen: set[tuple[int, int]] = set()
+    for band in range(keys.shape[1]):
+        column = keys[:, band]
+        order = np.argsort(column, kind="stable")
+        ordered = column[order]
+        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        ends = np.append(starts[1:], len(ordered))
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            if end - start < 2:
+                continue
+            members = sorted(int(m) for m in order[start:end] if usable is None or usable[int(m)])
+            for at, later in enumerate(members):
+                for earlier in members[max(0, at - limit) : at]:
+                    if (earlier, later) not in seen:
+                        seen.add((earlier, later))
+                        yield earlier, later
 
 
 @dataclass
@@ -146,47 +255,65 @@ class Identity:
 
 
 def find_clusters(
-    statements: list[str], threshold: float, num_perm: int = NUM_PERM, identities: list[Identity] | None = None
+    statements: Sequence[str],
+    threshold: float,
+    num_perm: int = NUM_PERM,
+    identities: Sequence[Identity] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[int], list[int], list[float]]:
     """For each statement: its exact-group root, its near-cluster root (indices into the list, earliest first),
-    and its estimated similarity to that root. Statements that say too little (``substantive``) join nothing; with
-    ``identities``, equal statements only merge when the problems' keys, names or samples agree too."""
+    and its similarity to that root (exact bigram Jaccard). Statements that say too little (``substantive``) join
+    nothing; with ``identities``, equal statements only merge when the problems' keys, names or samples agree too.
+    ``statements`` is read twice in order (hashing) and then only where candidates are checked: it may be a lazy
+    sequence over a store."""
+    count = len(statements)
     exact = Clusters()
     groups_by_hash: dict[str, list[int]] = {}
-    usable = [substantive(text) for text in statements]
-    for position, text in enumerate(statements):
-        if not usable[position]:
-            continue
-        roots = groups_by_hash.setdefault(statement_hash(text), [])
-        twin = next((r for r in roots if identities is None or identities[r].same_problem(identities[position])), None)
-        if twin is not None:
-            exact.union(twin, position)
-        else:
-            roots.append(position)
+    usable: list[bool] = []
+
+    def first_pass() -> Iterator[str]:
+        for position in range(count):
+            text = statements[position]
+            usable.append(substantive(text))
+            if usable[position]:
+                roots = groups_by_hash.setdefault(statement_hash(text), [])
+                twin = next((r for r in roots if identities is None or identities[r].same_problem(identities[position])), None)
+                if twin is not None:
+                    exact.union(twin, position)
+                else:
+                    roots.append(position)
+            if progress is not None and position % 1000 == 0:
+                progress(position, count)
+            yield text
+
+    keys = MinHasher(threshold, num_perm).band_keys(first_pass())
+    groups_by_hash.clear()
     near = Clusters()
-    for position in range(len(statements)):
+    for position in range(count):
         near.union(exact.find(position), position)
-    from datasketch import MinHashLSH
+    # An exact twin is stood for by its group's root; a statement that says too little joins nothing.
+    eligible = [usable[p] and exact.find(p) == p for p in range(count)]
+    for earlier, later in candidate_pairs(keys, eligible):
+        if near.find(earlier) == near.find(later):
+            continue  # already one cluster: no need to check
+        if jaccard(statements[earlier], statements[later]) >= threshold:
+            near.union(earlier, later)
+    del keys
+    roots = [near.find(p) for p in range(count)]
+    exact_roots = [exact.find(p) for p in range(count)]
+    similarity = [
+        1.0 if exact_roots[p] == exact_roots[r] else round(jaccard(statements[p], statements[r]), 4) for p, r in enumerate(roots)
+    ]
+    if progress is not None:
+        progress(count, count)
+    return exact_roots, roots, similarity
 
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    hashes: list[MinHash] = []
-    for position, minhash in enumerate(signatures(statements, num_perm)):
-        hashes.append(minhash)
-        if exact.find(position) != position or not usable[position]:
-            continue  # an exact twin (its group's root stands for it), or too little to compare
-        for other in lsh.query(minhash):
-            if minhash.jaccard(hashes[other]) >= threshold:
-                near.union(other, position)
-        lsh.insert(position, minhash)
-    roots = [near.find(p) for p in range(len(statements))]
-    similarity = [1.0 if exact.find(p) == exact.find(r) else float(hashes[p].jaccard(hashes[r])) for p, r in enumerate(roots)]
-    return [exact.find(p) for p in range(len(statements))], roots, similarity
 
-
-def _problems_by_release(store: Store) -> list[tuple[ProblemKey, str, datetime | None, Identity]]:
-    """Every problem with a statement, earliest first (unknown dates last), then by key, with its identity."""
+def _problems_by_release(store: Store) -> list[tuple[ProblemKey, datetime | None, Identity]]:
+    """Every problem with a statement, earliest first (unknown dates last), then by key, with its identity. The
+    statements themselves stay in the store (``_Statements`` reads them when they are needed)."""
     _, rows = store.run_sql(
-        'SELECT d.site, d.contest_id, d."index", d.statement, d.release_time, p.name, p.problem_id FROM problem_dated d '
+        'SELECT d.site, d.contest_id, d."index", d.release_time, p.name, p.problem_id FROM problem_dated d '
         'JOIN problem p ON p.site = d.site AND p.contest_id = d.contest_id AND p."index" = d."index" '
         "WHERE d.statement IS NOT NULL"
     )
@@ -196,7 +323,7 @@ def _problems_by_release(store: Store) -> list[tuple[ProblemKey, str, datetime |
     )[1]:
         samples.setdefault((site, contest_id, index), set()).add(" ".join(str(text).split()))
     items = []
-    for site, contest_id, index, statement, released, name, problem_id in rows:
+    for site, contest_id, index, released, name, problem_id in rows:
         when = datetime.fromisoformat(released) if isinstance(released, str) else released
         key = (site, contest_id, index)
         identity = Identity(
@@ -204,24 +331,59 @@ def _problems_by_release(store: Store) -> list[tuple[ProblemKey, str, datetime |
             re.sub(r"^[A-Z0-9]{1,3}[.:]\s+", "", " ".join(str(name or "").split())).casefold(),  # "A. Sum" is "Sum"
             frozenset(samples.get(key, ())),
         )
-        items.append((key, statement, when, identity))
+        items.append((key, when, identity))
     far = datetime.max.replace(tzinfo=None)
-    items.sort(key=lambda item: ((item[2].replace(tzinfo=None) if item[2] else far), item[0]))
+    items.sort(key=lambda item: ((item[1].replace(tzinfo=None) if item[1] else far), item[0]))
     return items
 
 
-def run_dedup(store: Store, threshold: float = 0.8, num_perm: int = NUM_PERM) -> DedupResult:
+class _Statements(Sequence[str]):
+    """The statements of ``keys`` as a sequence, read from the store a batch at a time (in order: the hashing pass)
+    or one at a time (the candidates checked), so that they are never all in memory."""
+
+    def __init__(self, store: Store, keys: list[ProblemKey], batch: int = 500) -> None:
+        self.store, self.keys, self.batch = store, keys, batch
+        self._start = -1
+        self._texts: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, position: int) -> str:  # type: ignore[override]
+        if not self._start <= position < self._start + len(self._texts):
+            size = self.batch if position == self._start + len(self._texts) else 1
+            self._start, self._texts = position, self._fetch(self.keys[position : position + size])
+        return self._texts[position - self._start]
+
+    def _fetch(self, keys: list[ProblemKey]) -> list[str]:
+        from sqlalchemy import select, tuple_
+
+        from cpdata.schema.tables import ProblemRow
+
+        table = ProblemRow.__table__  # type: ignore[attr-defined]
+        query = select(table.c.site, table.c.contest_id, table.c["index"], table.c.statement).where(
+            tuple_(table.c.site, table.c.contest_id, table.c["index"]).in_(keys)
+        )
+        with self.store.engine.connect() as conn:
+            found = {(str(r[0]), r[1], r[2]): r[3] or "" for r in conn.execute(query)}
+        return [found.get(key, "") for key in keys]
+
+
+def run_dedup(
+    store: Store, threshold: float = 0.8, num_perm: int = NUM_PERM, progress: Callable[[int, int], None] | None = None
+) -> DedupResult:
     """Find exact groups and near-duplicate clusters among the store's problems and record them in problem_cluster."""
     import numpy as np
 
     items = _problems_by_release(store)
     result = DedupResult(problems=store.count("problem"), with_statement=len(items), threshold=threshold)
+    statements = _Statements(store, [key for key, _, _ in items])
     exact_roots, near_roots, similarity = find_clusters(
-        [statement for _, statement, _, _ in items], threshold, num_perm, [identity for *_, identity in items]
+        statements, threshold, num_perm, [identity for *_, identity in items], progress=progress
     )
     sizes = np.bincount(np.array(near_roots, dtype=np.int64), minlength=len(items)) if items else np.array([])
     exact_sizes = np.bincount(np.array(exact_roots, dtype=np.int64), minlength=len(items)) if items else np.array([])
-    for position, (key, _, _, _) in enumerate(items):
+    for position, (key, _, _) in enumerate(items):
         root = near_roots[position]
         if sizes[root] < 2:
             continue
@@ -233,7 +395,7 @@ def run_dedup(store: Store, threshold: float = 0.8, num_perm: int = NUM_PERM) ->
                 "index": key[2],
                 "exact_group": key_name(items[exact_root][0]) if exact_sizes[exact_root] > 1 else None,
                 "cluster": key_name(items[root][0]),
-                "cluster_release": items[root][2],  # the root is the earliest member
+                "cluster_release": items[root][1],  # the root is the earliest member
                 "similarity": round(similarity[position], 4),
             }
         )

@@ -351,3 +351,25 @@ def test_import_refuses_files_that_are_not_codecontests_records(sqlite_store: St
     result = CliRunner().invoke(app, ["import", "codecontests", str(tmp_path), "--db", sqlite_store.url])
     assert result.exit_code == 2 and "not a CodeContests record" in " ".join(result.stderr.split())
     assert "Traceback" not in result.output
+
+
+def test_copies_with_five_percent_of_words_changed_anywhere_are_found_and_shared_boilerplate_is_not() -> None:
+    # A 120-word statement with 6 words changed at scattered places has a word 5-gram Jaccard near 0.6, so 5-gram
+    # MinHash at 0.8 missed it and a near copy of a train problem could land in test. Bigrams, checked exactly,
+    # find every such copy at the default threshold.
+    rng = random.Random(5)
+    originals = [statement(1000 + i) for i in range(60)]
+    copies = []
+    for text in originals:
+        words = text.split()
+        for position in rng.sample(range(len(words)), 6):
+            words[position] = f"changed{rng.randint(0, 999)}"
+        copies.append(" ".join(words))
+    # Different problems of one contest that share half their text (the input format, the limits, the output).
+    boilerplate = statement(7, length=60)
+    siblings = [boilerplate + " " + statement(2000 + i, length=60) for i in range(40)]
+    texts = originals + copies + siblings
+    _, roots, similarity = find_clusters(texts, threshold=0.8)
+    assert [roots[60 + i] for i in range(60)] == list(range(60))  # every copy joins its original
+    assert all(0.8 <= similarity[60 + i] < 1 for i in range(60))
+    assert [roots[i] for i in range(120, 160)] == list(range(120, 160))  # no sibling merged with another

@@ -17,7 +17,7 @@ from cpdata.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_DIRS = ("cpdata", "schema", "scraper", "curation", "tests", "bench")
-HEAVY = ("matplotlib", "datasketch", "scipy", "pyarrow")
+HEAVY = ("matplotlib", "numpy", "scipy", "pyarrow")
 runner = CliRunner()
 
 
