@@ -1,10 +1,12 @@
-"""Export peak memory: the same export of a 10,000- and a 100,000-problem store (goal: flat, ratio near 1).
+"""Export: peak memory of the same export of a 10,000- and a 100,000-problem store (goal: flat, ratio near 1),
+what finding duplicates adds to it (goal: at most 20%), and the read path against plain sqlite3 (goal: within 3x).
 
 Each store has, per problem, 2 public and 3 private tests and 4 submissions with source code. Each export runs
-in a fresh subprocess that reports its own peak resident memory (ru_maxrss), so the two figures are comparable.
-The export streams; finding near-duplicate clusters (which `cpdata export` does first unless `--no-dedup`) holds
-one MinHash signature per problem, so it is measured on its own, in bench/dedup.py. Here the clusters are found
-first (`cpdata curate dedup`), and the export uses them (`--no-dedup`).
+in a fresh subprocess that reports its own time and peak resident memory (ru_maxrss), so the figures compare:
+with the clusters found first (`cpdata curate dedup`, then `--no-dedup`), and with the default `cpdata export`
+(which finds them itself). The read path: every problem with its contest, tests and solutions as the export
+reads them (`iter_items`: entities ready for the curation steps) against the same rows read with plain sqlite3
+into tuples, in the same run.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from cpdata.curation.steps.pipeline import CurationOptions
 from cpdata.schema import Store
 started = time.perf_counter()
 with Store(sys.argv[1], create=False) as store:
-    result = export_codecontests(store, Path(sys.argv[2]), fmt=sys.argv[3], curation=CurationOptions(dedup=False))
+    dedup = sys.argv[4] == "dedup"
+    result = export_codecontests(store, Path(sys.argv[2]), fmt=sys.argv[3], curation=CurationOptions(dedup=dedup))
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 problems = sum(c["problems"] for c in result.counts.values())
 print(json.dumps({"seconds": time.perf_counter() - started, "peak_rss_mb": peak_mb, "problems": problems}))
@@ -82,9 +85,37 @@ def _entities(n: int) -> Any:
             )
 
 
-def _measure(db: Path, out: Path, fmt: str) -> dict[str, Any]:
-    result = subprocess.run([sys.executable, "-c", _CHILD, str(db), str(out), fmt], capture_output=True, text=True, check=True)
+def _measure(db: Path, out: Path, fmt: str, dedup: bool = False) -> dict[str, Any]:
+    args = [sys.executable, "-c", _CHILD, str(db), str(out), fmt, "dedup" if dedup else "no-dedup"]
+    result = subprocess.run(args, capture_output=True, text=True, check=True)
     return dict(json.loads(result.stdout))
+
+
+_READ = """
+import json, sqlite3, sys, time
+from cpdata.curation.steps.pipeline import iter_items
+from cpdata.schema import Store
+db = sys.argv[1]
+started = time.perf_counter()
+with Store(db, create=False) as store:
+    items = sum(1 + len(item.tests) + len(item.solutions) for item in iter_items(store))
+ours = time.perf_counter() - started
+started = time.perf_counter()
+connection = sqlite3.connect(db)
+rows = 0
+problems = connection.execute(
+    'SELECT * FROM problem p JOIN contest c ON c.site = p.site AND c.contest_id = p.contest_id '
+    'ORDER BY p.site, p.contest_id, p."index"'
+).fetchall()
+tests, solutions = {}, {}
+for row in connection.execute('SELECT * FROM test ORDER BY site, contest_id, "index", kind, ordinal'):
+    tests.setdefault(row[:3], []).append(row)
+for row in connection.execute('SELECT * FROM submission WHERE source_code IS NOT NULL ORDER BY created_at, submission_id'):
+    solutions.setdefault((row[0], row[2], row[3]), []).append(row)
+rows = len(problems) + sum(map(len, tests.values())) + sum(map(len, solutions.values()))
+plain = time.perf_counter() - started
+print(json.dumps({"ours_s": ours, "plain_sqlite3_s": plain, "rows": items, "plain_rows": rows}))
+"""
 
 
 def run() -> dict[str, Any]:
@@ -104,6 +135,26 @@ def run() -> dict[str, Any]:
                     "export_s": round(measured["seconds"], 1),
                     "peak_rss_mb": round(measured["peak_rss_mb"], 1),
                 }
+        large = max(SIZES)
+        db = Path(tmp) / f"store-{large}.sqlite"
+        with_dedup = _measure(db, Path(tmp) / f"out-{large}-dedup", "parquet", dedup=True)
+        figures[f"{large}_parquet_default_dedup"] = {
+            "export_s": round(with_dedup["seconds"], 1),
+            "peak_rss_mb": round(with_dedup["peak_rss_mb"], 1),
+        }
+        figures["dedup_time_ratio"] = round(with_dedup["seconds"] / figures[f"{large}_parquet"]["export_s"], 2)
+        figures["dedup_memory_ratio"] = round(with_dedup["peak_rss_mb"] / figures[f"{large}_parquet"]["peak_rss_mb"], 2)
+        small_db = Path(tmp) / f"store-{min(SIZES)}.sqlite"
+        read = subprocess.run([sys.executable, "-c", _READ, str(small_db)], capture_output=True, text=True, check=True)
+        measured = json.loads(read.stdout)
+        assert measured["rows"] == measured["plain_rows"]
+        figures["read_path"] = {
+            "problems": min(SIZES),
+            "rows": measured["rows"],
+            "ours_s_per_1k_problems": round(measured["ours_s"] / min(SIZES) * 1000, 3),
+            "plain_sqlite3_s_per_1k_problems": round(measured["plain_sqlite3_s"] / min(SIZES) * 1000, 3),
+            "ratio": round(measured["ours_s"] / measured["plain_sqlite3_s"], 2),
+        }
     small, large = min(SIZES), max(SIZES)
     for fmt in ("jsonl", "parquet"):
         figures[f"peak_ratio_{large}_over_{small}_{fmt}"] = round(

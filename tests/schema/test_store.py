@@ -264,3 +264,23 @@ def test_cli_sql_refuses_writes_without_write_and_shows_brackets_as_written(tmp_
     assert "[/x] a[i] [l, r] [image]" in shown.stdout
     done = runner.invoke(app, ["sql", "--write", "DELETE FROM problem", "--db", db])
     assert done.exit_code == 0 and "1 rows changed" in done.stdout
+
+
+def test_entities_read_back_without_validation_equal_validated_ones(store: Store) -> None:
+    # The export reads rows it wrote itself without validating them again; what it builds must be exactly what
+    # validation would give: enums as enums, datetimes aware UTC, every field present.
+    sample = _sample()
+    store.ingest(sample)
+    keys = [("codeforces", "1001", "A"), ("codeforces", "1001", "B")]
+    read = [entity for batch in store.iter_problem_batches() for pair in batch for entity in pair]
+    read += [t for tests in store.tests_for(keys).values() for t in tests]
+    read += [s for solutions in store.submissions_for(keys, with_source=False).values() for s in solutions]
+    assert len(read) == 4 + 2 + 2
+    for entity in read:
+        validated = type(entity).model_validate(entity.model_dump())
+        assert entity == validated and entity.model_dump() == validated.model_dump()
+        assert type(entity.site).__name__ == "Site"
+        for value in entity.__dict__.values():
+            assert not isinstance(value, datetime) or value.tzinfo is not None
+    originals = {(type(e).__name__, json.dumps(e.model_dump(mode="json"), sort_keys=True)) for e in sample}
+    assert {(type(e).__name__, json.dumps(e.model_dump(mode="json"), sort_keys=True)) for e in read} == originals
