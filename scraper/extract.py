@@ -5,6 +5,7 @@ Built on selectolax's lexbor parser (fast, tolerant). Nothing here knows a site;
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urljoin
 
@@ -108,15 +109,39 @@ _INLINE_STYLE = {
 }
 
 
+_SPACES = re.compile(r"[ \t\r\n]+")
+_ANY_SPACE = re.compile(r"\s+")
+_HIDDEN_CLASSES = frozenset({"MathJax", "MathJax_Preview", "MathJax_Display", "MathJax_SVG", "input-output-copier"})
+_CLASSED_TAGS = frozenset(("span", "div", "p", "nobr", "mjx-container", "font", "center"))
+_BLOCK_TAGS = frozenset(
+    ("p", "div", "center", "section", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "pre", "table")
+)
+
+
+@functools.cache
+def _math_pattern(left: str, right: str) -> re.Pattern[str]:
+    """A site's display (doubled) and inline math delimiters in one pattern, compiled once: a page has thousands of
+    text nodes. The display form comes first in the alternation, as it did when each had its own pass."""
+    display = re.escape(left * 2)
+    return re.compile(f"{display}(.+?){display}|{re.escape(left)}(.+?){re.escape(right)}", re.S)
+
+
+def _math(match: re.Match[str]) -> str:
+    display = match.group(1)
+    return f"$${display.strip()}$$" if display is not None else f"${match.group(2).strip()}$"
+
+
 class _MarkdownWriter:
     def __init__(self, base_url: str, math: tuple[str, str] | None) -> None:
         self.base_url = base_url
         self.math = math  # a site's own inline-math delimiter pair to rewrite to $...$, e.g. ("$$$", "$$$")
+        self.pattern = _math_pattern(*math) if math else None
 
     def inline(self, node: LexborNode) -> str:
         out: list[str] = []
         for child in node.iter(include_text=True):
-            out.append(self.element(child))
+            # text nodes, the most common, handled here: a function call fewer per node
+            out.append(self.text(child.text_content or "") if child.tag == "-text" else self.element(child))
         return "".join(out)
 
     def element(self, node: LexborNode) -> str:
@@ -129,9 +154,11 @@ class _MarkdownWriter:
             return f"$${source}$$" if "mode=display" in (node.attributes.get("type") or "") else f"${source}$"
         if tag in ("script", "style", "noscript"):
             return ""
-        classes = (node.attributes.get("class") or "").split()
-        if {"MathJax", "MathJax_Preview", "MathJax_Display", "MathJax_SVG", "input-output-copier"} & set(classes):
-            return ""  # rendered copies of math that a script beside them holds as TeX, and "Copy" buttons
+        classes: list[str] = []
+        if tag in _CLASSED_TAGS:  # only these carry the classes that matter here (reading attributes costs)
+            classes = (node.attributes.get("class") or "").split()
+            if classes and not _HIDDEN_CLASSES.isdisjoint(classes):
+                return ""  # rendered copies of math that a script beside them holds as TeX, and "Copy" buttons
         if tag == "br":
             return "  \n"
         if tag == "img":
@@ -158,21 +185,21 @@ class _MarkdownWriter:
         if tag == "var":
             # AtCoder writes TeX inside <var>: keep it as inline math
             return f"${(node.text(deep=True) or '').strip()}$"
-        for css_class, (left, right) in _INLINE_STYLE.items():
-            if css_class in classes:
+        for css_class in classes:
+            if css_class in _INLINE_STYLE:
+                left, right = _INLINE_STYLE[css_class]
                 return f"{left}{self.inline(node)}{right}"
-        if tag in ("p", "div", "center", "section", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "pre", "table"):
+        if tag in _BLOCK_TAGS:
             return "\n\n" + self.block(node) + "\n\n"
         return self.inline(node)
 
     def text(self, text: str) -> str:
         text = text.replace("\xa0", " ")
-        if self.math:
-            left, right = self.math
-            display = re.escape(left * 2)
-            text = re.sub(f"{display}(.+?){display}", lambda m: f"$${m.group(1).strip()}$$", text, flags=re.S)
-            text = re.sub(f"{re.escape(left)}(.+?){re.escape(right)}", lambda m: f"${m.group(1).strip()}$", text, flags=re.S)
-        return re.sub(r"[ \t\r\n]+", " ", text)
+        if self.pattern is not None and self.math and self.math[0] in text:
+            text = self.pattern.sub(_math, text)
+        if "\n" in text or "  " in text or "\t" in text or "\r" in text:  # most text nodes have nothing to collapse
+            return _SPACES.sub(" ", text)
+        return text
 
     def tex(self, node: LexborNode) -> str:
         out: list[str] = []
@@ -185,7 +212,7 @@ class _MarkdownWriter:
                 out.append(f"_{{{self.tex(child)}}}")
             else:
                 out.append(self.tex(child))
-        return re.sub(r"\s+", " ", "".join(out)).strip()
+        return _ANY_SPACE.sub(" ", "".join(out)).strip()
 
     def format_lines(self, node: LexborNode) -> str:
         """An input-format block (AtCoder: ``<pre><var>N</var>\n<var>A_1</var> ... <var>\\vdots</var></pre>``):
@@ -228,11 +255,16 @@ class _MarkdownWriter:
         return _squash(self.inline(node))
 
 
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
 def _squash(markdown: str) -> str:
     """Tidy blank lines: at most one empty line between blocks, no spaces at line ends except hard breaks."""
+    if "\n" not in markdown:  # one line: only its ends to trim (the common case, and blocks nest)
+        return markdown.strip()
     lines = [line.rstrip() if not line.endswith("  ") else line for line in markdown.split("\n")]
     text = "\n".join(line.strip(" ") if not line.endswith("  ") else line.lstrip(" ") for line in lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    return _BLANK_LINES.sub("\n\n", text).strip()
 
 
 def to_markdown(node: LexborNode | None, base_url: str, math: tuple[str, str] | None = None) -> str:
