@@ -23,7 +23,7 @@ from cpdata.cli import app
 from cpdata.curation.formats.codecontests import CodeContestsRecord
 from cpdata.curation.formats.writers import JsonlWriter
 from cpdata.schema import Store
-from cpdata.scraper.archive import ArchiveError, ArchiveLimits, read_zip
+from cpdata.schema.archive import ArchiveError, ArchiveLimits, read_zip
 from cpdata.scraper.base import Page, Parsed, ParseError
 from cpdata.scraper.cache import PageCache
 from cpdata.scraper.registry import SITES, UnknownURL, route_url

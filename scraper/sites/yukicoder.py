@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 from cpdata.schema import Contest, Problem, Site, Submission, Test, TestKind, TestOrigin
-from cpdata.scraper.archive import ArchiveError, pair_tests, read_zip
+from cpdata.schema.archive import ArchiveError, pair_tests, read_zip
 from cpdata.scraper.base import (
     Page,
     ParseContext,

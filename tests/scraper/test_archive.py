@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from cpdata.scraper.archive import ArchiveError, ArchiveLimits, pair_tests, read_zip
+from cpdata.schema.archive import ArchiveError, ArchiveLimits, pair_tests, read_zip
 
 
 def _zip(files: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
