@@ -18,7 +18,7 @@ from typing import Any
 from cpdata.curation.execution.judge import Job, JobResult, run_job
 from cpdata.curation.execution.sandbox import Sandbox
 
-__all__ = ["RayExecutor", "RayUnavailable"]
+__all__ = ["RayExecutor", "RayUnavailable", "connect"]
 
 _WORKER: dict[str, Sandbox] = {}
 
@@ -42,20 +42,27 @@ def _describe_worker(allow_unsafe: bool) -> str:
     return sandbox.mode
 
 
+def connect(address: str | None = None, num_cpus: int | None = None) -> Any:
+    """The ``ray`` module, connected to the cluster at ``address`` (``auto``, ``HOST:PORT``), or to a new local one
+    with ``num_cpus``; ``RayUnavailable`` with advice when Ray is missing or the cluster cannot be reached."""
+    try:
+        import ray
+    except ImportError as exc:
+        raise RayUnavailable("Ray is not installed: pip install 'cpdata[ray]'") from exc
+    try:
+        if not ray.is_initialized():
+            ray.init(address=address, num_cpus=num_cpus if address is None else None, log_to_driver=False,
+                     include_dashboard=False)  # fmt: skip
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        raise RayUnavailable(f"cannot reach the Ray cluster at {address or 'a new local one'}: {exc}") from exc
+    return ray
+
+
 class RayExecutor:
     def __init__(self, address: str | None = None, *, allow_unsafe: bool = False, num_cpus: int | None = None) -> None:
-        try:
-            import ray
-        except ImportError as exc:
-            raise RayUnavailable("Ray is not installed: pip install 'cpdata[ray]'") from exc
+        ray = connect(address, num_cpus)
         self._ray: Any = ray
         self.allow_unsafe = allow_unsafe
-        try:
-            if not ray.is_initialized():
-                ray.init(address=address, num_cpus=num_cpus if address is None else None, log_to_driver=False,
-                         include_dashboard=False)  # fmt: skip
-        except (ConnectionError, RuntimeError, ValueError) as exc:
-            raise RayUnavailable(f"cannot reach the Ray cluster at {address or 'a new local one'}: {exc}") from exc
         self._task = ray.remote(num_cpus=1, max_retries=2)(_run_on_worker)
         self._probe = ray.remote(num_cpus=1)(_describe_worker)
         self._mode: str | None = None
