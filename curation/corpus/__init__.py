@@ -6,7 +6,7 @@ date and no leaks.
 of a valid or test problem), ``build`` (the resumable build: one unit of work per source, then the corpus-wide
 duplicate stages, then Parquet shards with a manifest and a card) and ``ray_build`` (the per-source stage on Ray).
 
-May import: ``cpdata.schema``, ``cpdata.curation.execution`` (the Ray connection) and ``cpdata.curation.steps`` (near duplicates use the same MinHash machinery as
-problems; the store's valid and test splits come from the curation pipeline) and ``cpdata.curation.formats``
-(atomic output directories, checksums).
+May import: ``cpdata.schema``; ``cpdata.curation.steps`` (near duplicates use the same MinHash machinery as
+problems; the store's valid and test splits come from the curation pipeline); ``cpdata.curation.formats`` (atomic
+output directories, checksums); ``cpdata.curation.execution`` (the Ray connection).
 """

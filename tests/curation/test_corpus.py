@@ -110,7 +110,7 @@ def _store_with_test_solution(path: Path) -> Path:
                     language_raw="GNU C++17",
                     verdict_raw="OK",
                     source_code=SOLUTION,
-                ),  # fmt: skip
+                ),
             ]
         )
     return path
