@@ -6,7 +6,7 @@ import importlib
 import json
 import sys
 
-BENCHMARKS = ["startup", "ingest", "export", "parse", "rate", "dedup", "sandbox", "gentests", "strength"]
+BENCHMARKS = ["startup", "ingest", "export", "parse", "rate", "dedup", "sandbox", "gentests", "strength", "corpus"]
 
 
 def main(argv: list[str]) -> None:

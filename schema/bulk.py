@@ -28,7 +28,7 @@ from cpdata.schema.models import Contest, Problem, Submission, Test
 from cpdata.schema.store import IngestReport, Store, compiled_upsert, parent_keys, table_of
 from cpdata.schema.stream import StreamError, validate_chunk
 
-__all__ = ["PreparedChunk", "ingest_lines", "prepare_chunk"]
+__all__ = ["PreparedChunk", "ingest_lines", "prepare_chunk", "quiet_worker"]
 
 _ORDER = (Contest, Problem, Test, Submission)
 
@@ -68,7 +68,7 @@ def prepare_chunk(url: str, chunk: list[tuple[int, str]]) -> PreparedChunk:
     return prepared
 
 
-def _worker_start() -> None:
+def quiet_worker() -> None:
     """In each worker: leave Ctrl-C to the parent (which stops the pool and says how far it got), and die with the
     parent if it is killed (Linux), instead of validating on for nobody."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -135,7 +135,7 @@ def ingest_lines(
             write(prepare_chunk(store.url, chunk), undecodable)
         return report, errors
     context = multiprocessing.get_context("spawn")  # no inherited threads or locks from the parent
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=quiet_worker)
     try:
         pending: deque[tuple[Future[PreparedChunk], list[StreamError]]] = deque()
         for chunk, undecodable in stream:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -103,6 +104,9 @@ def corpus_build(
     executor: Annotated[
         ExecutorChoice, typer.Option("--executor", help="Where the per-source work runs: here, or a Ray cluster.")
     ] = "local",
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Sources processed at once here.", show_default="the number of cores")
+    ] = None,
     ray_address: Annotated[
         str | None,
         typer.Option("--ray-address", metavar="auto|HOST:PORT", help="The Ray cluster.", show_default="a new local one"),
@@ -162,7 +166,14 @@ def corpus_build(
                 raise fail(str(exc)) from exc
         try:
             manifest = build_corpus(
-                sources, out_dir, options, solutions=solutions, run_sources=run_sources, progress=moved, rejects_file=keep_rejects
+                sources,
+                out_dir,
+                options,
+                solutions=solutions,
+                run_sources=run_sources,
+                progress=moved,
+                rejects_file=keep_rejects,
+                workers=workers or os.cpu_count() or 1,
             )
         except (SourceError, NotAnExportDirectory) as exc:
             raise fail(str(exc)) from exc

@@ -358,9 +358,11 @@ def build_corpus(
     run_sources: Callable[[list[Source], Path], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
     rejects_file: Path | None = None,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """Build (or resume) the corpus; return its manifest. ``run_sources`` runs stage 1 for the sources still to do
-    (default: here, one after another; ``ray_build.on_ray`` spreads them over a cluster)."""
+    (default: here, ``workers`` sources at a time in worker processes; ``ray_build.on_ray`` spreads them over a
+    cluster)."""
     from cpdata.curation.formats.atomic import staged_directory
 
     work = work_directory(out_dir, options)
@@ -368,6 +370,8 @@ def build_corpus(
     todo = [s for s in sources if s.name not in _summaries(work, sources)]
     if run_sources is not None:
         run_sources(todo, work)
+    elif workers > 1 and len(todo) > 1:
+        _in_processes(todo, options, work, solutions, workers, progress)
     else:
         before = [0, 0]  # files and bytes of the sources already done, so that the progress counts the whole build
 
@@ -401,6 +405,36 @@ def build_corpus(
         index.close()
     shutil.rmtree(work, ignore_errors=True)  # done: the parts were only kept for a rerun after a kill
     return manifest
+
+
+def _in_processes(
+    todo: list[Source],
+    options: CorpusOptions,
+    work: Path,
+    solutions: EvalSolutions | None,
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Stage 1 in worker processes, a source each at a time (the work is git, hashing and filters: CPU-bound)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from cpdata.schema.bulk import quiet_worker
+
+    context = multiprocessing.get_context("spawn")  # no inherited threads or locks
+    files = size = 0
+    # Ctrl-C goes to the parent, which stops the pool; workers die with it: finished parts stay for the rerun.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=quiet_worker) as pool:
+        pending = [pool.submit(process_source, source, options, work, solutions) for source in todo]
+        try:
+            for future in as_completed(pending):
+                summary = future.result()
+                files, size = files + summary.files, size + summary.bytes
+                if progress is not None:
+                    progress(files, size)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
 
 def _gather_rejects(work: Path, order: list[Source], index: sqlite3.Connection, target: Path) -> None:
