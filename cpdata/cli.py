@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from cpdata.commands import corpus, curate, datasets, demo, execution, scrape, store
+from cpdata.commands import corpus, curate, datasets, demo, execution, model, scrape, store
 from cpdata.commands.options import Commands
 from cpdata.output import stderr
 
@@ -22,7 +22,14 @@ __all__ = ["app", "main"]
 ENV_DEBUG = "CPDATA_DEBUG"
 _debug = {"on": bool(os.environ.get(ENV_DEBUG))}
 # Top-level commands, module by module, and the command groups (cpdata export ..., cpdata curate ...).
-_COMMANDS: tuple[Commands, ...] = (scrape.COMMANDS, store.COMMANDS, execution.COMMANDS, curate.COMMANDS, demo.COMMANDS)
+_COMMANDS: tuple[Commands, ...] = (
+    scrape.COMMANDS,
+    store.COMMANDS,
+    execution.COMMANDS,
+    curate.COMMANDS,
+    model.COMMANDS,
+    demo.COMMANDS,
+)
 _GROUPS: dict[str, typer.Typer] = {
     "export": datasets.export_app,
     "import": datasets.import_app,

@@ -39,6 +39,8 @@ import_app = typer.Typer(help="Import an existing dataset into the store.", no_a
 # The same names as cpdata.curation.formats.writers.ExportFormat (a test keeps them equal), spelled out here so that
 # --help does not import the writers (and pyarrow).
 FormatChoice = Literal["jsonl", "parquet"]
+StatementChoice = Literal["markdown", "plain"]
+ChooseChoice = Literal["shortest", "random"]
 
 
 @EXPORTS.command(
@@ -93,6 +95,72 @@ def export_codecontests(
         OutputFormat.table,
         title=f"exported to {out_dir}",
     )
+
+
+@EXPORTS.command(
+    "sft",
+    example=[
+        "cpdata export sft out/sft                                           # prompt/completion, every correct solution",
+        "cpdata export sft out/sft --format parquet --chat --per-problem 5 --choose random --seed 1",
+        "cpdata export sft out/sft --task-prefix 'solve python3:' --languages python3 --statement plain",
+        "cpdata export sft out/pairs --pairs --per-problem 2                 # (chosen, rejected) for preference data",
+    ],
+)
+def export_sft(
+    out_dir: Annotated[Path, typer.Argument(metavar="OUT_DIR", help="Directory for train.jsonl|parquet, manifest and card.")],
+    fmt: Annotated[FormatChoice, typer.Option("--format", help="File format.")] = "jsonl",
+    chat: Annotated[
+        bool, typer.Option("--chat/--completion", help="Chat 'messages' records, or 'prompt'/'completion' pairs.")
+    ] = False,
+    statement: Annotated[
+        StatementChoice,
+        typer.Option("--statement", help="The statement as stored (Markdown, TeX kept) or CodeContests' plain text."),
+    ] = "markdown",
+    task_prefix: Annotated[
+        str, typer.Option("--task-prefix", metavar="TEXT", help="T5-style framing before each prompt, e.g. 'solve python3:'.")
+    ] = "",
+    per_problem: Annotated[
+        int | None,
+        typer.Option(
+            "--per-problem", min=1, metavar="N", help="At most N solutions per problem and language.", show_default="all"
+        ),
+    ] = None,
+    choose: Annotated[ChooseChoice, typer.Option("--choose", help="Which solutions when there are more than N.")] = "shortest",
+    seed: Annotated[int, typer.Option("--seed", help="Seed of --choose random.")] = 0,
+    pairs: Annotated[
+        bool, typer.Option("--pairs", help="Preference/RL records: a correct and an incorrect solution, with its verdict.")
+    ] = False,
+    valid_from: ValidFromOption = VALID_FROM,
+    test_from: TestFromOption = TEST_FROM,
+    languages: LanguagesOption = DEFAULT_LANGUAGES_TEXT,
+    dedup: DedupOption = True,
+    threshold: ThresholdOption = 0.8,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Training records for fine-tuning, from the train split only (valid and test never appear): one per problem
+    and correct solution, the statement with its limits and samples as the prompt and the language named in it.
+    Written atomically like every export; load_dataset and Hugging Face datasets read it."""
+    from cpdata.curation.formats.atomic import NotAnExportDirectory
+    from cpdata.curation.formats.training import SftOptions
+    from cpdata.curation.formats.training import export_sft as run_export
+
+    options = SftOptions(
+        record_format="chat" if chat else "completion", statement_format=statement, task_prefix=task_prefix,
+        per_problem=per_problem, choose=choose, seed=seed, pairs=pairs, fmt=fmt,
+    )  # fmt: skip
+    curation = curation_options(languages, None, None, dedup, threshold)
+    with open_store(db, create=False) as store, progress_bar("export sft", None, enabled=not json_output) as bar:
+        try:
+            manifest = run_export(store, out_dir, options, cutoffs=cutoffs_from(valid_from, test_from), curation=curation,
+                                  progress=bar.update)  # fmt: skip
+        except NotAnExportDirectory as exc:
+            raise fail(str(exc)) from exc
+    if json_output:
+        print_json(manifest)
+        return
+    print_rows(["count", "value"], list(manifest["counts"].items()), OutputFormat.table,
+               title=f"{manifest['records']} records in {out_dir}")  # fmt: skip
 
 
 @IMPORTS.command(

@@ -21,12 +21,12 @@ from cpdata.curation.execution.judge import (
     limits_for,
     runnable,
 )
-from cpdata.curation.execution.sandbox import RunStatus, Sandbox
+from cpdata.curation.execution.sandbox import RunLimits, RunStatus, Sandbox
 from cpdata.curation.execution.toolchains import missing_toolchain
-from cpdata.schema import Problem, ProblemKey, Store, Submission, Test, TestKind
+from cpdata.schema import Language, Problem, ProblemKey, Store, Submission, Test, TestKind
 from cpdata.schema.tables import VerificationRow
 
-__all__ = ["VerifySummary", "judge_solution", "problems_with_tests", "verify"]
+__all__ = ["VerifySummary", "judge_solution", "problems_with_tests", "tests_job", "verify"]
 
 
 @dataclass
@@ -92,6 +92,29 @@ def judge_solution(tests: list[Test], outcomes: dict[str, Outcome], judge: Judge
 
 
 _KIND_ORDER = {TestKind.public: 0, TestKind.private: 1, TestKind.generated: 2}
+
+
+def tests_job(
+    key: Any,
+    language: Language,
+    code: str,
+    language_raw: str | None,
+    tests: list[Test],
+    judge: Judge,
+    limits: RunLimits,
+    *,
+    stop_on_failure: bool = True,
+) -> Job:
+    """A solution's run on a problem's tests: public, then private, then generated, as a judge runs them (equal tests
+    once), named as the judge names them in the results cache, with the interactor an interactive problem needs."""
+    ordered = sorted(tests, key=lambda t: (_KIND_ORDER.get(t.kind, 3), t.ordinal))
+    keyed: dict[str, Test] = {}
+    for test in ordered:
+        keyed.setdefault(judge.test_key(test.input, test.output), test)
+    inputs = [(name, t.input or "") for name, t in keyed.items()]
+    answers = {name: t.output or "" for name, t in keyed.items()} if judge.interactor is not None else {}
+    return Job(key, language, code, inputs, limits, language_raw, stop_on_failure=stop_on_failure,
+               interactor=judge.interactor, answers=answers, flags=judge.problem.validator_flags)  # fmt: skip
 
 
 class _Judges:
@@ -175,29 +198,10 @@ def verify(
             continue
         limits = limits_for(prob, time_factor)
         judge = judges(prob)
-        # public, then private, then generated, as a judge runs them: the run stops at the first failure
-        ordered = sorted(tests, key=lambda t: (_KIND_ORDER.get(t.kind, 3), t.ordinal))
-        keyed: dict[str, Test] = {}
-        for test in ordered:  # equal tests run once
-            keyed.setdefault(judge.test_key(test.input, test.output), test)
-        inputs = [(key, t.input or "") for key, t in keyed.items()]
-        answers = {key: t.output or "" for key, t in keyed.items()} if judge.interactor is not None else {}
         for solution in solutions[: limit or None]:
             assert solution.language is not None and solution.source_code is not None
-            jobs.append(
-                Job(
-                    (solution.site.value, solution.submission_id),
-                    solution.language,
-                    solution.source_code,
-                    inputs,
-                    limits,
-                    solution.language_raw,
-                    stop_on_failure=True,
-                    interactor=judge.interactor,
-                    answers=answers,
-                    flags=prob.validator_flags,
-                )
-            )
+            key = (solution.site.value, solution.submission_id)
+            jobs.append(tests_job(key, solution.language, solution.source_code, solution.language_raw, tests, judge, limits))
             context[jobs[-1].key] = (prob, tests, solution)
     summary.solutions = len(jobs)
     pending: list[Job] = []

@@ -151,11 +151,24 @@ def load_dataset(
     as_dict: bool = False,
     cutoffs: SplitCutoffs = DEFAULT_CUTOFFS,
 ) -> Any:
-    """Records of one split: typed ``CodeContestsRecord`` objects, or plain dicts with ``as_dict=True``.
+    """Records of one split: typed ``CodeContestsRecord`` objects, or plain dicts with ``as_dict=True`` (training
+    records and prompts, ``cpdata export sft`` and ``cpdata prompts``, are always dicts).
 
     ``streaming=True`` returns a lazy iterator (nothing is read until you iterate); otherwise a list.
     ``cutoffs`` only matter when reading a store, which is split on the fly.
     """
     dicts = _iter_dicts(path, _canonical_split(split), cutoffs)
-    records: Iterator[Any] = dicts if as_dict else (CodeContestsRecord.model_validate(d) for d in dicts)
+    typed = not as_dict and _dataset_kind(path) == "codecontests"  # training records and prompts load as dicts
+    records: Iterator[Any] = (CodeContestsRecord.model_validate(d) for d in dicts) if typed else dicts
     return records if streaming else list(records)
+
+
+def _dataset_kind(path: str | Path) -> str:
+    """What an export directory holds (its manifest's ``dataset``): codecontests, sft or prompts."""
+    manifest = Path(path) / MANIFEST_NAME if "://" not in str(path) and Path(path).is_dir() else None
+    if manifest is None or not manifest.is_file():
+        return "codecontests"
+    try:
+        return str(json.loads(manifest.read_text()).get("dataset", "codecontests"))
+    except ValueError:
+        return "codecontests"

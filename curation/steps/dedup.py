@@ -143,6 +143,22 @@ class MinHasher:
             combined = combined * np.uint64(0x9E3779B97F4A7C15) + hashes[offset : offset + span]
         return combined
 
+    def signatures(self, texts: Iterable[str]) -> np.ndarray[Any, Any]:
+        """One row per text: its MinHash signature (uint32), to estimate similarities (the share of equal values)."""
+        import numpy as np
+
+        rows: list[np.ndarray[Any, Any]] = []
+        with np.errstate(over="ignore"):
+            for text in texts:
+                hashed = self.shingle_hashes(text)
+                if len(hashed) == 0:
+                    rows.append(np.full(len(self._a), np.uint32(0xFFFFFFFF), dtype=np.uint32))
+                    continue
+                rows.append(
+                    ((hashed[:, None] * self._a[None, :] + self._b[None, :]) >> np.uint64(32)).min(axis=0).astype(np.uint32)
+                )
+        return np.vstack(rows) if rows else np.zeros((0, len(self._a)), dtype=np.uint32)
+
     def band_keys(self, texts: Iterable[str]) -> np.ndarray[Any, Any]:
         """One row per text: its ``bands`` LSH keys (uint64). A text with no words gets keys no other text shares."""
         import numpy as np
