@@ -28,6 +28,7 @@ __all__ = ["COMMANDS"]
 
 COMMANDS = Commands()
 EvalSplit = Literal["train", "valid", "test"]
+PromptSplit = Literal["valid", "test"]
 
 
 @COMMANDS.command(
@@ -40,7 +41,7 @@ EvalSplit = Literal["train", "valid", "test"]
 )
 def prompts(
     out_dir: Annotated[Path, typer.Argument(metavar="OUT_DIR", help="Directory for SPLIT.jsonl, manifest and card.")],
-    split: Annotated[EvalSplit, typer.Option("--split", help="The evaluation split to write prompts for.")] = "test",
+    split: Annotated[PromptSplit, typer.Option("--split", help="The evaluation split to write prompts for.")] = "test",
     shots: Annotated[int, typer.Option("--shots", min=0, metavar="K", help="Worked examples before each problem.")] = 0,
     choose: Annotated[
         Literal["random", "similar"],
