@@ -11,7 +11,7 @@ other run (the same results table), so an interrupted evaluation resumes and a s
 - **pass@k**: the unbiased estimator from n samples of which c are correct, 1 - C(n-c, k) / C(n, k) (Chen et al.
   2021), per problem, averaged over the problems with at least k samples. Correct: passes every test we hold.
 - **n@k** (AlphaCode, Li et al. 2022): of a problem's k samples, keep those that pass the public tests, cluster
-  them by their outputs on the clustering inputs (the generated tests' inputs, else the private ones), and submit
+  them by their outputs on the clustering inputs (the first 20 generated tests' inputs, else private ones), and submit
   one program from each of the n largest clusters (largest first, ties by the earliest sample); solved if one of
   the n is correct. Reported as the share of problems solved.
 - Breakdowns by site, rating (or difficulty), contest month (to read contamination windows) and language.
@@ -136,6 +136,8 @@ class EvaluationOptions:
     picks: tuple[int, ...] = (1, 10)
     """The n of n@k (AlphaCode reports 10@k)."""
     time_factor: float = 2.0
+    cluster_inputs: int = 20
+    """Inputs the clustering runs every public-passing sample on."""
 
 
 @dataclass
@@ -211,7 +213,7 @@ def evaluate(
             continue
         problems[sample.problem].samples.append(sample)
     cache = ResultCache(store)
-    runs = {"public": 0, "hidden": 0, "from_cache": 0}
+    runs = {"public": 0, "hidden": 0, "clustering": 0, "from_cache": 0}
     total = sum(len(p.samples) for p in problems.values())
     done = 0
 
@@ -242,42 +244,58 @@ def evaluate(
                                          problem.judge, limits))  # fmt: skip
     public_outcomes = run(public_jobs)
     runs["public"] = sum(len(o) for o in public_outcomes.values())
-    hidden_jobs = []
+    # Phase 2, for the samples that pass the public tests: the hidden tests (stopping at the first failure: a verdict
+    # needs no more), and the clustering inputs (every one of them: a behaviour is the outputs on all).
+    hidden_jobs, cluster_jobs = [], []
     for problem in problems.values():
         limits = limits_for(problem.item.problem, options.time_factor)
         public = [t for t in problem.tests if t.kind is TestKind.public]
         hidden = [t for t in problem.tests if t.kind is not TestKind.public]
+        clustering = _clustering_tests(hidden, options.cluster_inputs)
         for sample in problem.samples:
-            judged = (
-                judge_solution(public, public_outcomes.get(("public", sample.key), {}), problem.judge)
-                if public
-                else ("ok", 0, 0, None)
-            )
+            outcomes = public_outcomes.get(("public", sample.key), {})
+            judged = judge_solution(public, outcomes, problem.judge) if public else ("ok", 0, 0, None)
             passed = judged is not None and judged[0] == "ok"
             problem.public.append(passed)
-            if passed and hidden:  # outputs on every hidden test: clustering needs them, not only a verdict
+            if passed and hidden:
                 hidden_jobs.append(tests_job(("hidden", sample.key), sample.language, sample.code, sample.language_raw,
-                                             hidden, problem.judge, limits, stop_on_failure=False))  # fmt: skip
+                                             hidden, problem.judge, limits))  # fmt: skip
+            if passed and clustering:
+                cluster_jobs.append(tests_job(("cluster", sample.key), sample.language, sample.code, sample.language_raw,
+                                              clustering, problem.judge, limits, stop_on_failure=False))  # fmt: skip
         done += len(problem.samples)
         if progress is not None:
             progress(done // 2, total)
     hidden_outcomes = run(hidden_jobs)
+    cluster_outcomes = run(cluster_jobs)
     runs["hidden"] = sum(len(o) for o in hidden_outcomes.values())
+    runs["clustering"] = sum(len(o) for o in cluster_outcomes.values())
     for problem in problems.values():
         hidden = [t for t in problem.tests if t.kind is not TestKind.public]
-        clustering = [t for t in hidden if t.kind is TestKind.generated] or [t for t in hidden if t.kind is TestKind.private]
+        clustering = _clustering_tests(hidden, options.cluster_inputs)
         for sample, passed in zip(problem.samples, problem.public, strict=True):
-            outcomes = hidden_outcomes.get(("hidden", sample.key), {})
-            judged = judge_solution(hidden, outcomes, problem.judge) if passed and hidden else None
+            judged = (
+                judge_solution(hidden, hidden_outcomes.get(("hidden", sample.key), {}), problem.judge)
+                if passed and hidden
+                else None
+            )
             problem.correct.append(passed and (not hidden or (judged is not None and judged[0] == "ok")))
+            behaviour = cluster_outcomes.get(("cluster", sample.key), {})
             problem.signatures.append(
-                tuple(_behaviour(outcomes.get(problem.judge.test_key(t.input, t.output))) for t in clustering)
+                tuple(_behaviour(behaviour.get(problem.judge.test_key(t.input, t.output))) for t in clustering)
             )
     if progress is not None:
         progress(total, total)
     for problem in problems.values():
         problem.judge.close()
     return _report(store, problems, rejects, options, runs, cutoffs)
+
+
+def _clustering_tests(hidden: list[Test], limit: int) -> list[Test]:
+    """The inputs samples are clustered on: the generated tests' (AlphaCode clustered on generated inputs), else the
+    private ones; the first ``limit`` of them by ordinal, so that clustering costs a bounded number of runs."""
+    chosen = [t for t in hidden if t.kind is TestKind.generated] or [t for t in hidden if t.kind is TestKind.private]
+    return sorted(chosen, key=lambda t: t.ordinal)[:limit]
 
 
 def _behaviour(outcome: Outcome | None) -> str:

@@ -44,7 +44,7 @@ class CurationOptions:
     rejects: Path | None = None
     execution: bool | None = None
     """AlphaCode's execution filters, the valid/test test requirement and test strength (they read the results of
-    ``cpdata verify``/``gen-tests``). None: on when the store has results."""
+    ``cpdata verify``/``gen-tests``). None: on once verify has judged labelled solutions."""
     time_factor: float = 2.0
     """The time scale the results were run with (``verify --time-factor``)."""
 
@@ -119,7 +119,9 @@ class Curation:
         self.steps += [SolutionSizeFilter(options.max_solution_bytes, options.max_line), DedupSolutions()]
         execution = options.execution
         if execution is None:
-            execution = self.store.count("execution_result") > 0
+            # On once labelled solutions have been run (verify): the results table also holds runs that say nothing
+            # about the dataset's solutions (a model's samples under `cpdata evaluate`), which must not change it.
+            execution = self.store.count("verification") > 0
         self.options.execution = execution
         if execution:
             self.steps += execution_steps(self.store, self.cutoffs, options.time_factor)
