@@ -217,8 +217,8 @@ def evaluate(
     total = sum(len(p.samples) for p in problems.values())
     done = 0
 
-    def run(jobs: list[Job]) -> dict[Any, dict[str, Outcome]]:
-        nonlocal done
+    def run(jobs: list[Job], phase: str) -> dict[Any, dict[str, Outcome]]:
+        """Outcomes of the jobs: from the cache, and by running what it lacks (counted as runs of ``phase``)."""
         found: dict[Any, dict[str, Outcome]] = {}
         pending = []
         for job in jobs:
@@ -230,8 +230,9 @@ def evaluate(
                 pending.append(dataclasses.replace(job, inputs=missing))
             found[job.key] = cached
         for result in executor.run(pending):
-            cache.put(result)
-            found[result.key].update({d: o for d, o in result.outcomes.items()})
+            cache.put(result)  # sandbox errors are not kept: the next evaluation runs them again
+            runs[phase] += len(result.outcomes)
+            found[result.key].update(result.outcomes)
         return found
 
     # Phase 1: every sample on its problem's public tests (stopping at the first failure).
@@ -242,8 +243,7 @@ def evaluate(
         for sample in problem.samples:
             public_jobs.append(tests_job(("public", sample.key), sample.language, sample.code, sample.language_raw, public,
                                          problem.judge, limits))  # fmt: skip
-    public_outcomes = run(public_jobs)
-    runs["public"] = sum(len(o) for o in public_outcomes.values())
+    public_outcomes = run(public_jobs, "public")
     # Phase 2, for the samples that pass the public tests: the hidden tests (stopping at the first failure: a verdict
     # needs no more), and the clustering inputs (every one of them: a behaviour is the outputs on all).
     hidden_jobs, cluster_jobs = [], []
@@ -266,10 +266,8 @@ def evaluate(
         done += len(problem.samples)
         if progress is not None:
             progress(done // 2, total)
-    hidden_outcomes = run(hidden_jobs)
-    cluster_outcomes = run(cluster_jobs)
-    runs["hidden"] = sum(len(o) for o in hidden_outcomes.values())
-    runs["clustering"] = sum(len(o) for o in cluster_outcomes.values())
+    hidden_outcomes = run(hidden_jobs, "hidden")
+    cluster_outcomes = run(cluster_jobs, "clustering")
     for problem in problems.values():
         hidden = [t for t in problem.tests if t.kind is not TestKind.public]
         clustering = _clustering_tests(hidden, options.cluster_inputs)
@@ -284,11 +282,41 @@ def evaluate(
             problem.signatures.append(
                 tuple(_behaviour(behaviour.get(problem.judge.test_key(t.input, t.output))) for t in clustering)
             )
+    _set_aside_our_failures(problems, (public_outcomes, hidden_outcomes, cluster_outcomes), rejects, runs)
     if progress is not None:
         progress(total, total)
     for problem in problems.values():
         problem.judge.close()
     return _report(store, problems, rejects, options, runs, cutoffs)
+
+
+def _set_aside_our_failures(
+    problems: dict[str, _Problem],
+    phases: tuple[dict[Any, dict[str, Outcome]], ...],
+    rejects: list[dict[str, Any]],
+    runs: dict[str, int],
+) -> None:
+    """A sample the sandbox failed on (our failure, not the program's) is not scored: it is reported, and the next
+    evaluation runs it again (sandbox errors are never cached)."""
+    for problem in problems.values():
+        keep = []
+        for position, sample in enumerate(problem.samples):
+            outcomes = [
+                o
+                for phase in phases
+                for name in ("public", "hidden", "cluster")
+                for o in phase.get((name, sample.key), {}).values()
+            ]
+            failed = sum(o.status == RunStatus.sandbox_error.value for o in outcomes)
+            if failed:
+                runs["sandbox_errors"] = runs.get("sandbox_errors", 0) + failed
+                rejects.append({"line": sample.line, "reason": "the sandbox failed on this sample: not scored, run again"})
+            else:
+                keep.append(position)
+        problem.samples = [problem.samples[p] for p in keep]
+        problem.public = [problem.public[p] for p in keep]
+        problem.correct = [problem.correct[p] for p in keep]
+        problem.signatures = [problem.signatures[p] for p in keep]
 
 
 def _clustering_tests(hidden: list[Test], limit: int) -> list[Test]:

@@ -46,6 +46,7 @@ SOURCE: dict[Site, int] = {
     Site.hackerearth: 3,
     Site.codejam: 4,
     Site.unknown: 0,
+    Site.package: 0,  # a jury package: UNKNOWN_SOURCE, `site` and the package's own source say the rest
 }
 
 # Solution.Language enum: UNKNOWN_LANGUAGE=0, PYTHON=1 (Python 2), CPP=2, PYTHON3=3, JAVA=4.
@@ -202,7 +203,7 @@ def build_record(
         public_tests=_tests(tests, TestKind.public),
         private_tests=_tests(tests, TestKind.private),
         generated_tests=_tests(tests, TestKind.generated),
-        source=SOURCE[problem.site],
+        source=SOURCE.get(problem.site, 0),
         difficulty=codecontests_difficulty(problem),
         solutions=_solutions(submissions, True),
         incorrect_solutions=_solutions(submissions, False),
