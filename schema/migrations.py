@@ -17,7 +17,7 @@ from cpdata.schema.views import VIEWS
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _crawl_units_and_optional_test_input(conn: Connection) -> None:
@@ -66,6 +66,15 @@ def _real_site_fields(conn: Connection) -> None:
                 conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} TEXT"))
 
 
+def _calibrated_limits(conn: Connection) -> None:
+    """Version 7 adds problem.time_multiplier (a package's) and problem.calibrated_time_limit_ms (measured here)."""
+    columns = {c["name"] for c in inspect(conn).get_columns("problem")}
+    for name, kind in (("time_multiplier", "REAL" if conn.dialect.name == "sqlite" else "DOUBLE PRECISION"),
+                       ("calibrated_time_limit_ms", "INTEGER")):  # fmt: skip
+        if name not in columns:
+            conn.execute(text(f"ALTER TABLE problem ADD COLUMN {name} {kind}"))
+
+
 # MIGRATIONS[n] upgrades a store at version n-1 to version n.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _crawl_units_and_optional_test_input,
@@ -73,6 +82,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     4: _execution,
     5: _packages,
     6: _real_site_fields,
+    7: _calibrated_limits,
 }
 
 

@@ -140,6 +140,11 @@ class Problem(_EntityBase):
     dataset's valid or test split (CodeContests'), so that its evaluation problems never become training data."""
     validator_flags: str | None = None
     """A package's ``validator_flags`` (case_sensitive, space_change_sensitive, float_tolerance EPS, ...)."""
+    time_multiplier: float | None = None
+    """A package's ``limits.time_multiplier``: its time limit is this many times its slowest accepted submission."""
+    calibrated_time_limit_ms: Count | None = None
+    """The time limit measured on this machine (``calibrate``): the multiplier times the slowest accepted submission
+    here. Runs use it as it is, where a site's limit is scaled by ``--time-factor`` (it came from another machine)."""
 
     _utc = field_validator("published_at")(to_utc)
 
@@ -176,7 +181,6 @@ class Test(_EntityBase):
 
 
 _SITES = frozenset(s.value for s in Site)
-_VERDICTS = frozenset(v.value for v in Verdict)
 
 
 class Submission(_EntityBase):
@@ -201,24 +205,19 @@ class Submission(_EntityBase):
 
     _utc = field_validator("created_at")(to_utc)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _derive_normalized(cls, data: Any) -> Any:
-        # Producers may give only the raw strings; the normalized ones follow from them.
-        if not isinstance(data, dict):
-            return data
-        # Only what the producer gave a raw value for is derived: a partial entity (say, a submission page that
-        # only adds source code) leaves the rest None, and None never overwrites a stored value.
-        data = dict(data)
-        if data.get("language") is None and data.get("language_raw"):
-            data["language"] = normalize_language(data["language_raw"])
-        site = data.get("site")
-        if data.get("verdict") is None and data.get("verdict_raw") is not None and isinstance(site, str) and site in _SITES:
-            data["verdict"] = normalize_verdict(site, data["verdict_raw"])
-        verdict = data.get("verdict")
-        if "is_correct" not in data and isinstance(verdict, str) and verdict in _VERDICTS:
-            data["is_correct"] = is_correct_verdict(Verdict(verdict))
-        return data
+    @model_validator(mode="after")
+    def _derive_normalized(self) -> Submission:
+        # Producers may give only the raw strings; the normalized ones follow from them. Only what the producer gave
+        # a raw value for is derived: a partial entity (say, a submission page that only adds source code) leaves the
+        # rest None, and None never overwrites a stored value. After validation, on attributes (no copy of the input):
+        # this runs for every line of an ingest.
+        if self.language is None and self.language_raw:
+            self.language = normalize_language(self.language_raw)
+        if self.verdict is None and self.verdict_raw is not None and self.site.value in _SITES:
+            self.verdict = normalize_verdict(self.site.value, self.verdict_raw)
+        if self.verdict is not None and "is_correct" not in self.model_fields_set:
+            self.is_correct = is_correct_verdict(self.verdict)
+        return self
 
     @property
     def problem_key(self) -> ProblemKey:

@@ -494,6 +494,16 @@ class Store:
             last = batch[-1][0].key
             yield batch
 
+    def problem(self, key: ProblemKey) -> Problem | None:
+        """One problem by its key (None if the store has no such problem)."""
+        table = _MODEL_TABLE[Problem]
+        query = select(table).where(table.c.site == key[0], table.c.contest_id == key[1], table.c["index"] == key[2])
+        with self.engine.connect() as conn:
+            result = conn.execute(query)
+            names = list(result.keys())
+            row = result.first()
+        return None if row is None else _RowReader(Problem, names)(row)
+
     def tests_for(self, keys: Sequence[ProblemKey]) -> dict[ProblemKey, list[Test]]:
         table = _MODEL_TABLE[Test]
         found: dict[ProblemKey, list[Test]] = {k: [] for k in keys}

@@ -88,6 +88,8 @@ class ProblemRow(SQLModel, table=True):
     validation: str | None = None
     validator_flags: str | None = Field(default=None, sa_column=_text())
     split_floor: str | None = None
+    time_multiplier: float | None = None
+    calibrated_time_limit_ms: int | None = None
 
 
 _PROBLEM_FK = ForeignKeyConstraint(

@@ -227,13 +227,21 @@ def import_package(
             "running the jury's generators and solution in the sandbox.",
         ),
     ] = True,
+    calibrate: Annotated[
+        bool,
+        typer.Option(
+            "--calibrate/--no-calibrate",
+            help="Set each time limit again on this machine by the jury's rule: its time multiplier (2 if none) times "
+            "the slowest accepted submission on the official tests, run here in the sandbox.",
+        ),
+    ] = True,
     unsafe: UnsafeOption = False,
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Read jury problem packages into the store: statement, limits, samples and official tests (committed, or made
     by the jury's own generators), input and output validators, and the jury's solutions with their expected
-    verdicts. Idempotent: tests made by generators once are kept."""
+    verdicts; then calibrate each time limit on this machine. Idempotent: tests made by generators once are kept."""
     from contextlib import ExitStack
 
     from cpdata.curation.formats.package import SecretTestMaker, import_packages
@@ -247,6 +255,8 @@ def import_package(
             make = _secret_test_maker(stack, unsafe, enabled=not json_output)
         store = stack.enter_context(open_store(db))
         report = import_packages(store, paths, make)
+        if calibrate:
+            _calibrate(stack, store, report.packages, unsafe, enabled=not json_output)
     if json_output:
         print_json({"packages": report.packages, "stored": dict(report.stored), "errors": report.errors})
     else:
@@ -263,6 +273,34 @@ def import_package(
             stderr.print(f"error: {error}", markup=False)
     if report.errors:
         raise typer.Exit(1)
+
+
+def _calibrate(stack: Any, store: Any, packages: list[dict[str, Any]], unsafe: bool, *, enabled: bool) -> None:
+    """Each imported problem's time limit measured here (the notes say what it became, and from what)."""
+    from cpdata.curation.execution.calibrate import calibrate_time_limit
+    from cpdata.curation.execution.judge import LocalExecutor
+
+    sandbox = stack.enter_context(open_sandbox(unsafe))
+    executor = LocalExecutor(None, sandbox)
+    with progress_bar("calibrate time limits", len(packages), enabled=enabled) as bar:
+        for done, package in enumerate(packages, start=1):
+            site, contest_id, index = package["problem"].split("/", 2)
+            problem = store.problem((site, contest_id, index))
+            if problem is None or (
+                problem.interactive and not any(p.role == "interactor" for p in store.programs_for(problem.key))
+            ):
+                continue
+            result = calibrate_time_limit(store, problem, executor)
+            official = f"{problem.time_limit_ms} ms" if problem.time_limit_ms else "none"
+            if result.time_limit_ms is None:
+                package["notes"].append(f"time limit not calibrated: no accepted submission passed here (official {official})")
+            else:
+                package["notes"].append(
+                    f"time limit {result.time_limit_ms} ms here ({result.multiplier:g} x {result.slowest_ms} ms, the slowest of "
+                    f"{result.solutions} accepted submissions; official {official})"
+                )
+            package["calibrated_time_limit_ms"] = result.time_limit_ms
+            bar.update(done, len(packages))
 
 
 def _secret_test_maker(stack: Any, unsafe: bool, *, enabled: bool) -> Any:

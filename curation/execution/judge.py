@@ -151,10 +151,12 @@ def input_key(text: str) -> str:
 
 
 def limits_for(problem: Problem, time_factor: float = 2.0) -> RunLimits:
-    """The problem's own limits, the time scaled for a machine that is not the judge's (default 2x)."""
-    return RunLimits(
-        time_ms=round((problem.time_limit_ms or 2000) * time_factor), memory_bytes=problem.memory_limit_bytes or 256 << 20
-    )
+    """The problem's own limits, the time scaled for a machine that is not the judge's (default 2x); a time limit
+    calibrated on this machine (``calibrate``) is used as it is."""
+    memory = problem.memory_limit_bytes or 256 << 20
+    if problem.calibrated_time_limit_ms:
+        return RunLimits(time_ms=problem.calibrated_time_limit_ms, memory_bytes=memory)
+    return RunLimits(time_ms=round((problem.time_limit_ms or 2000) * time_factor), memory_bytes=memory)
 
 
 @dataclass(frozen=True)

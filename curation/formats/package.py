@@ -264,6 +264,7 @@ def read_package(package: Path) -> _Read:
     flags = config.get("validator_flags")
     statement, notes = _statement(package, name)
     memory = _limits(config).get("memory")
+    multiplier = _limits(config).get("time_multiplier")
     memory_mib = memory if isinstance(memory, int | float) else _DEFAULT_MEMORY_MIB
     problem = Problem(
         **key,
@@ -278,6 +279,7 @@ def read_package(package: Path) -> _Read:
         compare="tokens",
         validation=validation,
         validator_flags=str(flags) if flags else None,
+        time_multiplier=float(multiplier) if isinstance(multiplier, int | float) and multiplier > 0 else None,
         url=str(config["source_url"]) if config.get("source_url") else None,
         tags=[],
     )

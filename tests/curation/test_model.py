@@ -164,7 +164,8 @@ def test_few_shot_examples_come_from_train_never_from_the_targets_cluster(tmp_pa
 
 
 def test_a_users_template_renders_and_a_broken_one_is_a_clear_error(tmp_path: Path) -> None:
-    template = "{% for e in examples %}[{{ e.name }}] {{ e.solution }}{% endfor %}TASK {{ name }} in {{ language }}: {{ samples[0].input }}"
+    template = "{% for e in examples %}[{{ e.name }}] {{ e.solution }}{% endfor %}"
+    template += "TASK {{ name }} in {{ language }}: {{ samples[0].input }}"
     with _few_shot_store(tmp_path / "s.sqlite") as store:
         build_prompts(store, tmp_path / "mine", PromptOptions(shots=1, template=template, seed=1))
         with pytest.raises(TemplateError, match="line 1"):

@@ -170,7 +170,9 @@ def test_latex_statements_become_markdown() -> None:
 
 def test_cli_imports_packages_and_shows_a_specification(packages: Path, tmp_path: Path) -> None:
     db = str(tmp_path / "cli.sqlite")
-    result = CliRunner().invoke(app, ["import", "package", str(packages), "--db", db, "--json", "--no-generators"])
+    result = CliRunner().invoke(
+        app, ["import", "package", str(packages), "--db", db, "--json", "--no-generators", "--no-calibrate"]
+    )
     assert result.exit_code == 0, result.output
     shown = CliRunner().invoke(app, ["spec", "package/winter-contest-2023/infinityissues", "--db", db, "--json"])
     assert shown.exit_code == 0 and "REGEX" in shown.stdout
@@ -178,7 +180,12 @@ def test_cli_imports_packages_and_shows_a_specification(packages: Path, tmp_path
 
 def test_validate_reports_an_official_test_its_own_validator_rejects(packages: Path, tmp_path: Path) -> None:
     db = tmp_path / "cli.sqlite"
-    assert CliRunner().invoke(app, ["import", "package", str(packages / "lookingforwaldo"), "--db", str(db)]).exit_code == 0
+    assert (
+        CliRunner()
+        .invoke(app, ["import", "package", str(packages / "lookingforwaldo"), "--db", str(db), "--no-calibrate"])
+        .exit_code
+        == 0
+    )
     clean = CliRunner().invoke(app, ["validate", "--db", str(db), "--json"])
     assert clean.exit_code == 0, clean.output
     store = Store(db)
@@ -270,7 +277,7 @@ def test_the_jury_generators_remake_the_committed_secret_tests(packages: Path) -
 def test_import_makes_the_secret_tests_a_package_ships_as_generators_once(packages: Path, tmp_path: Path) -> None:
     db = str(tmp_path / "s.sqlite")
     package = str(packages / "diabolicdoofenshmirtz")  # only generators/generators.yaml: 100 secret tests
-    first = CliRunner().invoke(app, ["import", "package", package, "--db", db, "--json"])
+    first = CliRunner().invoke(app, ["import", "package", package, "--db", db, "--json", "--no-calibrate"])
     assert first.exit_code == 0, first.output
     notes = json.loads(first.stdout)["packages"][0]["notes"]
     assert "100 secret tests made by the jury's generators (generators/generators.yaml)" in notes
@@ -278,11 +285,33 @@ def test_import_makes_the_secret_tests_a_package_ships_as_generators_once(packag
     rows = store.run_sql("SELECT input, output, origin, generator, generator_args FROM test WHERE kind = 'private'")[1]
     assert len(rows) == 100 and {r[2] for r in rows} == {"official"} and {r[1] for r in rows} == {""}  # interactive
     assert ("1\n", "", "official", "stdout.py", "secret/001-1: 1") in rows
-    again = CliRunner().invoke(app, ["import", "package", package, "--db", db, "--json"])
+    again = CliRunner().invoke(app, ["import", "package", package, "--db", db, "--json", "--no-calibrate"])
     assert (
         "100 secret tests made by the jury's generators on an earlier import, kept"
         in json.loads(again.stdout)["packages"][0]["notes"]
     )
     assert store.count("test") == 102
-    bare = CliRunner().invoke(app, ["import", "package", package, "--db", str(tmp_path / "bare.sqlite"), "--no-generators"])
+    bare = CliRunner().invoke(
+        app, ["import", "package", package, "--db", str(tmp_path / "bare.sqlite"), "--no-generators", "--no-calibrate"]
+    )
     assert bare.exit_code == 0 and Store(tmp_path / "bare.sqlite").count("test") == 2  # the samples only
+
+
+def test_import_calibrates_the_time_limit_by_the_jurys_rule_on_this_machine(packages: Path, tmp_path: Path) -> None:
+    from cpdata.curation.execution.judge import limits_for
+
+    db = str(tmp_path / "s.sqlite")
+    result = CliRunner().invoke(app, ["import", "package", str(packages / "infinityissues"), "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    package = json.loads(result.stdout)["packages"][0]
+    calibrated = package["calibrated_time_limit_ms"]
+    note = next(n for n in package["notes"] if n.startswith("time limit "))
+    slowest = int(note.split(" x ")[1].split(" ms")[0])
+    # the jury's rule: the multiplier (2: the package names none) times the slowest accepted submission, in 100 ms
+    assert calibrated == max(500, -(-2 * slowest // 100) * 100) and "8 accepted submissions" in note
+    problem = _problem(Store(db), "infinityissues")
+    assert problem.calibrated_time_limit_ms == calibrated and problem.time_limit_ms == 1000  # the official one is kept
+    assert limits_for(problem, time_factor=2.0).time_ms == calibrated  # runs use it as measured, unscaled
+    bare = CliRunner().invoke(app, ["import", "package", str(packages / "infinityissues"), "--db", str(tmp_path / "b.sqlite"),
+                                    "--no-calibrate"])  # fmt: skip
+    assert bare.exit_code == 0 and _problem(Store(tmp_path / "b.sqlite"), "infinityissues").calibrated_time_limit_ms is None
