@@ -3,7 +3,9 @@
 Both sides read the same JSONL file line by line and write the same table (same indexes) in batches of 5,000
 rows, one transaction per batch. cpdata as `cpdata ingest` runs it (validating worker processes, one per core),
 and all in one process for comparison. cpdata also validates every line with pydantic, derives the normalized
-fields, creates missing parents and upserts; the baseline does a bare INSERT. Goal: within 2x.
+fields, creates missing parents and upserts; the baseline does a bare INSERT. Goal: within 1.3x, in one process too.
+Peak memory of a one-process ingest of 100k, 200k, 500k and 1M lines, each in a fresh process (goal: flat, within
+10% from 100k to 1M).
 """
 
 from __future__ import annotations
@@ -97,6 +99,31 @@ def _baseline(stream: Path, db: Path) -> float:
     return time.perf_counter() - started
 
 
+_PEAK = """
+import json, resource, sys
+from cpdata.schema import Store
+from cpdata.schema.bulk import ingest_lines
+with Store(sys.argv[2]) as store, open(sys.argv[1], "rb") as handle:
+    report, errors = ingest_lines(store, handle, batch_size=5000, workers=1)
+print(json.dumps({"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _peak(stream: Path, lines: int, folder: Path) -> float:
+    """Peak resident memory of ingesting the first ``lines`` lines of the stream, in a fresh process."""
+    import subprocess
+
+    part = folder / f"part-{lines}.jsonl"
+    with stream.open() as source, part.open("w") as out:
+        for _ in range(lines):
+            out.write(source.readline())
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK, str(part), str(folder / f"peak-{lines}.sqlite")], capture_output=True, text=True, check=True
+    )
+    part.unlink()
+    return float(json.loads(done.stdout)["peak_rss_mb"])
+
+
 def run() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -106,6 +133,8 @@ def run() -> dict[str, Any]:
         ours = _cpdata(stream, folder / "cpdata.sqlite", workers=os.cpu_count() or 1)
         serial = _cpdata(stream, folder / "serial.sqlite", workers=1)
         again = _cpdata(stream, folder / "cpdata.sqlite", workers=os.cpu_count() or 1)  # idempotent re-ingest
+        sizes = [n for n in (100_000, 200_000, 500_000, 1_000_000) if n <= N]
+        peaks = {n: round(_peak(stream, n, folder), 1) for n in sizes}
     result = {
         "submissions": N,
         "baseline_seconds": round(baseline, 2),
@@ -116,6 +145,8 @@ def run() -> dict[str, Any]:
         "cpdata_one_process_seconds": round(serial, 2),
         "ratio_one_process_over_baseline": round(serial / baseline, 2),
         "cpdata_reingest_seconds": round(again, 2),
+        "one_process_peak_rss_mb_by_lines": peaks,
+        "peak_ratio_largest_over_smallest": round(peaks[max(peaks)] / peaks[min(peaks)], 2) if peaks else None,
     }
     return result
 

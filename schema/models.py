@@ -211,12 +211,13 @@ class Submission(_EntityBase):
         # a raw value for is derived: a partial entity (say, a submission page that only adds source code) leaves the
         # rest None, and None never overwrites a stored value. After validation, on attributes (no copy of the input):
         # this runs for every line of an ingest.
-        if self.language is None and self.language_raw:
-            self.language = normalize_language(self.language_raw)
-        if self.verdict is None and self.verdict_raw is not None and self.site.value in _SITES:
-            self.verdict = normalize_verdict(self.site.value, self.verdict_raw)
-        if self.verdict is not None and "is_correct" not in self.model_fields_set:
-            self.is_correct = is_correct_verdict(self.verdict)
+        values = self.__dict__  # written directly: pydantic's __setattr__ costs more than the rest of this together
+        if values["language"] is None and values["language_raw"]:
+            values["language"] = normalize_language(values["language_raw"])
+        if values["verdict"] is None and values["verdict_raw"] is not None and values["site"] in _SITES:
+            values["verdict"] = normalize_verdict(values["site"], values["verdict_raw"])
+        if values["verdict"] is not None and "is_correct" not in self.__pydantic_fields_set__:
+            values["is_correct"] = is_correct_verdict(values["verdict"])
         return self
 
     @property
