@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from cpdata.schema import ProblemKey, Store, key_name
-
 if TYPE_CHECKING:
     import numpy as np
+
+    from cpdata.schema import ProblemKey, Store
 
 # numpy loads inside the functions that hash: the solution and statement hashes below are used by every export step
 # and must not pay for it.
@@ -159,24 +159,36 @@ class MinHasher:
                 )
         return np.vstack(rows) if rows else np.zeros((0, len(self._a)), dtype=np.uint32)
 
-    def band_keys(self, texts: Iterable[str]) -> np.ndarray[Any, Any]:
-        """One row per text: its ``bands`` LSH keys (uint64). A text with no words gets keys no other text shares."""
+    def band_keys(self, texts: Iterable[str], count: int | None = None) -> np.ndarray[Any, Any]:
+        """One row per text: its ``bands`` LSH keys (uint64). A text with no words gets keys no other text shares.
+        With ``count`` (how many texts come) the matrix is filled in place: no row is held twice."""
         import numpy as np
 
-        rows: list[np.ndarray[Any, Any]] = []
+        keys_of = self._keys_of
+        if count is not None:
+            matrix = np.empty((count, self.bands), dtype=np.uint64)
+            filled = 0
+            with np.errstate(over="ignore"):
+                for position, text in enumerate(texts):
+                    matrix[position] = keys_of(text, position)
+                    filled += 1
+            return matrix[:filled]
         with np.errstate(over="ignore"):
-            for position, text in enumerate(texts):
-                hashed = self.shingle_hashes(text)
-                if len(hashed) == 0:
-                    rows.append(np.full(self.bands, np.uint64(2**63 + position), dtype=np.uint64))
-                    continue
-                signature = ((hashed[:, None] * self._a[None, :] + self._b[None, :]) >> np.uint64(32)).min(axis=0)
-                grid = signature.reshape(self.bands, self.rows)
-                keys = np.zeros(self.bands, dtype=np.uint64)
-                for column in range(self.rows):
-                    keys = (keys + grid[:, column]) * self._mix[column]
-                rows.append(keys)
+            rows = [keys_of(text, position) for position, text in enumerate(texts)]
         return np.vstack(rows) if rows else np.zeros((0, self.bands), dtype=np.uint64)
+
+    def _keys_of(self, text: str, position: int) -> np.ndarray[Any, Any]:
+        import numpy as np
+
+        hashed = self.shingle_hashes(text)
+        if len(hashed) == 0:
+            return np.full(self.bands, np.uint64(2**63 + position), dtype=np.uint64)
+        signature = ((hashed[:, None] * self._a[None, :] + self._b[None, :]) >> np.uint64(32)).min(axis=0)
+        grid = signature.reshape(self.bands, self.rows)
+        keys = np.zeros(self.bands, dtype=np.uint64)
+        for column in range(self.rows):
+            keys = (keys + grid[:, column]) * self._mix[column]
+        return keys
 
 
 def candidate_pairs(
@@ -284,7 +296,7 @@ def find_clusters(
     sequence over a store."""
     count = len(statements)
     exact = Clusters()
-    groups_by_hash: dict[str, list[int]] = {}
+    groups_by_hash: dict[int, list[int]] = {}
     usable: list[bool] = []
 
     def first_pass() -> Iterator[str]:
@@ -292,7 +304,9 @@ def find_clusters(
             text = statements[position]
             usable.append(substantive(text))
             if usable[position]:
-                roots = groups_by_hash.setdefault(statement_hash(text), [])
+                # 8 bytes of the hash as an int: a dict of 100k of them is a fraction of one keyed by hex strings
+                digest = hashlib.sha1(normalize_statement(text).encode()).digest()
+                roots = groups_by_hash.setdefault(int.from_bytes(digest[:8], "big"), [])
                 twin = next((r for r in roots if identities is None or identities[r].same_problem(identities[position])), None)
                 if twin is not None:
                     exact.union(twin, position)
@@ -302,7 +316,7 @@ def find_clusters(
                 progress(position, count)
             yield text
 
-    keys = MinHasher(threshold, num_perm).band_keys(first_pass())
+    keys = MinHasher(threshold, num_perm).band_keys(first_pass(), count)
     groups_by_hash.clear()
     near = Clusters()
     for position in range(count):
@@ -390,6 +404,8 @@ def run_dedup(
 ) -> DedupResult:
     """Find exact groups and near-duplicate clusters among the store's problems and record them in problem_cluster."""
     import numpy as np
+
+    from cpdata.schema import key_name
 
     items = _problems_by_release(store)
     result = DedupResult(problems=store.count("problem"), with_statement=len(items), threshold=threshold)
