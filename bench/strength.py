@@ -1,7 +1,8 @@
 """Test strength on real jury data: the shared ICPC packages, with their official tests withheld.
 
 Per problem: import the package (the official store with its secret tests, committed or made by the jury's own
-generators); hide the official (secret) tests; verify the jury's solutions on the samples only;
+generators); calibrate its time limit on this machine by the jury's rule (as ``cpdata import package`` does); hide
+the official (secret) tests; verify the jury's solutions on the samples only;
 generate tests from the samples (the jury validator's specification and mutations, each kept only if the validator
 accepts it and the correct solutions agree under the problem's checker); verify again; then verify on the official
 tests instead. Reported per problem and overall: FP (= 1 - TNR, the share of the jury's incorrect solutions that pass
@@ -20,6 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from cpdata.curation.execution.calibrate import calibrate_time_limit
 from cpdata.curation.execution.checkers import InputValidators
 from cpdata.curation.execution.generate import GenerateOptions, generate_tests
 from cpdata.curation.execution.judge import LocalExecutor
@@ -77,6 +79,16 @@ def run() -> dict[str, Any]:
 
         # The answer key: committed secret tests, or those the jury's own generators make (4 of the 7 packages).
         _, t_jury = _timed(import_packages, official, [PACKAGES], jury_tests)
+        # The time limit is part of the problem, not of its tests: set by the jury's rule on this machine (as import
+        # does), and the same in both stores.
+        started = time.perf_counter()
+        limits: dict[str, int | None] = {}
+        for batch in official.iter_problem_batches():
+            for problem, _ in batch:
+                limits[problem.index] = calibrate_time_limit(official, problem, executor).time_limit_ms
+                if limits[problem.index]:
+                    withheld.write([problem.model_copy(update={"calibrated_time_limit_ms": limits[problem.index]})])
+        t_calibrate = round(time.perf_counter() - started, 1)
         with withheld.engine.begin() as conn:  # the official tests are the answer key: hidden from generation
             from sqlalchemy import text
 
@@ -137,8 +149,10 @@ def run() -> dict[str, Any]:
             "correct_not_compiling": summary.not_compiling,
             "interactive_skipped": sum(summary.interactive.values()),
             "official_tests": official.run_sql("SELECT COUNT(*) FROM test WHERE kind = 'private'")[1][0][0],
+            "calibrated_time_limits_ms": limits,
             "seconds": {
                 "make_official_tests_with_jury_generators": t_jury,
+                "calibrate_time_limits": t_calibrate,
                 "verify_samples": t_samples,
                 "generate": t_generate,
                 "verify_generated": t_generated,
