@@ -317,7 +317,7 @@ def _near_duplicates(work: Path, order: list[Source], index: sqlite3.Connection,
     import numpy as np
     import pyarrow.parquet as pq
 
-    from cpdata.curation.steps.dedup import MinHasher, candidate_pairs, jaccard
+    from cpdata.curation.steps.dedup import Clusters, MinHasher, jaccard, link_candidates
 
     rows: list[tuple[int, int, int | None]] = []
     for number in range(len(order)):
@@ -337,13 +337,11 @@ def _near_duplicates(work: Path, order: list[Source], index: sqlite3.Connection,
     # Candidate pairs are (earlier, later) by position: order the positions by date, earliest first.
     by_date = sorted(range(len(rows)), key=lambda p: (rows[p][2] is None, rows[p][2] or 0, rows[p][0], rows[p][1]))
     keys = keys[np.array(by_date, dtype=np.int64)] if by_date else keys
-    dropped: set[int] = set()
-    for earlier, later in candidate_pairs(keys):
-        first, second = by_date[earlier], by_date[later]
-        if first in dropped or second in dropped:
-            continue
-        if jaccard(content_of(first), content_of(second)) >= threshold:
-            dropped.add(second)
+    clusters = Clusters()  # over positions in date order: a cluster's root is its earliest file, the one kept
+    link_candidates(
+        keys, [True] * len(by_date), clusters, lambda a, b: jaccard(content_of(by_date[a]), content_of(by_date[b])) >= threshold
+    )
+    dropped = {by_date[p] for p in range(len(by_date)) if clusters.find(p) != p}
     index.executemany("UPDATE file SET keep = 0 WHERE part = ? AND row = ?", [(rows[p][0], rows[p][1]) for p in dropped])
     index.commit()
     return len(dropped)

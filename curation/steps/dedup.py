@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -41,6 +42,7 @@ __all__ = [
     "candidate_pairs",
     "find_clusters",
     "jaccard",
+    "link_candidates",
     "normalize_statement",
     "run_dedup",
     "shingles",
@@ -216,6 +218,47 @@ def candidate_pairs(
                         yield earlier, later
 
 
+def link_candidates(
+    keys: np.ndarray[Any, Any],
+    eligible: Sequence[bool],
+    clusters: Clusters,
+    similar: Callable[[int, int], bool],
+    limit: int = 32,
+) -> int:
+    """Union the rows that share a band key and that ``similar`` confirms; return how many checks ran. In a bucket
+    (rows sharing one band's key, in row order) a row is checked against the representatives of the clusters met so
+    far in it (the last ``limit`` of them), never against a cluster it already belongs to: a bucket of n copies of
+    one text costs n checks, not n squared, and a pair refused once is not checked again in another band."""
+    import numpy as np
+
+    checks = 0
+    refused: set[tuple[int, int]] = set()
+    for band in range(keys.shape[1]):
+        column = keys[:, band]
+        order = np.argsort(column, kind="stable")
+        ordered = column[order]
+        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        ends = np.append(starts[1:], len(ordered))
+        crowded = (ends - starts) > 1
+        for start, end in zip(starts[crowded].tolist(), ends[crowded].tolist(), strict=True):
+            representatives: list[int] = []
+            for member in sorted(int(m) for m in order[start:end] if eligible[int(m)]):
+                root = clusters.find(member)
+                if any(clusters.find(r) == root for r in representatives[-limit:]):
+                    continue  # already one cluster with one of them
+                for representative in representatives[-limit:]:
+                    if (representative, member) in refused:
+                        continue
+                    checks += 1
+                    if similar(representative, member):
+                        clusters.union(representative, member)
+                        break
+                    refused.add((representative, member))
+                else:
+                    representatives.append(member)
+    return checks
+
+
 @dataclass
 class Clusters:
     """Union-find over problem keys: exact groups and near-duplicate clusters."""
@@ -323,17 +366,20 @@ def find_clusters(
         near.union(exact.find(position), position)
     # An exact twin is stood for by its group's root; a statement that says too little joins nothing.
     eligible = [usable[p] and exact.find(p) == p for p in range(count)]
-    for earlier, later in candidate_pairs(keys, eligible):
-        if near.find(earlier) == near.find(later):
-            continue  # already one cluster: no need to check
-        if jaccard(statements[earlier], statements[later]) >= threshold:
-            near.union(earlier, later)
+
+    @functools.lru_cache(maxsize=4096)  # a cluster's representative is checked against many: read and split it once
+    def shingles_at(position: int) -> frozenset[str]:
+        return frozenset(shingles(statements[position]))
+
+    def similarity_of(a: int, b: int) -> float:
+        first, second = shingles_at(a), shingles_at(b)
+        return len(first & second) / len(first | second) if first or second else 1.0
+
+    link_candidates(keys, eligible, near, lambda a, b: similarity_of(a, b) >= threshold)
     del keys
     roots = [near.find(p) for p in range(count)]
     exact_roots = [exact.find(p) for p in range(count)]
-    similarity = [
-        1.0 if exact_roots[p] == exact_roots[r] else round(jaccard(statements[p], statements[r]), 4) for p, r in enumerate(roots)
-    ]
+    similarity = [1.0 if exact_roots[p] == exact_roots[r] else round(similarity_of(p, r), 4) for p, r in enumerate(roots)]
     if progress is not None:
         progress(count, count)
     return exact_roots, roots, similarity
