@@ -325,6 +325,26 @@ class Identity:
         return bool(self.samples) and self.samples == other.samples
 
 
+def _twin(group: dict[tuple[str, Any], int], identity: Identity | None) -> int | None:
+    """The first statement of an exact group that is the same problem as ``identity`` (``Identity.same_problem``:
+    the same key, or name, or samples), by lookups: a group of thousands of different problems with one placeholder
+    statement costs one lookup each, not a comparison with every earlier one."""
+    if identity is None:
+        return group.get(("any", None))
+    found = [group[(f, v)] for f, v in (("key", identity.key), ("name", identity.name), ("samples", identity.samples))
+             if v and (f, v) in group]  # fmt: skip
+    return min(found) if found else None  # the earliest, as a walk over the group in order would find
+
+
+def _remember(group: dict[tuple[str, Any], int], identity: Identity | None, position: int) -> None:
+    if identity is None:
+        group.setdefault(("any", None), position)
+        return
+    for field_name, value in (("key", identity.key), ("name", identity.name), ("samples", identity.samples)):
+        if value:
+            group.setdefault((field_name, value), position)
+
+
 def find_clusters(
     statements: Sequence[str],
     threshold: float,
@@ -339,7 +359,7 @@ def find_clusters(
     sequence over a store."""
     count = len(statements)
     exact = Clusters()
-    groups_by_hash: dict[int, list[int]] = {}
+    groups_by_hash: dict[int, dict[tuple[str, Any], int]] = {}
     usable: list[bool] = []
 
     def first_pass() -> Iterator[str]:
@@ -349,12 +369,12 @@ def find_clusters(
             if usable[position]:
                 # 8 bytes of the hash as an int: a dict of 100k of them is a fraction of one keyed by hex strings
                 digest = hashlib.sha1(normalize_statement(text).encode()).digest()
-                roots = groups_by_hash.setdefault(int.from_bytes(digest[:8], "big"), [])
-                twin = next((r for r in roots if identities is None or identities[r].same_problem(identities[position])), None)
+                group = groups_by_hash.setdefault(int.from_bytes(digest[:8], "big"), {})
+                twin = _twin(group, identities[position] if identities is not None else None)
                 if twin is not None:
                     exact.union(twin, position)
                 else:
-                    roots.append(position)
+                    _remember(group, identities[position] if identities is not None else None, position)
             if progress is not None and position % 1000 == 0:
                 progress(position, count)
             yield text
