@@ -359,33 +359,43 @@ def find_clusters(
     sequence over a store."""
     count = len(statements)
     exact = Clusters()
+    near = Clusters()
     groups_by_hash: dict[int, dict[tuple[str, Any], int]] = {}
+    first_with_text: dict[int, int] = {}
     usable: list[bool] = []
+    eligible: list[bool] = []
+    text_root = list(range(count))  # the first statement with the same (normalized) text
 
     def first_pass() -> Iterator[str]:
         for position in range(count):
             text = statements[position]
-            usable.append(substantive(text))
+            # 8 bytes of the hash as an int: a dict of 100k of them is a fraction of one keyed by hex strings
+            digest = int.from_bytes(hashlib.sha1(normalize_statement(text).encode()).digest()[:8], "big")
+            known = first_with_text.get(digest)
+            usable.append(usable[known] if known is not None else substantive(text))
+            eligible.append(usable[position])
             if usable[position]:
-                # 8 bytes of the hash as an int: a dict of 100k of them is a fraction of one keyed by hex strings
-                digest = hashlib.sha1(normalize_statement(text).encode()).digest()
-                group = groups_by_hash.setdefault(int.from_bytes(digest[:8], "big"), {})
+                group = groups_by_hash.setdefault(digest, {})
                 twin = _twin(group, identities[position] if identities is not None else None)
                 if twin is not None:
                     exact.union(twin, position)
                 else:
                     _remember(group, identities[position] if identities is not None else None, position)
+                # The same text as an earlier statement, of another problem or not: a near duplicate of it by any
+                # measure (similarity 1). It joins that one's cluster here, and needs no signature of its own.
+                same = first_with_text.setdefault(digest, position)
+                text_root[position] = same
+                if same != position:
+                    near.union(same, position)
+                    eligible[position] = False
+                    text = ""
             if progress is not None and position % 1000 == 0:
                 progress(position, count)
             yield text
 
     keys = MinHasher(threshold, num_perm).band_keys(first_pass(), count)
     groups_by_hash.clear()
-    near = Clusters()
-    for position in range(count):
-        near.union(exact.find(position), position)
-    # An exact twin is stood for by its group's root; a statement that says too little joins nothing.
-    eligible = [usable[p] and exact.find(p) == p for p in range(count)]
+    first_with_text.clear()
 
     @functools.lru_cache(maxsize=4096)  # a cluster's representative is checked against many: read and split it once
     def shingles_at(position: int) -> frozenset[str]:
@@ -399,7 +409,8 @@ def find_clusters(
     del keys
     roots = [near.find(p) for p in range(count)]
     exact_roots = [exact.find(p) for p in range(count)]
-    similarity = [1.0 if exact_roots[p] == exact_roots[r] else round(similarity_of(p, r), 4) for p, r in enumerate(roots)]
+    # A copy of an earlier text is as similar to the root as that text is: nothing to read again.
+    similarity = [1.0 if text_root[p] == text_root[r] else round(similarity_of(text_root[p], r), 4) for p, r in enumerate(roots)]
     if progress is not None:
         progress(count, count)
     return exact_roots, roots, similarity
