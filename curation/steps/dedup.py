@@ -325,21 +325,16 @@ class Identity:
         return bool(self.samples) and self.samples == other.samples
 
 
-def _twin(group: dict[tuple[str, Any], int], identity: Identity | None) -> int | None:
+def _twin(group: dict[tuple[str, Any], int], identity: Identity) -> int | None:
     """The first statement of an exact group that is the same problem as ``identity`` (``Identity.same_problem``:
     the same key, or name, or samples), by lookups: a group of thousands of different problems with one placeholder
     statement costs one lookup each, not a comparison with every earlier one."""
-    if identity is None:
-        return group.get(("any", None))
     found = [group[(f, v)] for f, v in (("key", identity.key), ("name", identity.name), ("samples", identity.samples))
              if v and (f, v) in group]  # fmt: skip
     return min(found) if found else None  # the earliest, as a walk over the group in order would find
 
 
-def _remember(group: dict[tuple[str, Any], int], identity: Identity | None, position: int) -> None:
-    if identity is None:
-        group.setdefault(("any", None), position)
-        return
+def _remember(group: dict[tuple[str, Any], int], identity: Identity, position: int) -> None:
     for field_name, value in (("key", identity.key), ("name", identity.name), ("samples", identity.samples)):
         if value:
             group.setdefault((field_name, value), position)
@@ -375,12 +370,16 @@ def find_clusters(
             usable.append(usable[known] if known is not None else substantive(text))
             eligible.append(usable[position])
             if usable[position]:
-                group = groups_by_hash.setdefault(digest, {})
-                twin = _twin(group, identities[position] if identities is not None else None)
-                if twin is not None:
-                    exact.union(twin, position)
-                else:
-                    _remember(group, identities[position] if identities is not None else None, position)
+                if identities is None:  # the same text is the same problem
+                    if known is not None:
+                        exact.union(known, position)
+                else:  # the same text, and the same key, name or samples
+                    group = groups_by_hash.setdefault(digest, {})
+                    twin = _twin(group, identities[position])
+                    if twin is not None:
+                        exact.union(twin, position)
+                    else:
+                        _remember(group, identities[position], position)
                 # The same text as an earlier statement, of another problem or not: a near duplicate of it by any
                 # measure (similarity 1). It joins that one's cluster here, and needs no signature of its own.
                 same = first_with_text.setdefault(digest, position)
@@ -397,7 +396,7 @@ def find_clusters(
     groups_by_hash.clear()
     first_with_text.clear()
 
-    @functools.lru_cache(maxsize=4096)  # a cluster's representative is checked against many: read and split it once
+    @functools.lru_cache(maxsize=256)  # a cluster's representative is checked against many: read and split it once
     def shingles_at(position: int) -> frozenset[str]:
         return frozenset(shingles(statements[position]))
 
