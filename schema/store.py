@@ -380,13 +380,20 @@ class Store:
             return max(int(result.rowcount), 0)
 
     # -- duplicate clusters ----------------------------------------------------------------------------
-    def replace_clusters(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Replace the recorded duplicate clusters with a new finding, in one transaction."""
+    def replace_clusters(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Replace the recorded duplicate clusters with a new finding, in one transaction (rows written 10,000 at a
+        time: a stream of them is never held whole)."""
         table = ProblemClusterRow.__table__  # type: ignore[attr-defined]
         with self.engine.begin() as conn:
             conn.execute(table.delete())
-            if rows:
-                conn.execute(table.insert(), list(rows))
+            batch: list[dict[str, Any]] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= 10_000:
+                    conn.execute(table.insert(), batch)
+                    batch = []
+            if batch:
+                conn.execute(table.insert(), batch)
 
     def clusters(self) -> dict[ProblemKey, ClusterInfo]:
         table = ProblemClusterRow.__table__  # type: ignore[attr-defined]

@@ -288,10 +288,9 @@ class DedupResult:
     near_clusters: int = 0
     near_duplicates: int = 0
     threshold: float = 0.8
-    rows: list[dict[str, object]] = field(default_factory=list)
 
     def summary(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if k != "rows"}
+        return dict(self.__dict__)
 
 
 _IMAGE_OR_LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)|https?://\S+")
@@ -314,7 +313,8 @@ class Identity:
 
     key: str = ""
     name: str = ""
-    samples: frozenset[str] = frozenset()
+    samples: int = 0
+    """A hash of the sample inputs (whitespace-normalized, in any order); 0: none."""
 
     def same_problem(self, other: Identity) -> bool:
         """Two problems whose site keys and names both differ are one only if their samples agree too."""
@@ -423,11 +423,14 @@ def _problems_by_release(store: Store) -> list[tuple[ProblemKey, datetime | None
         'JOIN problem p ON p.site = d.site AND p.contest_id = d.contest_id AND p."index" = d."index" '
         "WHERE d.statement IS NOT NULL"
     )
-    samples: dict[ProblemKey, set[str]] = {}
-    for site, contest_id, index, text in store.run_sql(
-        "SELECT site, contest_id, \"index\", input FROM test WHERE kind = 'public' AND input IS NOT NULL"
-    )[1]:
-        samples.setdefault((site, contest_id, index), set()).add(" ".join(str(text).split()))
+    digests: dict[ProblemKey, set[bytes]] = {}  # each problem's samples as 8-byte hashes, read as a stream
+    query = "SELECT site, contest_id, \"index\", input FROM test WHERE kind = 'public' AND input IS NOT NULL"
+    with store.engine.connect() as conn:
+        for site, contest_id, index, text in conn.exec_driver_sql(query):
+            digest = hashlib.sha1(" ".join(str(text).split()).encode()).digest()[:8]
+            digests.setdefault((str(site), str(contest_id), str(index)), set()).add(digest)
+    samples = {key: int.from_bytes(hashlib.sha1(b"".join(sorted(found))).digest()[:8], "big") for key, found in digests.items()}
+    digests.clear()
     items = []
     for site, contest_id, index, released, name, problem_id in rows:
         when = datetime.fromisoformat(released) if isinstance(released, str) else released
@@ -435,7 +438,7 @@ def _problems_by_release(store: Store) -> list[tuple[ProblemKey, datetime | None
         identity = Identity(
             f"{site}/{problem_id}" if problem_id else "",
             re.sub(r"^[A-Z0-9]{1,3}[.:]\s+", "", " ".join(str(name or "").split())).casefold(),  # "A. Sum" is "Sum"
-            frozenset(samples.get(key, ())),
+            samples.get(key, 0),
         )
         items.append((key, when, identity))
     far = datetime.max.replace(tzinfo=None)
@@ -491,13 +494,14 @@ def run_dedup(
     )
     sizes = np.bincount(np.array(near_roots, dtype=np.int64), minlength=len(items)) if items else np.array([])
     exact_sizes = np.bincount(np.array(exact_roots, dtype=np.int64), minlength=len(items)) if items else np.array([])
-    for position, (key, _, _) in enumerate(items):
-        root = near_roots[position]
-        if sizes[root] < 2:
-            continue
-        exact_root = exact_roots[position]
-        result.rows.append(
-            {
+
+    def rows() -> Iterator[dict[str, object]]:  # made as they are written: 100k clusters are not held twice
+        for position, (key, _, _) in enumerate(items):
+            root = near_roots[position]
+            if sizes[root] < 2:
+                continue
+            exact_root = exact_roots[position]
+            yield {
                 "site": key[0],
                 "contest_id": key[1],
                 "index": key[2],
@@ -506,10 +510,10 @@ def run_dedup(
                 "cluster_release": items[root][1],  # the root is the earliest member
                 "similarity": round(similarity[position], 4),
             }
-        )
+
     result.exact_groups = int((exact_sizes > 1).sum()) if len(items) else 0
     result.exact_duplicates = int(sum(s - 1 for s in exact_sizes if s > 1)) if len(items) else 0
     result.near_clusters = int((sizes > 1).sum()) if len(items) else 0
     result.near_duplicates = int(sum(s - 1 for s in sizes if s > 1)) - result.exact_duplicates if len(items) else 0
-    store.replace_clusters(result.rows)
+    store.replace_clusters(rows())
     return result
