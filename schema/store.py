@@ -495,7 +495,7 @@ class Store:
                 rows = result.all()
             if not rows:
                 return
-            read_problem = _RowReader(Problem, names)
+            read_problem = _RowReader(Problem, names).read
             read_contest = _RowReader(Contest, [n.removeprefix("contest__") if n.startswith("contest__") else "" for n in names])
             batch = [(read_problem(row), read_contest(row)) for row in rows]
             last = batch[-1][0].key
@@ -518,7 +518,7 @@ class Store:
             return found
         query = select(table).where(*_key_range(table, keys)).order_by(table.c.kind, table.c.ordinal)
         columns = [c.name for c in table.columns]
-        read, at = _RowReader(Test, columns), itemgetter(*(columns.index(k) for k in ("site", "contest_id", "index")))
+        read, at = _RowReader(Test, columns).read, itemgetter(*(columns.index(k) for k in ("site", "contest_id", "index")))
         with self.engine.connect() as conn:
             for row in conn.execute(query):
                 tests = found.get(at(row))
@@ -537,7 +537,7 @@ class Store:
             query = query.where(table.c.source_code.is_not(None))
         query = query.order_by(table.c.created_at, table.c.submission_id)
         columns = [c.name for c in table.columns]
-        read, at = _RowReader(Submission, columns), itemgetter(*(columns.index(k) for k in ("site", "contest_id", "index")))
+        read, at = _RowReader(Submission, columns).read, itemgetter(*(columns.index(k) for k in ("site", "contest_id", "index")))
         with self.engine.connect() as conn:
             for row in conn.execute(query):
                 solutions = found.get(at(row))
@@ -654,20 +654,32 @@ class _RowReader:
             elif kind is datetime:
                 self.converters.append((name, to_utc))
 
+        self.read = self._reader()
+        """The reader itself: a closure over local names (a third faster than looking them up on self per row)."""
+
     def __call__(self, row: Sequence[Any]) -> Any:
-        data = dict(zip(self.names, self.values(row), strict=True))
-        for name, convert in self.converters:
-            value = data[name]
-            if value is not None:
-                data[name] = convert(value)
-        data.update(self.defaults)  # only immutable defaults here: the entity literal
-        # What pydantic's model_construct does, without its per-field Python loop (a third of the export's time).
-        instance = object.__new__(self.model)
-        object.__setattr__(instance, "__dict__", data)
-        object.__setattr__(instance, "__pydantic_fields_set__", set(self.fields_set))
-        object.__setattr__(instance, "__pydantic_extra__", None)
-        object.__setattr__(instance, "__pydantic_private__", None)
-        return instance
+        return self.read(row)
+
+    def _reader(self) -> Callable[[Sequence[Any]], Any]:
+        names, values, converters, defaults, fields_set = self.names, self.values, self.converters, self.defaults, self.fields_set
+        model, new, set_attribute = self.model, object.__new__, object.__setattr__
+
+        def read(row: Sequence[Any]) -> Any:
+            data = dict(zip(names, values(row), strict=True))
+            for name, convert in converters:
+                value = data[name]
+                if value is not None:
+                    data[name] = convert(value)
+            data.update(defaults)  # only immutable defaults here: the entity literal
+            # What pydantic's model_construct does, without its per-field Python loop.
+            instance = new(model)
+            set_attribute(instance, "__dict__", data)
+            set_attribute(instance, "__pydantic_fields_set__", set(fields_set))
+            set_attribute(instance, "__pydantic_extra__", None)
+            set_attribute(instance, "__pydantic_private__", None)
+            return instance
+
+        return read
 
 
 def _plain_type(annotation: Any) -> Any:
