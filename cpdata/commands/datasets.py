@@ -261,14 +261,18 @@ def import_package(
         print_json({"packages": report.packages, "stored": dict(report.stored), "errors": report.errors})
     else:
         print_rows(
-            ["problem", "validation", "tests", "submissions", "programs"],
+            ["problem", "validation", "tests", "submissions", "programs", "time limit here"],
             [
-                (p["problem"], p["validation"], p["tests"], sum(p["submissions"].values()), len(p["programs"]))
+                (p["problem"], p["validation"], p["tests"], sum(p["submissions"].values()), len(p["programs"]),
+                 f"{p['calibrated_time_limit_ms']} ms" if p.get("calibrated_time_limit_ms") else "-")
                 for p in report.packages
             ],
             OutputFormat.table,
             title=f"imported {len(report.packages)} packages: {dict(report.stored)}",
-        )
+        )  # fmt: skip
+        for package in report.packages:  # what was made or measured, and what could not be
+            for note in package["notes"]:
+                stderr.print(f"{package['problem']}: {note}", markup=False, highlight=False)
         for error in report.errors:
             stderr.print(f"error: {error}", markup=False)
     if report.errors:

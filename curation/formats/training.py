@@ -407,7 +407,9 @@ def build_prompts(
     clusters = store.clusters()
     targets: list[Item] = []
     pool: list[tuple[Item, str]] = []
-    for split, _, item in Curation(store, curation or CurationOptions(dedup=False), cutoffs).records():
+    # The problems of the split by their date (as ``evaluate`` scores them), and train's curated solutions.
+    selection = curation or CurationOptions(dedup=False, execution=False)
+    for split, _, item in Curation(store, selection, cutoffs).records():
         if split == options.split:
             targets.append(item)
         elif split == "train" and options.shots:
