@@ -397,7 +397,14 @@ def _statement_parts(statement: LexborNode, url: str) -> tuple[str, str, bool]:
     return "\n\n".join(markdown), "\n".join(html), interactive
 
 
+# A browser-saved page (contest 1715, 2022) carries MathJax's rendering of every formula beside its TeX (kept in a
+# math/tex script): nine tenths of the statement's HTML. It is dropped before the statement is read or kept as HTML.
+_RENDERED = ".MathJax, .MathJax_Preview, .MathJax_Display, .input-output-copier"
+
+
 def _parse_statement(statement: LexborNode, url: str, contest_id: str, index: str | None) -> tuple[Problem, list[Test]]:
+    for rendered in statement.css(_RENDERED):
+        rendered.decompose()
     header = statement.css_first(".header")
     if header is None:
         raise ParseError(url, "div.problem-statement has no div.header")
