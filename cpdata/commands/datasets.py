@@ -279,12 +279,22 @@ def import_package(
         raise typer.Exit(1)
 
 
+def _import_sandbox(stack: Any, unsafe: bool) -> Any:
+    """The sandbox import runs the jury's programs in; without one, the advice says how to import without running."""
+    try:
+        return stack.enter_context(open_sandbox(unsafe))
+    except typer.Exit:
+        stderr.print("hint: --no-generators --no-calibrate imports the packages without running any of their programs",
+                     markup=False, highlight=False)  # fmt: skip
+        raise
+
+
 def _calibrate(stack: Any, store: Any, packages: list[dict[str, Any]], unsafe: bool, *, enabled: bool) -> None:
     """Each imported problem's time limit measured here (the notes say what it became, and from what)."""
     from cpdata.curation.execution.calibrate import calibrate_time_limit
     from cpdata.curation.execution.judge import LocalExecutor
 
-    sandbox = stack.enter_context(open_sandbox(unsafe))
+    sandbox = _import_sandbox(stack, unsafe)
     executor = LocalExecutor(None, sandbox)
     with progress_bar("calibrate time limits", len(packages), enabled=enabled) as bar:
         for done, package in enumerate(packages, start=1):
@@ -315,7 +325,7 @@ def _secret_test_maker(stack: Any, unsafe: bool, *, enabled: bool) -> Any:
 
     def make(package: Path, problem: Any) -> tuple[list[Any], list[str]]:
         if not opened:
-            opened.append(stack.enter_context(open_sandbox(unsafe)))
+            opened.append(_import_sandbox(stack, unsafe))
         with progress_bar(f"{package.name}: jury generators", None, enabled=enabled) as bar:
             made = generate_jury_tests(opened[0], package, problem, progress=bar.update)
         return made.tests, made.failed
