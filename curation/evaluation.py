@@ -285,7 +285,8 @@ def evaluate(
             problem.signatures.append(
                 tuple(_behaviour(behaviour.get(problem.judge.test_key(t.input, t.output))) for t in clustering)
             )
-    _set_aside_our_failures(problems, (public_outcomes, hidden_outcomes, cluster_outcomes), rejects, runs)
+    phases = {"public": public_outcomes, "hidden": hidden_outcomes, "cluster": cluster_outcomes}
+    _set_aside_our_failures(problems, phases, rejects, runs)
     if progress is not None:
         progress(total, total)
     for problem in problems.values():
@@ -295,21 +296,16 @@ def evaluate(
 
 def _set_aside_our_failures(
     problems: dict[str, _Problem],
-    phases: tuple[dict[Any, dict[str, Outcome]], ...],
+    phases: dict[str, dict[Any, dict[str, Outcome]]],
     rejects: list[dict[str, Any]],
     runs: dict[str, int],
 ) -> None:
     """A sample the sandbox failed on (our failure, not the program's) is not scored: it is reported, and the next
-    evaluation runs it again (sandbox errors are never cached)."""
+    evaluation runs it again (sandbox errors are never cached). ``phases``: job name -> outcomes by job key."""
     for problem in problems.values():
         keep = []
         for position, sample in enumerate(problem.samples):
-            outcomes = [
-                o
-                for phase in phases
-                for name in ("public", "hidden", "cluster")
-                for o in phase.get((name, sample.key), {}).values()
-            ]
+            outcomes = [o for name, found in phases.items() for o in found.get((name, sample.key), {}).values()]
             failed = sum(o.status == RunStatus.sandbox_error.value for o in outcomes)
             if failed:
                 runs["sandbox_errors"] = runs.get("sandbox_errors", 0) + failed

@@ -33,6 +33,7 @@ __all__ = [
     "Judge",
     "check_key",
     "known_validity",
+    "pack_files",
     "validator_program",
     "validators_identity",
 ]
@@ -256,7 +257,7 @@ class Judge:
             self._built = validator_program(self.sandbox, self.checker, harness=True)
             if self.problem.validator_flags:
                 self._built.run += self.problem.validator_flags.split()
-        packed = [_pack(*triples[i]) for i in missing]
+        packed = [pack_files(*triples[i]) for i in missing]
         results = self.sandbox.run_batch(self._built, packed, _CHECKER_LIMITS)
         stored = JobResult("checker", self.identity, _checker_limits())
         for position, result in zip(missing, results, strict=True):
@@ -284,6 +285,8 @@ def _checker_limits() -> RunLimits:
     return _CHECKER_LIMITS
 
 
-def _pack(input_text: str, answer: str, output: str) -> bytes:
-    blobs = [input_text.encode(), answer.encode(), output.encode()]
+def pack_files(*texts: str) -> bytes:
+    """Texts as one byte string a harness in the sandbox unpacks (each an 8-byte length, then its bytes): the
+    checker's input, answer and output, or an interactor's input and answer."""
+    blobs = [text.encode() for text in texts]
     return b"".join(len(b).to_bytes(8, "big") + b for b in blobs)

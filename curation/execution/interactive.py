@@ -60,11 +60,6 @@ def interactor_limits(limits: RunLimits) -> RunLimits:
     )
 
 
-def _pack(input_text: str, answer: str) -> bytes:
-    blobs = [input_text.encode(), answer.encode()]
-    return b"".join(len(b).to_bytes(8, "big") + b for b in blobs)
-
-
 def _feed(handle: int, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -94,7 +89,9 @@ def run_interactive(
     wired = dataclasses.replace(
         interactor, run=["python3", "-S", f"{{PROGRAM}}/{HARNESS_NAME}", str(data_read), *interactor.run, "--", *(flags or [])]
     )
-    feeder = threading.Thread(target=_feed, args=(data_write, _pack(input_text, answer)), daemon=True)
+    from cpdata.curation.execution.checkers import pack_files
+
+    feeder = threading.Thread(target=_feed, args=(data_write, pack_files(input_text, answer)), daemon=True)
     feeder.start()
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="cpdata-interactive") as pool:
         judge_side = pool.submit(

@@ -145,6 +145,13 @@ class MinHasher:
             combined = combined * np.uint64(0x9E3779B97F4A7C15) + hashes[offset : offset + span]
         return combined
 
+    def _signature(self, hashed: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        """The MinHash of a document's shingle hashes: for each permutation, the least of its (multiply-shift) values."""
+        import numpy as np
+
+        values: np.ndarray[Any, Any] = (hashed[:, None] * self._a[None, :] + self._b[None, :]) >> np.uint64(32)
+        return np.asarray(values.min(axis=0))
+
     def signatures(self, texts: Iterable[str]) -> np.ndarray[Any, Any]:
         """One row per text: its MinHash signature (uint32), to estimate similarities (the share of equal values)."""
         import numpy as np
@@ -155,10 +162,8 @@ class MinHasher:
                 hashed = self.shingle_hashes(text)
                 if len(hashed) == 0:
                     rows.append(np.full(len(self._a), np.uint32(0xFFFFFFFF), dtype=np.uint32))
-                    continue
-                rows.append(
-                    ((hashed[:, None] * self._a[None, :] + self._b[None, :]) >> np.uint64(32)).min(axis=0).astype(np.uint32)
-                )
+                else:
+                    rows.append(self._signature(hashed).astype(np.uint32))
         return np.vstack(rows) if rows else np.zeros((0, len(self._a)), dtype=np.uint32)
 
     def band_keys(self, texts: Iterable[str], count: int | None = None) -> np.ndarray[Any, Any]:
@@ -185,12 +190,27 @@ class MinHasher:
         hashed = self.shingle_hashes(text)
         if len(hashed) == 0:
             return np.full(self.bands, np.uint64(2**63 + position), dtype=np.uint64)
-        signature = ((hashed[:, None] * self._a[None, :] + self._b[None, :]) >> np.uint64(32)).min(axis=0)
-        grid = signature.reshape(self.bands, self.rows)
+        grid = self._signature(hashed).reshape(self.bands, self.rows)
         keys = np.zeros(self.bands, dtype=np.uint64)
         for column in range(self.rows):
             keys = (keys + grid[:, column]) * self._mix[column]
         return keys
+
+
+def _buckets(keys: np.ndarray[Any, Any], wanted: Sequence[bool] | None = None) -> Iterator[list[int]]:
+    """For each band, each bucket of two or more rows sharing that band's key: the ``wanted`` rows of it, in row
+    order (sorting a band's keys finds its buckets; no index of every key is held)."""
+    import numpy as np
+
+    for band in range(keys.shape[1]):
+        column = keys[:, band]
+        order = np.argsort(column, kind="stable")
+        ordered = column[order]
+        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        ends = np.append(starts[1:], len(ordered))
+        crowded = (ends - starts) > 1
+        for start, end in zip(starts[crowded].tolist(), ends[crowded].tolist(), strict=True):
+            yield sorted(int(m) for m in order[start:end] if wanted is None or wanted[int(m)])
 
 
 def candidate_pairs(
@@ -198,24 +218,13 @@ def candidate_pairs(
 ) -> Iterator[tuple[int, int]]:
     """Pairs of rows (earlier, later) that share a band key, each pair once. In a bucket, a row is paired with at
     most ``limit`` earlier rows: clusters are connected components, so a long bucket needs no quadratic walk."""
-    import numpy as np
-
     seen: set[tuple[int, int]] = set()
-    for band in range(keys.shape[1]):
-        column = keys[:, band]
-        order = np.argsort(column, kind="stable")
-        ordered = column[order]
-        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-        ends = np.append(starts[1:], len(ordered))
-        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-            if end - start < 2:
-                continue
-            members = sorted(int(m) for m in order[start:end] if usable is None or usable[int(m)])
-            for at, later in enumerate(members):
-                for earlier in members[max(0, at - limit) : at]:
-                    if (earlier, later) not in seen:
-                        seen.add((earlier, later))
-                        yield earlier, later
+    for members in _buckets(keys, usable):
+        for at, later in enumerate(members):
+            for earlier in members[max(0, at - limit) : at]:
+                if (earlier, later) not in seen:
+                    seen.add((earlier, later))
+                    yield earlier, later
 
 
 def link_candidates(
@@ -229,33 +238,24 @@ def link_candidates(
     (rows sharing one band's key, in row order) a row is checked against the representatives of the clusters met so
     far in it (the last ``limit`` of them), never against a cluster it already belongs to: a bucket of n copies of
     one text costs n checks, not n squared, and a pair refused once is not checked again in another band."""
-    import numpy as np
-
     checks = 0
     refused: set[tuple[int, int]] = set()
-    for band in range(keys.shape[1]):
-        column = keys[:, band]
-        order = np.argsort(column, kind="stable")
-        ordered = column[order]
-        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-        ends = np.append(starts[1:], len(ordered))
-        crowded = (ends - starts) > 1
-        for start, end in zip(starts[crowded].tolist(), ends[crowded].tolist(), strict=True):
-            representatives: list[int] = []
-            for member in sorted(int(m) for m in order[start:end] if eligible[int(m)]):
-                root = clusters.find(member)
-                if any(clusters.find(r) == root for r in representatives[-limit:]):
-                    continue  # already one cluster with one of them
-                for representative in representatives[-limit:]:
-                    if (representative, member) in refused:
-                        continue
-                    checks += 1
-                    if similar(representative, member):
-                        clusters.union(representative, member)
-                        break
-                    refused.add((representative, member))
-                else:
-                    representatives.append(member)
+    for members in _buckets(keys, eligible):
+        representatives: list[int] = []
+        for member in members:
+            root = clusters.find(member)
+            if any(clusters.find(r) == root for r in representatives[-limit:]):
+                continue  # already one cluster with one of them
+            for representative in representatives[-limit:]:
+                if (representative, member) in refused:
+                    continue
+                checks += 1
+                if similar(representative, member):
+                    clusters.union(representative, member)
+                    break
+                refused.add((representative, member))
+            else:
+                representatives.append(member)
     return checks
 
 
