@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import re
 import signal
 import time
 from dataclasses import dataclass
@@ -27,6 +28,37 @@ __all__ = ["Cgroups", "RunCgroup"]
 
 _ROOT = Path("/sys/fs/cgroup")
 _counter = itertools.count()
+# Our cgroups are named after the process that made them: a process killed with SIGKILL cannot remove its own, and
+# a later process may get the same pid (containers count pids from 1), so names also carry a random part.
+_OURS = re.compile(r"cpdata-(?:probe-)?(\d+)-")
+
+
+def _unique_name(kind: str) -> str:
+    return f"cpdata-{kind}{os.getpid()}-{next(_counter)}-{os.urandom(4).hex()}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sweep_leftovers(parent: Path) -> None:
+    """Remove the empty cgroups that a killed cpdata left behind (their maker is gone).
+
+    Only empty ones: a cgroup with processes may belong to a cpdata in another pid namespace that shares this
+    hierarchy, whose pids mean nothing here. Ours are empty once the sandbox dies with its parent.
+    """
+    with contextlib.suppress(OSError):
+        for child in parent.iterdir():
+            match = _OURS.match(child.name)
+            if match and child.is_dir() and not _alive(int(match.group(1))):
+                with contextlib.suppress(OSError):  # busy: not empty, left alone
+                    child.rmdir()
 
 
 def _own_paths() -> dict[str, str]:
@@ -40,7 +72,7 @@ def _own_paths() -> dict[str, str]:
 
 
 def _writable_child(parent: Path) -> bool:
-    probe = parent / f"cpdata-probe-{os.getpid()}"
+    probe = parent / _unique_name("probe-")
     try:
         probe.mkdir()
     except OSError:
@@ -72,11 +104,14 @@ class Cgroups:
                     (base / "cgroup.subtree_control").write_text("+memory +pids")
                 enabled = (base / "cgroup.subtree_control").read_text().split()
                 if {"memory", "pids"} <= set(enabled):
+                    _sweep_leftovers(base)
                     return cls(2, {"unified": base})
         if "memory" in own and "pids" in own:
             memory = _ROOT / "memory" / own["memory"].lstrip("/")
             pids = _ROOT / "pids" / own["pids"].lstrip("/")
             if (memory / "memory.limit_in_bytes").exists() and _writable_child(memory) and _writable_child(pids):
+                _sweep_leftovers(memory)
+                _sweep_leftovers(pids)
                 return cls(1, {"memory": memory, "pids": pids})
         return None
 
@@ -84,7 +119,7 @@ class Cgroups:
         return f"cgroup v{self.version} ({', '.join(str(p) for p in self.parents.values())})"
 
     def create(self, memory_bytes: int, processes: int) -> RunCgroup:
-        name = f"cpdata-{os.getpid()}-{next(_counter)}"
+        name = _unique_name("")
         if self.version == 2:
             path = self.parents["unified"] / name
             path.mkdir()
