@@ -9,12 +9,14 @@ tests instead. Reported per problem and overall: FP (= 1 - TNR, the share of the
 every test) with samples only, with generated tests, with the official tests; TPR (correct solutions that pass);
 how many generated tests the jury validator accepts; and the time each step took. Interactive problems are skipped.
 
-Run it with the packages beside the project: ``python -m bench strength`` (``../shared/icpc-packages``).
+Run it with the packages beside the project: ``python -m bench strength`` (``../shared/icpc-packages``);
+``CPDATA_BENCH_PACKAGES=brickwork,lookingforwaldo`` runs some of them.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import time
 from collections import defaultdict
@@ -38,15 +40,18 @@ OPTIONS = GenerateOptions(min_agree=5, max_tests=40, budget_seconds=90, seed=11)
 def _rates(store: Store) -> dict[str, dict[str, Any]]:
     """Per problem: correct and incorrect solutions that were judged, and how many of each passed every test."""
     query = (
-        'SELECT s.contest_id, s."index", s.is_correct, v.outcome FROM verification v '
+        'SELECT s.contest_id, s."index", s.is_correct, v.outcome, s.submission_id FROM verification v '
         "JOIN submission s ON s.site = v.site AND s.submission_id = v.submission_id WHERE s.is_correct IS NOT NULL"
     )
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for _contest, index, correct, outcome in store.run_sql(query)[1]:
+    missed: dict[str, list[str]] = defaultdict(list)  # incorrect solutions that pass, correct ones that fail
+    for _contest, index, correct, outcome, submission in store.run_sql(query)[1]:
         row = counts[index]
         kind = "correct" if correct else "incorrect"
         row[kind] += 1
         row[f"{kind}_pass"] += outcome == "ok"
+        if (outcome == "ok") != bool(correct):
+            missed[index].append(f"{submission.rsplit('/', 1)[-1]}: {outcome}")
     result = {}
     for problem, row in counts.items():
         result[problem] = {
@@ -54,6 +59,7 @@ def _rates(store: Store) -> dict[str, dict[str, Any]]:
             "fp": round(row["incorrect_pass"] / row["incorrect"], 3) if row["incorrect"] else None,
             "correct": row["correct"],
             "incorrect": row["incorrect"],
+            "misjudged": sorted(missed[problem]),
         }
     return result
 
@@ -71,14 +77,16 @@ def run() -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="cpdata-strength-") as scratch, Sandbox() as sandbox:
         executor = LocalExecutor(2, sandbox)
         withheld, official = Store(Path(scratch) / "withheld.sqlite"), Store(Path(scratch) / "official.sqlite")
-        import_packages(withheld, [PACKAGES])
+        chosen = [PACKAGES / name for name in os.environ.get("CPDATA_BENCH_PACKAGES", "").split(",") if name]
+        sources = chosen or [PACKAGES]
+        import_packages(withheld, sources)
 
         def jury_tests(package: Path, problem: Problem) -> tuple[list[Test], list[str]]:
             made = generate_jury_tests(sandbox, package, problem)
             return made.tests, made.failed
 
         # The answer key: committed secret tests, or those the jury's own generators make (4 of the 7 packages).
-        _, t_jury = _timed(import_packages, official, [PACKAGES], jury_tests)
+        _, t_jury = _timed(import_packages, official, sources, jury_tests)
         # The time limit is part of the problem, not of its tests: set by the jury's rule on this machine (as import
         # does), and the same in both stores.
         started = time.perf_counter()
@@ -129,6 +137,7 @@ def run() -> dict[str, Any]:
                 "correct_solutions": generated.get(problem, {}).get("correct"),
                 "incorrect_solutions": generated.get(problem, {}).get("incorrect"),
                 "generated_tests": validity.get(problem),
+                "misjudged_with_generated": generated.get(problem, {}).get("misjudged"),
             }
 
         def overall(rates: dict[str, dict[str, Any]], key: str, kind: str) -> float | None:

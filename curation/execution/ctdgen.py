@@ -6,9 +6,14 @@ and ``REPI(i, n[, sep])`` ... ``END``, ``REGEX("[class]*|+", var)`` with the len
 or ``== k`` right after it sets, other ``ASSERT``s (left to the validator), and expressions over the variables
 (``+ - * / % ^``, ``INT(1, w)``). A script outside the subset is refused (``UnsupportedScript``), never guessed at.
 
-Values are drawn per ``profile``: ``random`` (log-uniform, so that products of sizes stay plausible), ``max`` and
-``min`` (the extremes that expose overflow and too-slow solutions), ``small``. Whatever is drawn is still checked by
-the real validator before it may become a test: the generator proposes, the validator decides.
+Each input is drawn by a ``profile``, a size mode and a value mode (``max/few``). Sizes (repetition counts, bounds of
+other integers, string lengths, factors of an asserted product) are the largest the script allows (``max``: an
+assertion such as ``h*w <= 10^5`` over sizes already read is met by the largest value that holds, so the input is as
+big as allowed, not refused), log-uniform (``random``), ``small`` or ``min``. Values are ``uniform`` in their range,
+``few`` (one to three distinct values per field, two or three letters per string: the equal keys and repeated
+letters that expose too-slow and wrong solutions), ``skewed`` (one value nearly everywhere, a letter missing),
+``high`` or ``low`` (every value at its bound: overflow), or ``spread`` (log-uniform). Whatever is drawn is still
+checked by the real validator before it may become a test: the generator proposes, the validator decides.
 """
 
 from __future__ import annotations
@@ -21,9 +26,8 @@ from dataclasses import dataclass, field
 from types import CodeType
 from typing import Any
 
-__all__ = ["PROFILES", "Script", "TooLarge", "UnsupportedScript", "parse_script"]
+__all__ = ["SIZES", "VALUES", "Script", "TooLarge", "UnsupportedScript", "parse_script", "split_profile"]
 
-PROFILES = ("random", "small", "max", "min")
 _TOKEN = re.compile(
     r"\s*(?:(?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_]\w*)"
     r'|(?P<string>"(?:[^"\\]|\\.)*")|(?P<op><=|>=|==|!=|&&|\|\||[-+*/%^(),<>!]))'
@@ -152,17 +156,128 @@ def _compiled(tokens: tuple[str, ...]) -> tuple[CodeType, tuple[str, ...]]:
     return compile("".join(text), "<checktestdata expression>", "eval"), tuple(names)
 
 
+# A profile is how big an input is and how its values are drawn. Sizes are the variables the script uses as sizes
+# (repetition counts, bounds of other integers, string lengths, factors of an asserted product); the rest are values.
+SIZES = ("max", "random", "small", "min")
+VALUES = ("uniform", "few", "skewed", "high", "spread", "low", "small")
+# The single-word profiles of the first generator: every integer at its bound, or all drawn one way.
+_PLAIN = {"max": ("max", "high"), "min": ("min", "low"), "random": ("random", "spread"), "small": ("small", "small")}
+
+
+def split_profile(profile: str) -> tuple[str, str]:
+    """``"max/few"`` -> (size mode, value mode); the plain ``"max"`` and friends as before."""
+    if profile in _PLAIN:
+        return _PLAIN[profile]
+    size, _, value = profile.partition("/")
+    if size not in SIZES or value not in VALUES:
+        raise ValueError(f"unknown profile {profile!r}: sizes {SIZES}, values {VALUES}")
+    return size, value
+
+
+def _names(tokens: list[str]) -> set[str]:
+    return {t for t in tokens if re.fullmatch(r"[A-Za-z_]\w*", t) and t != "STRLEN"}
+
+
+def _size_names(nodes: list[_Node]) -> set[str]:
+    """The variables a script uses as sizes: counts of repetitions, bounds of other integers, string lengths, and the
+    factors of an asserted product (``ASSERT(h*w <= 100000)``)."""
+    found: set[str] = set()
+    for node in nodes:
+        if node.kind in ("REP", "REPI"):
+            found |= _names(node.args[1 if node.kind == "REPI" else 0])
+            found |= _size_names(node.body)
+        elif node.kind == "INT":
+            found |= _names(node.args[0]) | _names(node.args[1])
+        elif node.kind == "ASSERT":
+            tokens = node.args[0]
+            if "STRLEN" in tokens:
+                found |= _names(tokens) - {tokens[tokens.index("STRLEN") + 2]}
+            elif "*" in tokens:
+                found |= _names(tokens)
+    return found
+
+
+@dataclass
+class _Draw:
+    """One input's drawing: its size and value modes, and the pools of its ``few`` and ``skewed`` values."""
+
+    rng: random.Random
+    size: str
+    value: str
+    sizes: set[str]
+    pools: dict[tuple[int, int, int], list[int]] = field(default_factory=dict)
+    alphabets: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
+
+    def integer(self, node: _Node, low: int, high: int, *, is_size: bool, fits: Any = None, defer: bool = False) -> int:
+        if high < low:
+            raise UnsupportedScript(f"an empty range [{low}, {high}]")
+        if is_size:
+            mode = "random" if defer and self.size == "max" else self.size
+            number = _draw(low, high, self.rng, mode)
+            if fits is not None and not fits(number):  # an assertion over sizes already read: the largest that holds
+                largest = _largest(low, high, fits)
+                number = largest if mode == "max" else _draw(low, largest, self.rng, mode)
+            return number
+        if self.value in ("few", "skewed"):
+            pool = self.pools.get((id(node), low, high))
+            if pool is None:
+                pool = self.pools[(id(node), low, high)] = [self.rng.randint(low, high) for _ in range(self.rng.randint(1, 3))]
+            if self.value == "few" or self.rng.random() < 0.97:
+                return self.rng.choice(pool)
+            return self.rng.randint(low, high)
+        if self.value == "uniform":
+            return self.rng.randint(low, high)
+        return _draw(low, high, self.rng, {"high": "max", "low": "min", "spread": "random", "small": "small"}[self.value])
+
+    def text(self, node: _Node, alphabet: str, length: int) -> str:
+        if self.value in ("uniform", "spread", "small") or len(alphabet) == 1:
+            return "".join(self.rng.choices(alphabet, k=length))
+        if self.value in ("high", "low"):
+            return (alphabet[-1] if self.value == "high" else alphabet[0]) * length
+        chosen = self.alphabets.get((id(node), alphabet))
+        if chosen is None:  # few: two or three characters; skewed: one character nearly everywhere, one never
+            letters = self.rng.sample(alphabet, min(len(alphabet), self.rng.randint(2, 3)))
+            rest = alphabet.replace(letters[0], "")
+            rest = rest.replace(self.rng.choice(rest), "") or rest
+            chosen = self.alphabets[(id(node), alphabet)] = ("".join(letters), letters[0] + rest)
+        if self.value == "few":
+            return "".join(self.rng.choices(chosen[0], k=length))
+        dominant, others = chosen[1][0], chosen[1][1:]
+        return "".join(dominant if self.rng.random() < 0.995 else self.rng.choice(others) for _ in range(length))
+
+
+def _largest(low: int, high: int, fits: Any) -> int:
+    """The largest value in [low, high] an assertion allows, for assertions that hold up to a point (sizes whose
+    product is bounded); ``low`` when none does (the validator will then decide)."""
+    if not fits(low):
+        return low
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
 @dataclass
 class Script:
     nodes: list[_Node]
     _size: int = field(default=0, init=False, repr=False, compare=False)
+    _sizes: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._sizes = _size_names(self.nodes)
 
     def generate(self, rng: random.Random, profile: str = "random") -> str:
         """One input the script would (very likely) accept; the validator has the last word. Raises TooLarge for a
-        draw over the size budget, before building it."""
+        draw over the size budget, before building it. ``profile`` is ``SIZE/VALUES`` (``max/few``: the largest
+        sizes the script allows, values from a pool of one to three) or one of the plain ``max``, ``min``,
+        ``random``, ``small``."""
+        size, value = split_profile(profile)
         out: list[str] = []
         self._size = 0
-        self._run(self.nodes, {}, rng, profile, out)
+        self._run(self.nodes, {}, _Draw(rng, size, value, self._sizes), out)
         return "".join(out)
 
     def _emit(self, out: list[str], text: str) -> None:
@@ -171,7 +286,7 @@ class Script:
             raise TooLarge(f"the input would exceed {_MAX_CHARS} characters")
         out.append(text)
 
-    def _run(self, nodes: list[_Node], variables: dict[str, Any], rng: random.Random, profile: str, out: list[str]) -> None:
+    def _run(self, nodes: list[_Node], variables: dict[str, Any], draw: _Draw, out: list[str]) -> None:
         for position, node in enumerate(nodes):
             if node.kind == "SPACE":
                 self._emit(out, " ")
@@ -181,12 +296,15 @@ class Script:
                 continue  # the validator checks what the assertions say
             elif node.kind == "INT":
                 low, high = int(_value(node.args[0], variables)), int(_value(node.args[1], variables))
-                number = _draw(low, high, rng, profile)
-                if len(node.args) > 2:
-                    variables[node.args[2][0]] = number
+                name = node.args[2][0] if len(node.args) > 2 else None
+                is_size = name is not None and name in draw.sizes
+                fits, defer = _constraints(name, nodes[position + 1 :], variables) if is_size else (None, False)
+                number = draw.integer(node, low, high, is_size=is_size, fits=fits, defer=defer)
+                if name is not None:
+                    variables[name] = number
                 self._emit(out, str(number))
             elif node.kind == "REGEX":
-                text = _string(node, nodes[position + 1 :], variables, rng, profile, _MAX_CHARS - self._size)
+                text = _string(node, nodes[position + 1 :], variables, draw, _MAX_CHARS - self._size)
                 if len(node.args) > 1:
                     variables[node.args[1][0]] = text
                 self._emit(out, text)
@@ -198,10 +316,39 @@ class Script:
                 times = int(_value(count_expr, variables))
                 for index in range(times):
                     if index and separator:
-                        self._run([_Node(separator[0])], variables, rng, profile, out)
+                        self._run([_Node(separator[0])], variables, draw, out)
                     if counter is not None:
                         variables[counter] = index
-                    self._run(node.body, variables, rng, profile, out)
+                    self._run(node.body, variables, draw, out)
+
+
+def _constraints(name: str | None, following: list[_Node], variables: dict[str, Any]) -> tuple[Any, bool]:
+    """For a size about to be drawn: a test that the assertions over it and the sizes read so far hold (or None),
+    and whether a later size shares an assertion with it (then this one is drawn freely and the later one takes the
+    room that is left: ``h`` anywhere, ``w`` as large as ``h * w <= 10^5`` allows)."""
+    if name is None:
+        return None, False
+    later = {n.args[2][0] for n in following if n.kind == "INT" and len(n.args) > 2}
+    checks, defer = [], False
+    for node in following:
+        if node.kind != "ASSERT" or "STRLEN" in node.args[0] or name not in _names(node.args[0]):
+            continue
+        unknown = _names(node.args[0]) - set(variables) - {name}
+        if not unknown:
+            checks.append(node.args[0])
+        elif unknown <= later:
+            defer = True
+    if not checks:
+        return None, defer
+
+    def fits(number: int) -> bool:
+        trial = {**variables, name: number}
+        try:
+            return all(bool(_value(tokens, trial)) for tokens in checks)
+        except (ArithmeticError, UnsupportedScript, TypeError):
+            return True  # an assertion we cannot evaluate is left to the validator
+
+    return fits, defer
 
 
 def _draw(low: int, high: int, rng: random.Random, profile: str) -> int:
@@ -218,7 +365,7 @@ def _draw(low: int, high: int, rng: random.Random, profile: str) -> int:
     return rng.randint(low, high)
 
 
-def _string(node: _Node, following: list[_Node], variables: dict[str, Any], rng: random.Random, profile: str, room: int) -> str:
+def _string(node: _Node, following: list[_Node], variables: dict[str, Any], draw: _Draw, room: int) -> str:
     pattern = node.args[0][0].strip('"')
     match = re.fullmatch(r"\[([^\]]+)\]([*+])", pattern)
     if not match:
@@ -239,12 +386,12 @@ def _string(node: _Node, following: list[_Node], variables: dict[str, Any], rng:
                 length = bound
             elif tokens[4] in ("<=", "<"):
                 high = bound - (tokens[4] == "<")
-                length = _draw(max(shortest, 0), high, rng, profile) if high >= shortest else shortest
+                length = _draw(max(shortest, 0), high, draw.rng, draw.size) if high >= shortest else shortest
     if length is None:
-        length = _draw(shortest, max(shortest, 20), rng, profile if profile != "max" else "random")
+        length = _draw(shortest, max(shortest, 20), draw.rng, draw.size if draw.size != "max" else "random")
     if length > room:
         raise TooLarge(f"a string of {length} characters would exceed the size budget")
-    return "".join(rng.choices(alphabet, k=length))
+    return draw.text(node, alphabet, length)
 
 
 def _characters(spec: str) -> str:

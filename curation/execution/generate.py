@@ -26,7 +26,6 @@ from cpdata.curation.execution.judge import (
     LocalExecutor,
     Outcome,
     ResultCache,
-    input_key,
     limits_for,
     submission_key,
 )
@@ -38,6 +37,22 @@ from cpdata.schema import Problem, Store, Submission, Test, TestKind, TestOrigin
 __all__ = ["GenerateOptions", "GenerateSummary", "generate_tests", "mutate"]
 
 _TOKEN = re.compile(r"\S+|\s+")
+# How candidates are drawn from a specification, in turn: mostly the largest inputs allowed (they expose too-slow
+# solutions and overflow) with their values drawn several ways, and small and smallest ones (edge cases).
+_PROFILES = (
+    "max/uniform",
+    "max/few",
+    "min",
+    "random/uniform",
+    "max/skewed",
+    "small/small",
+    "max/high",
+    "random/spread",
+    "small/uniform",
+    "random/few",
+    "max/spread",
+    "small/few",
+)
 
 
 def _mutate_token(token: str, rng: random.Random) -> str:
@@ -154,6 +169,12 @@ def _agreed(input_text: str, outcomes: list[Outcome | None], judge: Judge, summa
     return answer if all(v is True for v in verdicts) else None
 
 
+def _accepted(outcomes: list[Outcome | None]) -> str | None:
+    """An interactive test is kept when its interactor accepts every voter (its answer file, which this interactor
+    does not read, stays empty); a correct solution it rejects means the input is not one the jury meant."""
+    return "" if outcomes and all(o is not None and o.status == RunStatus.ok.value for o in outcomes) else None
+
+
 def _compiling(
     store: Store,
     cache: ResultCache,
@@ -162,11 +183,13 @@ def _compiling(
     prob: Problem,
     options: GenerateOptions,
     summary: GenerateSummary,
+    judge: Judge,
 ) -> list[Submission]:
     """The correct solutions that compile here (checked on the problem's first known input, which the cache keeps);
     one that does not is reported and never allowed to block the problem."""
-    probe = next((t.input for t in store.tests_for([prob.key])[prob.key] if t.input), "")
-    runs = _run_all(store, cache, executor, correct, [probe], prob, options)[input_key(probe)]
+    probe = next((t for t in store.tests_for([prob.key])[prob.key] if t.input), None)
+    text, answer = (probe.input or "", probe.output or "") if probe is not None else ("", "")
+    runs = _run_all(store, cache, executor, correct, [text], prob, options, judge, answer)[text]
     usable = []
     for solution, outcome in zip(correct, runs, strict=True):
         if outcome is not None and outcome.status in (RunStatus.compile_error.value, RunStatus.sandbox_error.value):
@@ -184,10 +207,14 @@ def _run_all(
     inputs: list[str],
     problem: Problem,
     options: GenerateOptions,
+    judge: Judge,
+    answer: str = "",
 ) -> dict[str, list[Outcome | None]]:
-    """Outcomes of every solution on every input (from the cache, or run now): input hash -> per-solution outcomes."""
+    """Outcomes of every solution on every input (from the cache, or run now): input -> per-solution outcomes. An
+    interactive problem's runs are with its interactor, which reads ``answer`` (and then the outcome is its verdict)."""
     limits = limits_for(problem, options.time_factor)
-    keyed = sorted({input_key(text): text for text in inputs}.items())
+    interactive = judge.interactor is not None
+    keyed = sorted({judge.test_key(text, answer): text for text in inputs}.items())
     jobs = []
     known: dict[str, dict[str, Outcome]] = {}
     for solution in solutions:
@@ -196,12 +223,16 @@ def _run_all(
         known[key] = cache.get(key, [d for d, _ in keyed], limits)
         missing = [(d, t) for d, t in keyed if d not in known[key]]
         if missing:
-            jobs.append(Job(key, solution.language, solution.source_code, missing, limits, solution.language_raw))
+            extra: dict[str, Any] = {}
+            if interactive:
+                extra = {"interactor": judge.interactor, "answers": dict.fromkeys((d for d, _ in missing), answer)}
+                extra["flags"] = problem.validator_flags
+            jobs.append(Job(key, solution.language, solution.source_code, missing, limits, solution.language_raw, **extra))
     for result in executor.run(jobs):
         cache.put(result)
         # a sandbox failure says nothing about the input: no outcome, so the input is neither kept nor blamed
         known[result.solution].update({d: o for d, o in result.outcomes.items() if o.status != RunStatus.sandbox_error.value})
-    return {d: [known[submission_key(s)].get(d) for s in solutions if s.language and s.source_code] for d, _ in keyed}
+    return {t: [known[submission_key(s)].get(d) for s in solutions if s.language and s.source_code] for d, t in keyed}
 
 
 def generate_tests(
@@ -221,7 +252,12 @@ def generate_tests(
     summary = GenerateSummary()
     everything = list(
         problems_with_tests(
-            store, site, problem, (TestKind.public, TestKind.private, TestKind.generated), interactive=summary.interactive
+            store,
+            site,
+            problem,
+            (TestKind.public, TestKind.private, TestKind.generated),
+            interactive=summary.interactive,
+            with_interactors=True,
         )
     )
     for done, (prob, tests, solutions) in enumerate(everything, start=1):
@@ -290,7 +326,7 @@ def _generate_for(
     all_tests = store.tests_for([prob.key])[prob.key]
     known_inputs = [t.input for t in all_tests if t.input and t.kind != TestKind.generated and t.output is not None]
     # Voters: correct solutions that compile here, at most min_agree of them; the others are reported, not voting.
-    voters = _compiling(store, cache, executor, correct, prob, options, summary)[: options.min_agree]
+    voters = _compiling(store, cache, executor, correct, prob, options, summary, judge)[: options.min_agree]
     if len(voters) < options.min_agree:
         summary.warnings.append(
             f"{name}: only {len(voters)} correct solutions can vote on each test (wanted {options.min_agree})"
@@ -300,13 +336,19 @@ def _generate_for(
     summary.problems += 1
     entities: list[Test] = []
     unlabelled = [t for t in all_tests if t.output is None and t.input is not None]
-    if unlabelled:  # hack inputs: real inputs a site's own validator accepted; label them by agreement
-        runs = _run_all(store, cache, executor, voters, [t.input or "" for t in unlabelled], prob, options)
+    if unlabelled and judge.interactor is None:  # hack inputs a site's own validator accepted: label them by agreement
+        runs = _run_all(store, cache, executor, voters, [t.input or "" for t in unlabelled], prob, options, judge)
         for test in unlabelled:
-            agreed = _agreed(test.input or "", runs[input_key(test.input or "")], judge, summary)
+            agreed = _agreed(test.input or "", runs[test.input or ""], judge, summary)
             if agreed is not None:
                 entities.append(test.model_copy(update={"output": agreed}))
                 summary.hack_outputs += 1
+    if judge.interactor is not None and any((t.output or "").strip() for t in all_tests if t.kind != TestKind.generated):
+        # the interactor reads a jury answer for each input, which no run of ours can make
+        summary.no_spec[name] = "interactive, and its interactor reads an answer file that cannot be generated"
+        _finish(store, entities, summary, name, 0)
+        judge.close()
+        return
     validators = _validators(store, sandbox, prob, known_inputs, summary)
     if validators is None:
         _finish(store, entities, summary, name, 0)
@@ -319,7 +361,12 @@ def _generate_for(
     ordinal = max((t.ordinal for t in existing), default=-1) + 1
     made = len(existing)
     started = time.monotonic()
-    profiles = itertools.cycle(("max", "min", "random", "small", "random", "random"))
+    profiles = itertools.cycle(_PROFILES)
+    # The margin a jury's time limit gives its slowest accepted solution (a package's time_multiplier; else the
+    # factor that scaled a site's limit): a candidate that takes a correct solution past it is too heavy for the
+    # limit (a correct solution would fail it), not a stronger test.
+    limits = limits_for(prob, options.time_factor)
+    slowest_allowed = limits.time_ms / (prob.time_multiplier or options.time_factor)
     try:
         while made < options.max_tests and time.monotonic() - started < options.budget_seconds:
             candidates = _candidates(scripts, bases, rng, profiles, seen, options.candidates_per_round)
@@ -331,9 +378,13 @@ def _generate_for(
             summary.valid_candidates += len(valid)
             if not valid:
                 continue
-            runs = _run_all(store, cache, executor, voters, valid, prob, options)
+            runs = _run_all(store, cache, executor, voters, valid, prob, options, judge)
             for candidate in valid:
-                agreed = _agreed(candidate, runs[input_key(candidate)], judge, summary)
+                outcomes = runs[candidate]
+                if any(o is not None and (o.time_ms or 0) > slowest_allowed for o in outcomes):
+                    summary.rejected["too slow for a correct solution"] += 1
+                    continue
+                agreed = _agreed(candidate, outcomes, judge, summary) if judge.interactor is None else _accepted(outcomes)
                 if agreed is None:
                     summary.rejected["correct solutions disagree or fail"] += 1
                     continue

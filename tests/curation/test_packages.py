@@ -115,12 +115,48 @@ def _draw(script: Script, rng: random.Random, profile: str) -> str:
     raise AssertionError("50 draws in a row over the size budget")
 
 
-def test_a_draw_over_the_size_budget_is_refused_before_it_is_built(imported: Store) -> None:
+def test_the_largest_draw_meets_an_asserted_product_and_a_draw_over_the_budget_is_refused(imported: Store) -> None:
     # Waldo: h, w <= 10^5 with h*w <= 10^5 asserted; the largest h with the largest w would be 10^10 characters
     problem = _problem(imported, "lookingforwaldo")
     program = next(p for p in imported.programs_for(problem.key) if p.language == "checktestdata")
+    script = parse_script(program.files[program.entry])
+    rng = random.Random(1)
+    for profile in ("max", "max/uniform", "max/few", "max/skewed"):
+        lines = script.generate(rng, profile).split("\n")
+        h, w = map(int, lines[0].split())
+        assert h * w <= 100_000 and h * (w + 1) > 100_000  # as large as the assertion allows, not refused
+        assert len(lines) == h + 2 and all(len(line) == w for line in lines[1:-1])
+    unbounded = parse_script('INT(1,100000,h) SPACE INT(1,100000,w) NEWLINE REP(h) REGEX("[A-Z]+", s) NEWLINE '
+                             "ASSERT(STRLEN(s)==w) END EOF")  # fmt: skip
     with pytest.raises(TooLarge):
-        parse_script(program.files[program.entry]).generate(random.Random(1), "max")
+        unbounded.generate(random.Random(1), "max")
+
+
+def test_profiles_draw_sizes_and_values_apart() -> None:
+    script = parse_script("INT(1, 1000, n) SPACE INT(1, 1000000, w) NEWLINE REPI(i, n, SPACE) INT(1, w) END NEWLINE "
+                          'REGEX("[a-z]+", s) ASSERT(STRLEN(s) == n) NEWLINE EOF')  # fmt: skip
+    rng = random.Random(3)
+
+    def drawn(profile: str) -> tuple[int, int, list[int], str]:
+        first, values, text, _ = script.generate(rng, profile).split("\n")
+        n, w = map(int, first.split())
+        return n, w, [int(v) for v in values.split()], text
+
+    n, w, values, text = drawn("max/few")
+    assert n == 1000 and w == 1_000_000  # sizes (a count, another integer's bound) at their largest
+    assert len(values) == 1000 and 1 <= len(set(values)) <= 3 and 2 <= len(set(text)) <= 3
+    n, w, values, text = drawn("max/high")
+    assert set(values) == {w} and text == "z" * n
+    n, w, values, text = drawn("max/skewed")
+    assert n == 1000 and len(set(text)) < 26 and max(text.count(c) for c in set(text)) > 900
+    n, w, values, text = drawn("max/uniform")
+    assert len(set(values)) > 900 and len(set(text)) > 20  # uniform values: nearly all distinct
+    n, w, values, text = drawn("min")
+    assert (n, w, values, text) == (1, 1, [1], "a")
+    n, *_ = drawn("small/uniform")
+    assert n <= 11
+    with pytest.raises(ValueError, match="unknown profile"):
+        script.generate(rng, "huge/uniform")
 
 
 @pytest.mark.parametrize(
@@ -233,6 +269,36 @@ def test_an_interactive_problem_runs_with_its_interactor_and_judges_like_the_jur
     # The runs are cached under the interactor: a second verify runs nothing and says the same.
     again = verify(store, executor=LocalExecutor(2, SANDBOX))
     assert again.ran == 0 and (again.agree, again.disagree) == (summary.agree, summary.disagree)
+
+
+def test_an_interactive_problem_gets_generated_tests_its_interactor_judges(packages: Path, tmp_path: Path) -> None:
+    from cpdata.curation.execution.generate import GenerateOptions, generate_tests
+    from cpdata.curation.execution.judge import LocalExecutor
+    from cpdata.curation.execution.verify import verify
+
+    store = Store(tmp_path / "s.sqlite")
+    import_packages(store, [packages / "diabolicdoofenshmirtz"])  # samples only: 42 and 1337
+    executor = LocalExecutor(2, SANDBOX)
+    options = GenerateOptions(min_agree=3, max_tests=12, budget_seconds=120, seed=4)
+    summary = generate_tests(store, options=options, executor=executor)
+    assert summary.interactive == {} and summary.generated == 12, summary.as_dict()
+    generated = store.run_sql("SELECT input, output FROM test WHERE kind = 'generated'")[1]
+    assert len(generated) == 12 and {output for _, output in generated} == {""}  # the interactor reads no answer
+    problem = _problem(store, "diabolicdoofenshmirtz")
+    validators = InputValidators.for_problem(store, SANDBOX, problem)
+    assert validators is not None
+    try:
+        assert validators.check([text for text, _ in generated]) == [True] * 12
+    finally:
+        validators.close()
+    verify(store, executor=executor)
+    rows = store.run_sql(
+        "SELECT s.is_correct, v.outcome FROM verification v "
+        "JOIN submission s ON s.site = v.site AND s.submission_id = v.submission_id"
+    )[1]
+    assert {outcome for correct, outcome in rows if correct} == {"ok"}  # every jury-accepted solution passes them
+    caught = sum(1 for correct, outcome in rows if not correct and outcome != "ok")
+    assert caught > 5, caught  # the samples alone catch 5 of the 10 wrong solutions
 
 
 def test_an_interactive_verdict_follows_a_judge() -> None:
