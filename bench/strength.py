@@ -34,7 +34,7 @@ from cpdata.curation.formats.package import import_packages
 from cpdata.schema import Problem, Store, Test, TestKind
 
 PACKAGES = Path(__file__).resolve().parent.parent.parent / "shared" / "icpc-packages"
-OPTIONS = GenerateOptions(min_agree=5, max_tests=40, budget_seconds=90, seed=11)
+OPTIONS = GenerateOptions(min_agree=30, max_tests=40, budget_seconds=120, seed=11)  # every correct solution votes
 
 
 def _rates(store: Store) -> dict[str, dict[str, Any]]:

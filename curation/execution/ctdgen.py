@@ -30,7 +30,7 @@ __all__ = ["SIZES", "VALUES", "Script", "TooLarge", "UnsupportedScript", "parse_
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_]\w*)"
-    r'|(?P<string>"(?:[^"\\]|\\.)*")|(?P<op><=|>=|==|!=|&&|\|\||[-+*/%^(),<>!]))'
+    r'|(?P<string>"(?:[^"\\]|\\.)*")|(?P<op><=|>=|==|!=|&&|\|\||[-+*/%^(),<>!=]))'
 )
 _MAX_CHARS = 4_000_000  # a candidate larger than this is not worth running 30 solutions on
 
@@ -40,8 +40,8 @@ class UnsupportedScript(ValueError):
 
 
 class TooLarge(ValueError):
-    """This draw would make an input over the size budget (e.g. the largest height times the largest width, which
-    the script's own product assertion forbids): draw again, the script itself is fine."""
+    """This draw cannot be used (over the size budget, e.g. the largest height times the largest width, or a value
+    the script defines after the fact, such as a total, out of its range): draw again, the script itself is fine."""
 
 
 def _tokens(text: str) -> list[str]:
@@ -91,7 +91,7 @@ class _Parser:
         word = self.take()
         if word in ("SPACE", "NEWLINE", "EOF"):
             return _Node(word)
-        if word in ("INT", "REGEX", "REP", "REPI", "ASSERT"):
+        if word in ("INT", "REGEX", "REP", "REPI", "ASSERT", "SET"):
             args = self.arguments()
             node = _Node(word, args)
             if word in ("REP", "REPI"):
@@ -159,7 +159,9 @@ def _compiled(tokens: tuple[str, ...]) -> tuple[CodeType, tuple[str, ...]]:
 # A profile is how big an input is and how its values are drawn. Sizes are the variables the script uses as sizes
 # (repetition counts, bounds of other integers, string lengths, factors of an asserted product); the rest are values.
 SIZES = ("max", "random", "small", "min")
-VALUES = ("uniform", "few", "skewed", "high", "spread", "low", "small")
+VALUES = ("uniform", "few", "skewed", "high", "spread", "low", "small", "mixed")
+_MIXED = ("uniform", "few", "skewed", "high", "low", "small")
+"""``mixed``: each field of the input draws its values its own way (large costs with short lengths, say)."""
 # The single-word profiles of the first generator: every integer at its bound, or all drawn one way.
 _PLAIN = {"max": ("max", "high"), "min": ("min", "low"), "random": ("random", "spread"), "small": ("small", "small")}
 
@@ -207,6 +209,26 @@ class _Draw:
     sizes: set[str]
     pools: dict[tuple[int, int, int], list[int]] = field(default_factory=dict)
     alphabets: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
+    modes: dict[int, str] = field(default_factory=dict)
+
+    def mode(self, node: _Node) -> str:
+        if self.value != "mixed":
+            return self.value
+        found = self.modes.get(id(node))
+        if found is None:
+            found = self.modes[id(node)] = self.rng.choice(_MIXED)
+        return found
+
+    def _pooled(self, low: int, high: int) -> int:
+        """A value for a pool: the bounds and their neighbours often (1s and 2s, the largest value), else any."""
+        roll = self.rng.random()
+        if roll < 0.25:
+            return low
+        if roll < 0.4:
+            return high
+        if roll < 0.5:
+            return min(high, low + 1)
+        return self.rng.randint(low, high)
 
     def integer(self, node: _Node, low: int, high: int, *, is_size: bool, fits: Any = None, defer: bool = False) -> int:
         if high < low:
@@ -218,29 +240,33 @@ class _Draw:
                 largest = _largest(low, high, fits)
                 number = largest if mode == "max" else _draw(low, largest, self.rng, mode)
             return number
-        if self.value in ("few", "skewed"):
+        mode = self.mode(node)
+        if mode in ("few", "skewed"):
             pool = self.pools.get((id(node), low, high))
             if pool is None:
-                pool = self.pools[(id(node), low, high)] = [self.rng.randint(low, high) for _ in range(self.rng.randint(1, 3))]
-            if self.value == "few" or self.rng.random() < 0.97:
+                pool = self.pools[(id(node), low, high)] = [self._pooled(low, high) for _ in range(self.rng.randint(1, 3))]
+            if mode == "few":
                 return self.rng.choice(pool)
+            if self.rng.random() < 0.97:  # one value nearly everywhere, the others rare
+                return pool[0]
+            return self.rng.choice(pool[1:]) if len(pool) > 1 else self.rng.randint(low, high)
+        if mode == "uniform":
             return self.rng.randint(low, high)
-        if self.value == "uniform":
-            return self.rng.randint(low, high)
-        return _draw(low, high, self.rng, {"high": "max", "low": "min", "spread": "random", "small": "small"}[self.value])
+        return _draw(low, high, self.rng, {"high": "max", "low": "min", "spread": "random", "small": "small"}[mode])
 
     def text(self, node: _Node, alphabet: str, length: int) -> str:
-        if self.value in ("uniform", "spread", "small") or len(alphabet) == 1:
+        mode = self.mode(node)
+        if mode in ("uniform", "spread", "small") or len(alphabet) == 1:
             return "".join(self.rng.choices(alphabet, k=length))
-        if self.value in ("high", "low"):
-            return (alphabet[-1] if self.value == "high" else alphabet[0]) * length
+        if mode in ("high", "low"):
+            return (alphabet[-1] if mode == "high" else alphabet[0]) * length
         chosen = self.alphabets.get((id(node), alphabet))
         if chosen is None:  # few: two or three characters; skewed: one character nearly everywhere, one never
             letters = self.rng.sample(alphabet, min(len(alphabet), self.rng.randint(2, 3)))
             rest = alphabet.replace(letters[0], "")
             rest = rest.replace(self.rng.choice(rest), "") or rest
             chosen = self.alphabets[(id(node), alphabet)] = ("".join(letters), letters[0] + rest)
-        if self.value == "few":
+        if mode == "few":
             return "".join(self.rng.choices(chosen[0], k=length))
         dominant, others = chosen[1][0], chosen[1][1:]
         return "".join(dominant if self.rng.random() < 0.995 else self.rng.choice(others) for _ in range(length))
@@ -265,6 +291,9 @@ class Script:
     nodes: list[_Node]
     _size: int = field(default=0, init=False, repr=False, compare=False)
     _sizes: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
+    _pending: dict[str, tuple[int, int, int]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Integers written before the values that define them (``m``, then lines whose lengths must sum to ``m``):
+    name -> (their place in the output, low, high), filled in at the assertion that defines them."""
 
     def __post_init__(self) -> None:
         self._sizes = _size_names(self.nodes)
@@ -277,8 +306,21 @@ class Script:
         size, value = split_profile(profile)
         out: list[str] = []
         self._size = 0
+        self._pending = {}
         self._run(self.nodes, {}, _Draw(rng, size, value, self._sizes), out)
         return "".join(out)
+
+    def _define(self, tokens: list[str], variables: dict[str, Any], out: list[str]) -> None:
+        name = tokens[0] if len(tokens) > 2 and tokens[1] == "==" else None
+        if name is None or name not in self._pending:
+            return
+        place, low, high = self._pending.pop(name)
+        value = int(_value(tokens[2:], variables))
+        if not low <= value <= high:
+            raise TooLarge(f"{name} = {value} is out of its range [{low}, {high}]")
+        variables[name] = value
+        out[place] = str(value)
+        self._size += len(out[place])
 
     def _emit(self, out: list[str], text: str) -> None:
         self._size += len(text)
@@ -292,11 +334,22 @@ class Script:
                 self._emit(out, " ")
             elif node.kind == "NEWLINE":
                 self._emit(out, "\n")
-            elif node.kind in ("EOF", "ASSERT"):
-                continue  # the validator checks what the assertions say
+            elif node.kind == "EOF":
+                continue
+            elif node.kind == "ASSERT":
+                self._define(node.args[0], variables, out)  # otherwise the validator checks what it says
+            elif node.kind == "SET":
+                for assignment in node.args:
+                    if len(assignment) < 3 or assignment[1] != "=":
+                        raise UnsupportedScript(f"SET({' '.join(assignment)}) is not an assignment")
+                    variables[assignment[0]] = _value(assignment[2:], variables)
             elif node.kind == "INT":
                 low, high = int(_value(node.args[0], variables)), int(_value(node.args[1], variables))
                 name = node.args[2][0] if len(node.args) > 2 else None
+                if name is not None and _defined_later(name, nodes[position + 1 :], variables):
+                    out.append("")  # written when the assertion that defines it is reached
+                    self._pending[name] = (len(out) - 1, low, high)
+                    continue
                 is_size = name is not None and name in draw.sizes
                 fits, defer = _constraints(name, nodes[position + 1 :], variables) if is_size else (None, False)
                 number = draw.integer(node, low, high, is_size=is_size, fits=fits, defer=defer)
@@ -320,6 +373,15 @@ class Script:
                     if counter is not None:
                         variables[counter] = index
                     self._run(node.body, variables, draw, out)
+
+
+def _defined_later(name: str, following: list[_Node], variables: dict[str, Any]) -> bool:
+    """Whether a later ``ASSERT(name == expression)`` defines this integer from values not read yet (a total)."""
+    for node in following:
+        tokens = node.args[0] if node.kind == "ASSERT" else []
+        if tokens[:2] == [name, "=="] and _names(tokens[2:]) - set(variables) - {name}:
+            return True
+    return False
 
 
 def _constraints(name: str | None, following: list[_Node], variables: dict[str, Any]) -> tuple[Any, bool]:

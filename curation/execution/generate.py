@@ -37,6 +37,8 @@ from cpdata.schema import Problem, Store, Submission, Test, TestKind, TestOrigin
 __all__ = ["GenerateOptions", "GenerateSummary", "generate_tests", "mutate"]
 
 _TOKEN = re.compile(r"\S+|\s+")
+_EXHAUSTED = Script([])  # a script no longer drawn from
+_PATIENCE = 40  # candidates a script may have rejected, all of them, before it is no longer drawn from
 # How candidates are drawn from a specification, in turn: mostly the largest inputs allowed (they expose too-slow
 # solutions and overflow) with their values drawn several ways, and small and smallest ones (edge cases).
 _PROFILES = (
@@ -46,12 +48,15 @@ _PROFILES = (
     "random/uniform",
     "max/skewed",
     "small/small",
+    "max/mixed",
     "max/high",
     "random/spread",
     "small/uniform",
     "random/few",
-    "max/spread",
+    "max/low",
+    "random/mixed",
     "small/few",
+    "max/spread",
 )
 
 
@@ -132,6 +137,8 @@ class GenerateSummary:
     """Problems with no validator and no inferable specification: nothing generated, and why."""
     inferred: dict[str, str] = field(default_factory=dict)
     """Problems whose input specification was inferred here (stored; ``cpdata spec`` shows it)."""
+    generator_specification: dict[str, str] = field(default_factory=dict)
+    """Problems whose jury validator is a program: the structure inferred to propose inputs (not stored)."""
     not_compiling: list[str] = field(default_factory=list)
     voter_failures: int = 0
     interactive: Counter[str] = field(default_factory=Counter)
@@ -148,25 +155,39 @@ class GenerateSummary:
             "per_problem": self.per_problem,
             "no_specification": self.no_spec,
             "inferred_specification": self.inferred,
+            "inferred_for_generation_only": self.generator_specification,
             "correct_but_not_compiling_here": self.not_compiling,
             "correct_solutions_failing_valid_inputs": self.voter_failures,
             "interactive_skipped": sum(self.interactive.values()),
         }
 
 
-def _agreed(input_text: str, outcomes: list[Outcome | None], judge: Judge, summary: GenerateSummary) -> str | None:
-    """The answer for an input when the voters that finished agree under the problem's judge (its checker, or its
-    comparison: lenient problems agree leniently); a voter that crashes or times out on a valid input is reported
-    and left out of the vote, as long as at least two thirds of them (and two) finish."""
+def _agreed(
+    input_text: str, outcomes: list[Outcome | None], judge: Judge, summary: GenerateSummary, *, strict: bool = True
+) -> str | None:
+    """The answer for an input when the voters agree under the problem's judge (its checker, or its comparison:
+    lenient problems agree leniently).
+
+    A generated input (``strict``) is kept only when every voter finishes: a correct solution that crashes or runs
+    out of time on it says the input is outside what the problem means, more often than not (the real infinityissues
+    validator accepts an empty word that its statement forbids, and a jury solution crashes on it), so the input
+    goes, counted, and the solution stays a voter. A hack input (a real one a site accepted) may break some accepted
+    solutions: those are reported and left out of its vote, as long as two thirds of the voters (and two) finish."""
     finished = [o for o in outcomes if o is not None and o.status == RunStatus.ok.value and o.output is not None]
     failed = len(outcomes) - len(finished)
     if failed:
         summary.voter_failures += failed
+        if strict:
+            summary.rejected["a correct solution fails on it"] += 1
+            return None
     if not finished or len(finished) < max(1, min(2, len(outcomes))) or 3 * len(finished) < 2 * len(outcomes):
         return None
     answer = finished[0].output or ""
     verdicts = judge.accepts([(input_text, answer, o.output or "") for o in finished[1:]])
-    return answer if all(v is True for v in verdicts) else None
+    if all(v is True for v in verdicts):
+        return answer
+    summary.rejected["correct solutions disagree"] += 1
+    return None
 
 
 def _accepted(outcomes: list[Outcome | None]) -> str | None:
@@ -295,14 +316,26 @@ def _validators(
     return validators
 
 
-def _generators(store: Store, prob: Problem) -> list[Script]:
+def _generators(store: Store, prob: Problem, inputs: list[str], summary: GenerateSummary) -> list[Script]:
+    """What proposes inputs: the problem's checktestdata validators (the jury's, or one inferred here); where the
+    jury's validator is a program, a specification inferred from the inputs and the statement, as a generator only
+    (the jury's validator still decides what is valid)."""
     scripts = []
-    for program in store.programs_for(prob.key):
+    programs = store.programs_for(prob.key)
+    for program in programs:
         if program.role == "input_validator" and program.language == "checktestdata":
             try:
                 scripts.append(parse_script(program.files[program.entry]))
             except UnsupportedScript:
                 continue
+    if not scripts and any(p.role == "input_validator" for p in programs):
+        inference = infer_spec(prob, inputs, for_generation=True)
+        if inference.script is not None:
+            try:
+                scripts.append(parse_script(inference.script))
+                summary.generator_specification["/".join(prob.key)] = inference.reason
+            except UnsupportedScript:
+                pass
     return scripts
 
 
@@ -339,7 +372,7 @@ def _generate_for(
     if unlabelled and judge.interactor is None:  # hack inputs a site's own validator accepted: label them by agreement
         runs = _run_all(store, cache, executor, voters, [t.input or "" for t in unlabelled], prob, options, judge)
         for test in unlabelled:
-            agreed = _agreed(test.input or "", runs[test.input or ""], judge, summary)
+            agreed = _agreed(test.input or "", runs[test.input or ""], judge, summary, strict=False)
             if agreed is not None:
                 entities.append(test.model_copy(update={"output": agreed}))
                 summary.hack_outputs += 1
@@ -353,7 +386,7 @@ def _generate_for(
     if validators is None:
         _finish(store, entities, summary, name, 0)
         return
-    scripts = _generators(store, prob)
+    scripts = _generators(store, prob, known_inputs, summary)
     existing = [t for t in all_tests if t.kind == TestKind.generated]
     seen = {t.input for t in all_tests}
     bases = [*known_inputs, *(t.input for t in unlabelled if t.input)]
@@ -362,6 +395,7 @@ def _generate_for(
     made = len(existing)
     started = time.monotonic()
     profiles = itertools.cycle(_PROFILES)
+    drawn_from, valid_from = Counter[int](), Counter[int]()  # per script: candidates drawn, and how many were valid
     # The margin a jury's time limit gives its slowest accepted solution (a package's time_multiplier; else the
     # factor that scaled a site's limit): a candidate that takes a correct solution past it is too heavy for the
     # limit (a correct solution would fail it), not a stronger test.
@@ -369,11 +403,14 @@ def _generate_for(
     slowest_allowed = limits.time_ms / (prob.time_multiplier or options.time_factor)
     try:
         while made < options.max_tests and time.monotonic() - started < options.budget_seconds:
-            candidates = _candidates(scripts, bases, rng, profiles, seen, options.candidates_per_round)
-            if not candidates:
+            drawn = _candidates(scripts, bases, rng, profiles, seen, options.candidates_per_round)
+            if not drawn:
                 break
+            candidates = [text for text, _ in drawn]
             summary.candidates += len(candidates)
-            valid = [c for c, ok in zip(candidates, validators.check(candidates), strict=True) if ok]
+            verdicts = validators.check(candidates)
+            valid = [c for c, ok in zip(candidates, verdicts, strict=True) if ok]
+            _drop_unproductive(scripts, drawn, verdicts, drawn_from, valid_from)
             summary.rejected["invalid by the validator"] += len(candidates) - len(valid)
             summary.valid_candidates += len(valid)
             if not valid:
@@ -386,7 +423,8 @@ def _generate_for(
                     continue
                 agreed = _agreed(candidate, outcomes, judge, summary) if judge.interactor is None else _accepted(outcomes)
                 if agreed is None:
-                    summary.rejected["correct solutions disagree or fail"] += 1
+                    if judge.interactor is not None:
+                        summary.rejected["the interactor rejects a correct solution"] += 1
                     continue
                 if made >= options.max_tests:
                     break
@@ -418,20 +456,43 @@ def _finish(store: Store, entities: list[Test], summary: GenerateSummary, name: 
     summary.per_problem[name] = made
 
 
+def _drop_unproductive(
+    scripts: list[Script],
+    drawn: list[tuple[str, int]],
+    verdicts: list[bool | None],
+    drawn_from: Counter[int],
+    valid_from: Counter[int],
+) -> None:
+    """Stop drawing from a script the validator has rejected every time (an inferred structure that misses a rule
+    such as ``m`` being the sum of a column): its draws would only crowd out the mutations that do pass."""
+    for (_, source), ok in zip(drawn, verdicts, strict=True):
+        if source >= 0:
+            drawn_from[source] += 1
+            valid_from[source] += bool(ok)
+    for source in {s for _, s in drawn if s >= 0}:
+        if drawn_from[source] >= _PATIENCE and valid_from[source] == 0:
+            scripts[source] = _EXHAUSTED
+
+
 def _candidates(
     scripts: list[Script], bases: list[str], rng: random.Random, profiles: Iterator[str], seen: set[str | None], count: int
-) -> list[str]:
-    """New inputs: from the specification (extremes and random sizes) when there is one, and mutations of known
-    valid inputs; none seen before. Every one still goes through the validator."""
-    found: list[str] = []
+) -> list[tuple[str, int]]:
+    """New inputs, each with where it came from (a script's index, or -1 for a mutation): from the specification
+    (extremes and random sizes) when there is one, and mutations of known valid inputs; none seen before. Every one
+    still goes through the validator."""
+    found: list[tuple[str, int]] = []
+    live = [number for number, script in enumerate(scripts) if script is not _EXHAUSTED]
     for _ in range(count * 5):
-        if scripts and (not bases or rng.random() < 0.6):
+        source = -1
+        if live and (not bases or rng.random() < 0.6):
+            source = rng.choice(live)
             try:
-                candidate = rng.choice(scripts).generate(rng, next(profiles))
+                candidate = scripts[source].generate(rng, next(profiles))
             except TooLarge:
                 continue  # this draw only (the largest of every size at once): draw again
             except UnsupportedScript:
-                scripts.clear()
+                scripts[source] = _EXHAUSTED
+                live.remove(source)
                 continue
         elif bases:
             candidate = mutate(rng.choice(bases), rng, changes=rng.choice((1, 1, 2, 3)))
@@ -439,7 +500,7 @@ def _candidates(
             break
         if candidate not in seen:
             seen.add(candidate)
-            found.append(candidate)
+            found.append((candidate, source))
         if len(found) >= count:
             break
     return found

@@ -177,3 +177,25 @@ def test_several_answers_without_a_checker_are_marked_and_not_measured(sqlite_st
         strength = result.manifest["curation"][stage]
         assert strength["problems_not_measured_multiple_answers_without_checker"] == ["codeforces/2001/A"]
         assert strength["problems_measured"] == 0
+
+
+def test_a_script_the_validator_always_rejects_stops_crowding_out_mutations() -> None:
+    from collections import Counter
+
+    from cpdata.curation.execution import generate
+    from cpdata.curation.execution.ctdgen import parse_script
+
+    scripts = [parse_script("INT(1, 9) NEWLINE EOF"), parse_script("INT(10, 99) NEWLINE EOF")]
+    profiles = iter(["random/uniform"] * 1000)
+    drawn_from, valid_from = Counter[int](), Counter[int]()
+    rng = random.Random(2)
+    sources: Counter[int] = Counter()
+    for _ in range(10):
+        drawn = generate._candidates(scripts, ["5\n"], rng, profiles, set(), 20)
+        sources.update(source for _, source in drawn)
+        # a validator that takes one digit only: the second script never proposes a valid input
+        verdicts: list[bool | None] = [len(text.strip()) == 1 for text, _ in drawn]
+        generate._drop_unproductive(scripts, drawn, verdicts, drawn_from, valid_from)
+    assert scripts[1] is generate._EXHAUSTED and scripts[0] is not generate._EXHAUSTED
+    assert generate._PATIENCE <= drawn_from[1] < generate._PATIENCE + 20  # dropped within a round of its patience
+    assert valid_from[0] > 0 and sources[-1] > 0  # the first script and mutations went on
