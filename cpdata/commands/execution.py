@@ -167,7 +167,7 @@ def gen_tests(
     max_tests: Annotated[int, typer.Option(min=1, help="Generated tests per problem at most.")] = 200,
     budget: Annotated[float, typer.Option(min=1, help="Seconds per problem at most.")] = 60.0,
     time_factor: TimeFactor = 2.0,
-    seed: Annotated[int, typer.Option(help="Seed of the mutations (the same seed gives the same tests).")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the draws and mutations (the same seed gives the same tests).")] = 0,
     workers: Workers = None,
     unsafe: UnsafeOption = False,
     executor: ExecutorOption = "local",
@@ -175,7 +175,9 @@ def gen_tests(
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Generate tests as CodeContests did: mutate inputs, keep those on which the correct solutions all agree.
+    """Generate tests: valid inputs from each problem's specification (the largest it allows, small ones, values drawn
+    several ways) and mutations of known inputs, kept when its validator accepts them and the correct solutions all
+    finish and agree (under its checker; an interactive problem's interactor accepts them all).
 
     Hack inputs (output unknown) get their outputs the same way. Stored as tests of kind 'generated'."""
     from cpdata.curation.execution.generate import GenerateOptions, generate_tests
@@ -203,6 +205,8 @@ def gen_tests(
         stderr.print(f"no specification for {name}: {reason}; nothing generated", style="yellow", markup=False)
     for name, reason in summary.inferred.items():
         stderr.print(f"inferred a specification for {name}: {reason} (cpdata spec {name})", markup=False)
+    for name, reason in list(summary.generator_specification.items())[:20]:
+        stderr.print(f"proposing inputs for {name} from its inferred structure: {reason}", markup=False)
     for entry in summary.not_compiling[:20]:
         stderr.print(f"correct solution does not compile here, left out of the vote: {entry}", markup=False)
     stdout.print(

@@ -1,10 +1,13 @@
-"""``cpdata gen-tests``: CodeContests' generated tests (paper section 3.2.1).
+"""``cpdata gen-tests``: generated tests, as CodeContests made them (paper section 3.2.1) and stronger.
 
-Mutate existing inputs, keeping their shape (integers +-1 and other small changes, bit flips in binary strings,
-swapped and changed characters), run the correct solutions on each mutated input, and keep the input with its
-output only when they all agree (at least ``min_agree`` of them; fewer, with a warning, when a problem has fewer).
-At most ``max_tests`` per problem within a time budget. Hack inputs, whose outputs are unknown, get outputs the
-same way. Every run goes through the results cache, so a second run (or one after Ctrl-C) redoes nothing.
+Candidates come from the problem's specification (``ctdgen``: the largest inputs its assertions allow and small
+ones, with values drawn several ways) and from mutations of known inputs, keeping their shape (integers +-1 and other
+small changes, bit flips in binary strings, swapped and changed characters). Only candidates the problem's validator
+accepts are run; one is kept with its output only when the correct solutions all finish within the time limit's
+margin and agree under the problem's checker (at least ``min_agree`` of them; fewer, with a warning, when a problem
+has fewer). Interactive problems keep the inputs their interactor accepts from every voter. At most ``max_tests``
+per problem within a time budget. Hack inputs, whose outputs are unknown, get outputs the same way. Every run goes
+through the results cache, so a second run (or one after Ctrl-C) redoes nothing.
 """
 
 from __future__ import annotations
