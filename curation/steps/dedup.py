@@ -62,7 +62,14 @@ CANDIDATE_RECALL = 0.998
 
 def normalize_statement(text: str) -> str:
     """What two copies of one statement share: no whitespace, no TeX or Markdown punctuation, case folded."""
-    return _NOISE.sub("", text).casefold()
+    return text.translate(_noise_table()).casefold()
+
+
+@functools.cache
+def _noise_table() -> dict[int, None]:
+    """Every character ``_NOISE`` matches, deleted by ``str.translate`` (several times faster than the regex)."""
+    # \s in a str pattern is str.isspace(); the rest of _NOISE's class is listed (a test checks the two agree)
+    return dict.fromkeys([code for code in range(0x110000) if chr(code).isspace()] + [ord(c) for c in "$`*_#>|\\{}"])
 
 
 def statement_hash(text: str) -> str:
@@ -449,7 +456,12 @@ def _problems_by_release(store: Store) -> list[tuple[ProblemKey, datetime | None
     digests: dict[ProblemKey, set[bytes]] = {}  # each problem's samples as 8-byte hashes, read as a stream
     query = "SELECT site, contest_id, \"index\", input FROM test WHERE kind = 'public' AND input IS NOT NULL"
     with store.engine.connect() as conn:
-        for site, contest_id, index, text in conn.exec_driver_sql(query):
+        rows_of: Iterable[Any]
+        if conn.dialect.name == "sqlite":  # 200k sample rows: the driver's own cursor, without a wrapper per row
+            rows_of = conn.connection.dbapi_connection.cursor().execute(query)  # type: ignore[union-attr]
+        else:
+            rows_of = conn.exec_driver_sql(query)
+        for site, contest_id, index, text in rows_of:
             digest = hashlib.sha1(" ".join(str(text).split()).encode()).digest()[:8]
             digests.setdefault((str(site), str(contest_id), str(index)), set()).add(digest)
     samples = {key: int.from_bytes(hashlib.sha1(b"".join(sorted(found))).digest()[:8], "big") for key, found in digests.items()}
@@ -488,16 +500,26 @@ class _Statements(Sequence[str]):
         return self._texts[position - self._start]
 
     def _fetch(self, keys: list[ProblemKey]) -> list[str]:
-        from sqlalchemy import select, tuple_
-
-        from cpdata.schema.tables import ProblemRow
-
-        table = ProblemRow.__table__  # type: ignore[attr-defined]
-        query = select(table.c.site, table.c.contest_id, table.c["index"], table.c.statement).where(
-            tuple_(table.c.site, table.c.contest_id, table.c["index"]).in_(keys)
-        )
         with self.store.engine.connect() as conn:
-            found = {(str(r[0]), r[1], r[2]): r[3] or "" for r in conn.execute(query)}
+            if conn.dialect.name == "sqlite":  # point reads by primary key: SQLAlchemy's compiled IN cost more than them
+                cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+                sql = 'SELECT statement FROM problem WHERE site = ? AND contest_id = ? AND "index" = ?'
+                texts = []
+                for key in keys:
+                    row = cursor.execute(sql, key).fetchone()
+                    texts.append((row[0] if row else None) or "")
+                cursor.close()
+                return texts
+            else:
+                from sqlalchemy import select, tuple_
+
+                from cpdata.schema.tables import ProblemRow
+
+                table = ProblemRow.__table__  # type: ignore[attr-defined]
+                query = select(table.c.site, table.c.contest_id, table.c["index"], table.c.statement).where(
+                    tuple_(table.c.site, table.c.contest_id, table.c["index"]).in_(keys)
+                )
+            found = {(str(r[0]), str(r[1]), str(r[2])): r[3] or "" for r in conn.execute(query)}
         return [found.get(key, "") for key in keys]
 
 

@@ -373,3 +373,9 @@ def test_copies_with_five_percent_of_words_changed_anywhere_are_found_and_shared
     assert [roots[60 + i] for i in range(60)] == list(range(60))  # every copy joins its original
     assert all(0.8 <= similarity[60 + i] < 1 for i in range(60))
     assert [roots[i] for i in range(120, 160)] == list(range(120, 160))  # no sibling merged with another
+
+
+def test_the_noise_table_deletes_what_the_noise_pattern_matches() -> None:
+    from cpdata.curation.steps.dedup import _NOISE, _noise_table
+
+    assert set(_noise_table()) == {code for code in range(0x110000) if _NOISE.fullmatch(chr(code))}
