@@ -22,6 +22,7 @@ import functools
 import math
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import CodeType
 from typing import Any
@@ -160,6 +161,8 @@ def _compiled(tokens: tuple[str, ...]) -> tuple[CodeType, tuple[str, ...]]:
 # (repetition counts, bounds of other integers, string lengths, factors of an asserted product); the rest are values.
 SIZES = ("max", "random", "small", "min")
 VALUES = ("uniform", "few", "skewed", "high", "spread", "low", "small", "mixed")
+Fits = Callable[[int], bool]
+"""Whether a size's value meets the assertions over it and the sizes read before it."""
 _MIXED = ("uniform", "few", "skewed", "high", "low", "small")
 """``mixed``: each field of the input draws its values its own way (large costs with short lengths, say)."""
 # The single-word profiles of the first generator: every integer at its bound, or all drawn one way.
@@ -200,16 +203,46 @@ def _size_names(nodes: list[_Node]) -> set[str]:
 
 
 @dataclass
-class _Draw:
-    """One input's drawing: its size and value modes, and the pools of its ``few`` and ``skewed`` values."""
+class _Drawing:
+    """One input being drawn: its size and value modes, the pools of its ``few`` and ``skewed`` values, and its text
+    so far (with the integers written before the values that define them, such as a total, still to fill in)."""
 
     rng: random.Random
     size: str
     value: str
     sizes: set[str]
+    out: list[str] = field(default_factory=list)
+    written: int = 0
+    pending: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    """Integers written before the values that define them (``m``, then lines whose lengths must sum to ``m``):
+    name -> (their place in the output, low, high), filled in at the assertion that defines them."""
     pools: dict[tuple[int, int, int], list[int]] = field(default_factory=dict)
     alphabets: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
     modes: dict[int, str] = field(default_factory=dict)
+
+    def emit(self, text: str) -> None:
+        self.written += len(text)
+        if self.written > _MAX_CHARS:
+            raise TooLarge(f"the input would exceed {_MAX_CHARS} characters")
+        self.out.append(text)
+
+    def hold(self, name: str, low: int, high: int) -> None:
+        """Leave room for an integer a later assertion defines (``ASSERT(m == total)``)."""
+        self.out.append("")
+        self.pending[name] = (len(self.out) - 1, low, high)
+
+    def define(self, tokens: list[str], variables: dict[str, Any]) -> None:
+        """At ``ASSERT(name == expression)``: write a held integer, now that its value is known."""
+        name = tokens[0] if len(tokens) > 2 and tokens[1] == "==" else None
+        if name is None or name not in self.pending:
+            return
+        place, low, high = self.pending.pop(name)
+        value = int(_value(tokens[2:], variables))
+        if not low <= value <= high:
+            raise TooLarge(f"{name} = {value} is out of its range [{low}, {high}]")
+        variables[name] = value
+        self.out[place] = str(value)
+        self.written += len(self.out[place])
 
     def mode(self, node: _Node) -> str:
         if self.value != "mixed":
@@ -230,7 +263,7 @@ class _Draw:
             return min(high, low + 1)
         return self.rng.randint(low, high)
 
-    def integer(self, node: _Node, low: int, high: int, *, is_size: bool, fits: Any = None, defer: bool = False) -> int:
+    def integer(self, node: _Node, low: int, high: int, *, is_size: bool, fits: Fits | None = None, defer: bool = False) -> int:
         if high < low:
             raise UnsupportedScript(f"an empty range [{low}, {high}]")
         if is_size:
@@ -272,7 +305,7 @@ class _Draw:
         return "".join(dominant if self.rng.random() < 0.995 else self.rng.choice(others) for _ in range(length))
 
 
-def _largest(low: int, high: int, fits: Any) -> int:
+def _largest(low: int, high: int, fits: Fits) -> int:
     """The largest value in [low, high] an assertion allows, for assertions that hold up to a point (sizes whose
     product is bounded); ``low`` when none does (the validator will then decide)."""
     if not fits(low):
@@ -289,11 +322,7 @@ def _largest(low: int, high: int, fits: Any) -> int:
 @dataclass
 class Script:
     nodes: list[_Node]
-    _size: int = field(default=0, init=False, repr=False, compare=False)
     _sizes: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
-    _pending: dict[str, tuple[int, int, int]] = field(default_factory=dict, init=False, repr=False, compare=False)
-    """Integers written before the values that define them (``m``, then lines whose lengths must sum to ``m``):
-    name -> (their place in the output, low, high), filled in at the assertion that defines them."""
 
     def __post_init__(self) -> None:
         self._sizes = _size_names(self.nodes)
@@ -304,40 +333,20 @@ class Script:
         sizes the script allows, values from a pool of one to three) or one of the plain ``max``, ``min``,
         ``random``, ``small``."""
         size, value = split_profile(profile)
-        out: list[str] = []
-        self._size = 0
-        self._pending = {}
-        self._run(self.nodes, {}, _Draw(rng, size, value, self._sizes), out)
-        return "".join(out)
+        drawing = _Drawing(rng, size, value, self._sizes)
+        self._run(self.nodes, {}, drawing)
+        return "".join(drawing.out)
 
-    def _define(self, tokens: list[str], variables: dict[str, Any], out: list[str]) -> None:
-        name = tokens[0] if len(tokens) > 2 and tokens[1] == "==" else None
-        if name is None or name not in self._pending:
-            return
-        place, low, high = self._pending.pop(name)
-        value = int(_value(tokens[2:], variables))
-        if not low <= value <= high:
-            raise TooLarge(f"{name} = {value} is out of its range [{low}, {high}]")
-        variables[name] = value
-        out[place] = str(value)
-        self._size += len(out[place])
-
-    def _emit(self, out: list[str], text: str) -> None:
-        self._size += len(text)
-        if self._size > _MAX_CHARS:
-            raise TooLarge(f"the input would exceed {_MAX_CHARS} characters")
-        out.append(text)
-
-    def _run(self, nodes: list[_Node], variables: dict[str, Any], draw: _Draw, out: list[str]) -> None:
+    def _run(self, nodes: list[_Node], variables: dict[str, Any], draw: _Drawing) -> None:
         for position, node in enumerate(nodes):
             if node.kind == "SPACE":
-                self._emit(out, " ")
+                draw.emit(" ")
             elif node.kind == "NEWLINE":
-                self._emit(out, "\n")
+                draw.emit("\n")
             elif node.kind == "EOF":
                 continue
             elif node.kind == "ASSERT":
-                self._define(node.args[0], variables, out)  # otherwise the validator checks what it says
+                draw.define(node.args[0], variables)  # otherwise the validator checks what it says
             elif node.kind == "SET":
                 for assignment in node.args:
                     if len(assignment) < 3 or assignment[1] != "=":
@@ -347,20 +356,19 @@ class Script:
                 low, high = int(_value(node.args[0], variables)), int(_value(node.args[1], variables))
                 name = node.args[2][0] if len(node.args) > 2 else None
                 if name is not None and _defined_later(name, nodes[position + 1 :], variables):
-                    out.append("")  # written when the assertion that defines it is reached
-                    self._pending[name] = (len(out) - 1, low, high)
+                    draw.hold(name, low, high)  # written when the assertion that defines it is reached
                     continue
                 is_size = name is not None and name in draw.sizes
                 fits, defer = _constraints(name, nodes[position + 1 :], variables) if is_size else (None, False)
                 number = draw.integer(node, low, high, is_size=is_size, fits=fits, defer=defer)
                 if name is not None:
                     variables[name] = number
-                self._emit(out, str(number))
+                draw.emit(str(number))
             elif node.kind == "REGEX":
-                text = _string(node, nodes[position + 1 :], variables, draw, _MAX_CHARS - self._size)
+                text = _string(node, nodes[position + 1 :], variables, draw, _MAX_CHARS - draw.written)
                 if len(node.args) > 1:
                     variables[node.args[1][0]] = text
-                self._emit(out, text)
+                draw.emit(text)
             elif node.kind in ("REP", "REPI"):
                 first = 1 if node.kind == "REPI" else 0  # REPI(i, n, sep) names its counter first
                 counter = node.args[0][0] if first else None
@@ -369,10 +377,10 @@ class Script:
                 times = int(_value(count_expr, variables))
                 for index in range(times):
                     if index and separator:
-                        self._run([_Node(separator[0])], variables, draw, out)
+                        self._run([_Node(separator[0])], variables, draw)
                     if counter is not None:
                         variables[counter] = index
-                    self._run(node.body, variables, draw, out)
+                    self._run(node.body, variables, draw)
 
 
 def _defined_later(name: str, following: list[_Node], variables: dict[str, Any]) -> bool:
@@ -384,7 +392,7 @@ def _defined_later(name: str, following: list[_Node], variables: dict[str, Any])
     return False
 
 
-def _constraints(name: str | None, following: list[_Node], variables: dict[str, Any]) -> tuple[Any, bool]:
+def _constraints(name: str | None, following: list[_Node], variables: dict[str, Any]) -> tuple[Fits | None, bool]:
     """For a size about to be drawn: a test that the assertions over it and the sizes read so far hold (or None),
     and whether a later size shares an assertion with it (then this one is drawn freely and the later one takes the
     room that is left: ``h`` anywhere, ``w`` as large as ``h * w <= 10^5`` allows)."""
@@ -427,7 +435,7 @@ def _draw(low: int, high: int, rng: random.Random, profile: str) -> int:
     return rng.randint(low, high)
 
 
-def _string(node: _Node, following: list[_Node], variables: dict[str, Any], draw: _Draw, room: int) -> str:
+def _string(node: _Node, following: list[_Node], variables: dict[str, Any], draw: _Drawing, room: int) -> str:
     pattern = node.args[0][0].strip('"')
     match = re.fullmatch(r"\[([^\]]+)\]([*+])", pattern)
     if not match:

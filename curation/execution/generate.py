@@ -193,10 +193,13 @@ def _agreed(
     return None
 
 
-def _accepted(outcomes: list[Outcome | None]) -> str | None:
+def _accepted(outcomes: list[Outcome | None], summary: GenerateSummary) -> str | None:
     """An interactive test is kept when its interactor accepts every voter (its answer file, which this interactor
     does not read, stays empty); a correct solution it rejects means the input is not one the jury meant."""
-    return "" if outcomes and all(o is not None and o.status == RunStatus.ok.value for o in outcomes) else None
+    if outcomes and all(o is not None and o.status == RunStatus.ok.value for o in outcomes):
+        return ""
+    summary.rejected["the interactor rejects a correct solution"] += 1
+    return None
 
 
 def _compiling(
@@ -247,11 +250,11 @@ def _run_all(
         known[key] = cache.get(key, [d for d, _ in keyed], limits)
         missing = [(d, t) for d, t in keyed if d not in known[key]]
         if missing:
-            extra: dict[str, Any] = {}
-            if interactive:
-                extra = {"interactor": judge.interactor, "answers": dict.fromkeys((d for d, _ in missing), answer)}
-                extra["flags"] = problem.validator_flags
-            jobs.append(Job(key, solution.language, solution.source_code, missing, limits, solution.language_raw, **extra))
+            answers = dict.fromkeys((d for d, _ in missing), answer) if interactive else {}
+            flags = problem.validator_flags if interactive else None
+            job = Job(key, solution.language, solution.source_code, missing, limits, solution.language_raw,
+                      interactor=judge.interactor, answers=answers, flags=flags)  # fmt: skip
+            jobs.append(job)
     for result in executor.run(jobs):
         cache.put(result)
         # a sandbox failure says nothing about the input: no outcome, so the input is neither kept nor blamed
@@ -388,6 +391,7 @@ def _generate_for(
     validators = _validators(store, sandbox, prob, known_inputs, summary)
     if validators is None:
         _finish(store, entities, summary, name, 0)
+        judge.close()
         return
     scripts = _generators(store, prob, known_inputs, summary)
     existing = [t for t in all_tests if t.kind == TestKind.generated]
@@ -424,10 +428,11 @@ def _generate_for(
                 if any(o is not None and (o.time_ms or 0) > slowest_allowed for o in outcomes):
                     summary.rejected["too slow for a correct solution"] += 1
                     continue
-                agreed = _agreed(candidate, outcomes, judge, summary) if judge.interactor is None else _accepted(outcomes)
+                if judge.interactor is None:
+                    agreed = _agreed(candidate, outcomes, judge, summary)
+                else:
+                    agreed = _accepted(outcomes, summary)
                 if agreed is None:
-                    if judge.interactor is not None:
-                        summary.rejected["the interactor rejects a correct solution"] += 1
                     continue
                 if made >= options.max_tests:
                     break

@@ -34,9 +34,12 @@ _NUMBER = (
     r"(-?\s*(?:\d[\d,]*(?:\\,\d+)*(?:\s*(?:\\cdot|\\times|·|\*)\s*10\s*\^\s*\{?\d+\}?)?"
     r"|10\s*\^\s*\{?\d+\}?)(?:\s*[+-]\s*\d+)?)"
 )
-_CONSTRAINT = re.compile(
-    rf"{_NUMBER}\s*{_LE}\s*((?:[A-Za-z](?:_\{{?\w+\}}?)?\s*,\s*)*[A-Za-z](?:_\{{?\w+\}}?)?)\s*{_LE}\s*{_NUMBER}(?=[\s$,.)]|$)"
-)
+_NAME = r"[A-Za-z](?:_\{?\w+\}?)?"  # n, a_i, a_{i}
+_NAMES = rf"((?:{_NAME}\s*,\s*)*{_NAME})"  # a, b
+_CONSTRAINT = re.compile(rf"{_NUMBER}\s*{_LE}\s*{_NAMES}\s*{_LE}\s*{_NUMBER}(?=[\s$,.)]|$)")
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_LENGTH = re.compile(rf"\|\s*({_NAME})\s*\|\s*{_LE}\s*{_NUMBER}")  # |S_i| <= 100
+_VARIABLE_BOUND = re.compile(rf"{_NUMBER}\s*{_LE}\s*{_NAMES}\s*{_LE}\s*([A-Za-z])(?![A-Za-z_])")  # 1 <= b_i <= w
 
 
 @dataclass(frozen=True)
@@ -106,13 +109,6 @@ def _bounds(statement: str) -> dict[str, tuple[int, int]]:
     return found
 
 
-_WORD = re.compile(r"[A-Za-z0-9]+")
-_LENGTH = re.compile(rf"\|\s*([A-Za-z](?:_\{{?\w+\}}?)?)\s*\|\s*{_LE}\s*{_NUMBER}")
-_VARIABLE_BOUND = re.compile(
-    rf"{_NUMBER}\s*{_LE}\s*((?:[A-Za-z](?:_\{{?\w+\}}?)?\s*,\s*)*[A-Za-z](?:_\{{?\w+\}}?)?)\s*{_LE}\s*([A-Za-z])(?![A-Za-z_])"
-)
-
-
 def _base(name: str) -> str:
     """``a_i``, ``a_{i}``, ``A_1`` -> ``a``/``A``: the variable an indexed name belongs to."""
     return name.split("_", 1)[0]
@@ -123,12 +119,18 @@ class _Field:
     """One token column: an integer (bounds numeric or an earlier integer's variable) or a word."""
 
     name: str | None
+    """The statement's name for it (``a`` for ``a_i``), when the Input section names enough."""
     tokens: list[str]
     owners: list[int]
     """The input each token came from."""
     var: str = ""
+    """Its checktestdata variable, when something may refer to it (a count, a bound, a total)."""
     low: int | None = None
+    """An integer's least value; a word's least length (0 when an input has an empty one)."""
     high: int | str | None = None
+    """An integer's greatest value: a number, or an earlier integer's variable."""
+    alphabet: str = ""
+    """A word's characters, as a regex class body (``a-z``, ``A-Z0-9``)."""
     length: str | int | None = None
     """A word's length: a variable it equals in every input, or a stated upper bound."""
     total_of: str = ""
@@ -148,7 +150,7 @@ class _Section:
 
 
 class _Reading:
-    """The sections of every input, read together; None where no reading fits them all."""
+    """The sections of every input, read together (``read`` says why when no reading fits them all)."""
 
     def __init__(self, inputs: list[str]) -> None:
         self.lines = [text.rstrip("\n").split("\n") if text.strip() else [] for text in inputs]
@@ -248,7 +250,7 @@ def infer_spec(problem: Problem, inputs: list[str], *, for_generation: bool = Fa
     if reason is not None:
         return Inference(None, reason)
     statement = problem.statement or ""
-    names = [n for n in dict.fromkeys(_base(v) for v in _variables(statement))]
+    names = list(dict.fromkeys(_base(v) for v in _variables(statement)))
     bounds = _bounds(statement)
     variable_bounds = _variable_bounds(statement)
     lengths = _lengths(statement)
@@ -277,6 +279,7 @@ def infer_spec(problem: Problem, inputs: list[str], *, for_generation: bool = Fa
         alphabet = _word_class(field.tokens)
         if alphabet is None:
             return Inference(None, "the input has tokens that are neither integers nor words of letters and digits")
+        field.alphabet = alphabet
         field.low = 0 if any(t == "" for t in field.tokens) else 1
         equal = _equal_length(reading, field)
         stated = _lookup(lengths, field.name)
@@ -288,7 +291,6 @@ def infer_spec(problem: Problem, inputs: list[str], *, for_generation: bool = Fa
             field.length = max(len(t) for t in field.tokens) * 2
         else:
             missing.append(f"the length of {field.name or f'token {position + 1}'}")
-        field.high = alphabet  # the word's letters
     if missing:
         return Inference(None, f"no stated bound for {', '.join(missing)}")
     _totals(reading)
@@ -302,7 +304,7 @@ def infer_spec(problem: Problem, inputs: list[str], *, for_generation: bool = Fa
             total = f" (summing to {_shown(field.total_of, fields)})" if field.total_of else ""
             shown.append(f"{field.name or '?'} in [{field.low}, {_shown(field.high, fields)}]{total}")
         else:
-            shown.append(f"{field.name or '?'} a word of [{field.high}] (length {_shown(field.length, fields)})")
+            shown.append(f"{field.name or '?'} a word of [{field.alphabet}] (length {_shown(field.length, fields)})")
     structure = ", ".join(
         section.kind if section.kind == "line" else f"{section.kind} of {_shown(section.count, fields)}"
         for section in reading.sections
@@ -380,7 +382,7 @@ def _token(field: _Field, word: str) -> str:
         return f"INT({field.low}, {field.high}{named})"
     sign = "+" if field.low else "*"
     relation = "==" if isinstance(field.length, str) else "<="
-    return f'REGEX("[{field.high}]{sign}", {word}) ASSERT(STRLEN({word}) {relation} {field.length})'
+    return f'REGEX("[{field.alphabet}]{sign}", {word}) ASSERT(STRLEN({word}) {relation} {field.length})'
 
 
 def _variable_bounds(statement: str) -> dict[str, tuple[int, str]]:

@@ -456,11 +456,8 @@ def _problems_by_release(store: Store) -> list[tuple[ProblemKey, datetime | None
     digests: dict[ProblemKey, set[bytes]] = {}  # each problem's samples as 8-byte hashes, read as a stream
     query = "SELECT site, contest_id, \"index\", input FROM test WHERE kind = 'public' AND input IS NOT NULL"
     with store.engine.connect() as conn:
-        rows_of: Iterable[Any]
-        if conn.dialect.name == "sqlite":  # 200k sample rows: the driver's own cursor, without a wrapper per row
-            rows_of = conn.connection.dbapi_connection.cursor().execute(query)  # type: ignore[union-attr]
-        else:
-            rows_of = conn.exec_driver_sql(query)
+        cursor = _sqlite_cursor(conn)  # 200k sample rows: without a wrapper per row where the driver allows
+        rows_of: Iterable[Any] = cursor.execute(query) if cursor is not None else conn.exec_driver_sql(query)
         for site, contest_id, index, text in rows_of:
             digest = hashlib.sha1(" ".join(str(text).split()).encode()).digest()[:8]
             digests.setdefault((str(site), str(contest_id), str(index)), set()).add(digest)
@@ -501,26 +498,27 @@ class _Statements(Sequence[str]):
 
     def _fetch(self, keys: list[ProblemKey]) -> list[str]:
         with self.store.engine.connect() as conn:
-            if conn.dialect.name == "sqlite":  # point reads by primary key: SQLAlchemy's compiled IN cost more than them
-                cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            cursor = _sqlite_cursor(conn)
+            if cursor is not None:  # point reads by primary key: SQLAlchemy's compiled IN cost more than the reads
                 sql = 'SELECT statement FROM problem WHERE site = ? AND contest_id = ? AND "index" = ?'
-                texts = []
-                for key in keys:
-                    row = cursor.execute(sql, key).fetchone()
-                    texts.append((row[0] if row else None) or "")
-                cursor.close()
-                return texts
-            else:
-                from sqlalchemy import select, tuple_
+                rows = [cursor.execute(sql, key).fetchone() for key in keys]
+                return [(row[0] if row else None) or "" for row in rows]
+            from sqlalchemy import select, tuple_
 
-                from cpdata.schema.tables import ProblemRow
+            from cpdata.schema.tables import ProblemRow
 
-                table = ProblemRow.__table__  # type: ignore[attr-defined]
-                query = select(table.c.site, table.c.contest_id, table.c["index"], table.c.statement).where(
-                    tuple_(table.c.site, table.c.contest_id, table.c["index"]).in_(keys)
-                )
+            table = ProblemRow.__table__  # type: ignore[attr-defined]
+            query = select(table.c.site, table.c.contest_id, table.c["index"], table.c.statement).where(
+                tuple_(table.c.site, table.c.contest_id, table.c["index"]).in_(keys)
+            )
             found = {(str(r[0]), str(r[1]), str(r[2])): r[3] or "" for r in conn.execute(query)}
         return [found.get(key, "") for key in keys]
+
+
+def _sqlite_cursor(conn: Any) -> Any:
+    """The sqlite3 driver's own cursor on this connection (None on other databases): bulk reads without SQLAlchemy's
+    per-statement compiling and per-row wrapping."""
+    return conn.connection.dbapi_connection.cursor() if conn.dialect.name == "sqlite" else None
 
 
 def run_dedup(
