@@ -1,5 +1,5 @@
-"""Parallel ingest of an entity stream: worker processes validate lines and turn them into ready-made row tuples;
-the parent process only writes them.
+"""Parallel ingest of an entity stream: worker processes validate lines (straight to row values, no model objects:
+``cpdata.schema.rows``) and turn them into ready-made row tuples; the parent process only writes them.
 
 Validation (pydantic, per line) costs about as much as SQLite's whole insert, and it holds the GIL, so a thread
 cannot overlap it with writing; a process can. Chunks stay in input order, so errors keep their line numbers and
@@ -25,8 +25,9 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from cpdata.schema.models import Contest, Problem, Submission, Test
-from cpdata.schema.store import IngestReport, Store, compiled_upsert, parent_keys, table_of
-from cpdata.schema.stream import StreamError, validate_chunk
+from cpdata.schema.rows import validate_rows
+from cpdata.schema.store import IngestReport, Store, compiled_upsert, row_parent_keys, table_of
+from cpdata.schema.stream import StreamError
 
 __all__ = ["PreparedChunk", "ingest_lines", "prepare_chunk", "quiet_worker"]
 
@@ -51,20 +52,20 @@ def _dialect(url: str) -> Any:
 def prepare_chunk(url: str, chunk: list[tuple[int, str]]) -> PreparedChunk:
     """Validate numbered lines and build the parameters of their upserts (runs in a worker process)."""
     prepared = PreparedChunk()
-    by_type: dict[type, list[Any]] = {}
-    for item in validate_chunk(chunk):
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for item in validate_rows(chunk):
         if isinstance(item, StreamError):
             prepared.errors.append(item)
         else:
-            by_type.setdefault(type(item), []).append(item)
-    prepared.contests, prepared.problems = parent_keys(by_type)
+            by_name.setdefault(item[0], []).append(item[1])
+    prepared.contests, prepared.problems = row_parent_keys(by_name)
     dialect = _dialect(url)
     for model in _ORDER:
-        entities = by_type.get(model)
-        if entities:
+        rows = by_name.get(model.entity_name)
+        if rows:
             upsert = compiled_upsert(dialect, table_of(model), False)
-            prepared.rows[model.entity_name] = upsert.parameters(entities)
-            prepared.counts[model.entity_name] += len(entities)
+            prepared.rows[model.entity_name] = upsert.parameters(rows)
+            prepared.counts[model.entity_name] += len(rows)
     return prepared
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "ProblemProgram",
     "Submission",
     "Test",
+    "derive_submission_fields",
     "key_name",
     "to_utc",
 ]
@@ -207,22 +208,29 @@ class Submission(_EntityBase):
 
     @model_validator(mode="after")
     def _derive_normalized(self) -> Submission:
-        # Producers may give only the raw strings; the normalized ones follow from them. Only what the producer gave
-        # a raw value for is derived: a partial entity (say, a submission page that only adds source code) leaves the
-        # rest None, and None never overwrites a stored value. After validation, on attributes (no copy of the input):
-        # this runs for every line of an ingest.
-        values = self.__dict__  # written directly: pydantic's __setattr__ costs more than the rest of this together
-        if values["language"] is None and values["language_raw"]:
-            values["language"] = normalize_language(values["language_raw"])
-        if values["verdict"] is None and values["verdict_raw"] is not None and values["site"] in _SITES:
-            values["verdict"] = normalize_verdict(values["site"], values["verdict_raw"])
-        if values["verdict"] is not None and "is_correct" not in self.__pydantic_fields_set__:
-            values["is_correct"] = is_correct_verdict(values["verdict"])
+        # After validation, on attributes (no copy of the input): this runs for every line of an ingest. Written into
+        # __dict__ directly: pydantic's __setattr__ costs more than the rest of this together.
+        derive_submission_fields(self.__dict__, is_correct_given="is_correct" in self.__pydantic_fields_set__)
         return self
 
     @property
     def problem_key(self) -> ProblemKey:
         return (self.site.value, self.contest_id, self.index)
+
+
+def derive_submission_fields(values: dict[str, Any], *, is_correct_given: bool) -> None:
+    """Fill a submission's normalized fields from its raw ones, in place (the model's validator and the ingest's row
+    path both use this).
+
+    Producers may give only the raw strings; the normalized ones follow from them. Only what the producer gave a raw
+    value for is derived: a partial entity (say, a submission page that only adds source code) leaves the rest None,
+    and None never overwrites a stored value. An ``is_correct`` the producer gave is kept."""
+    if values["language"] is None and values["language_raw"]:
+        values["language"] = normalize_language(values["language_raw"])
+    if values["verdict"] is None and values["verdict_raw"] is not None and values["site"] in _SITES:
+        values["verdict"] = normalize_verdict(values["site"], values["verdict_raw"])
+    if values["verdict"] is not None and not is_correct_given:
+        values["is_correct"] = is_correct_verdict(values["verdict"])
 
 
 class ProblemProgram(BaseModel):

@@ -15,7 +15,7 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from cpdata.schema.models import ENTITY_ADAPTER, Contest, Entity, Problem, Submission, Test
 
-__all__ = ["StreamError", "describe_validation_error", "read_stream", "write_stream"]
+__all__ = ["StreamError", "describe_validation_error", "line_error", "read_stream", "write_stream"]
 
 AnyEntity = Contest | Problem | Test | Submission
 _LIST_ADAPTER: TypeAdapter[list[AnyEntity]] = TypeAdapter(list[Entity], config=ConfigDict(defer_build=True))
@@ -40,7 +40,7 @@ def describe_validation_error(exc: ValidationError, limit: int = 3) -> str:
     return "; ".join(parts) + (f" (+{more} more)" if more > 0 else "")
 
 
-def _line_error(number: int, line: str) -> StreamError | None:
+def line_error(number: int, line: str) -> StreamError | None:
     try:
         ENTITY_ADAPTER.validate_json(line)
     except ValidationError as exc:
@@ -62,7 +62,7 @@ def validate_chunk(chunk: list[tuple[int, str]]) -> Iterator[AnyEntity | StreamE
     except ValidationError:
         pass
     for number, line in chunk:
-        error = _line_error(number, line)
+        error = line_error(number, line)
         yield error if error is not None else ENTITY_ADAPTER.validate_json(line)
 
 

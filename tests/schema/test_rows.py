@@ -1,0 +1,204 @@
+"""The ingest's row path (field values validated without building models) accepts exactly the lines the models
+accept, gives the values they hold, and binds what SQLAlchemy would bind: on real parsed pages and on hostile lines."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+from sqlalchemy.dialects import postgresql, sqlite
+
+from cpdata.schema.models import ENTITY_ADAPTER, Submission
+from cpdata.schema.rows import validate_rows
+from cpdata.schema.store import _sqlite_datetime, compiled_upsert, table_of
+from cpdata.schema.stream import StreamError, line_error
+from cpdata.scraper.base import Page, ParseContext, ScrapeOptions
+from cpdata.scraper.registry import get_site
+from tests.conftest import ROOT, real_pages
+
+_AOJ = "https://judgeapi.u-aizu.ac.jp"
+_REAL = [
+    (
+        "aoj",
+        f"{_AOJ}/submission_records/problems/2214?page=0&size=10000",
+        "submission_records_2214_page0_size10000_2020-02-08.json",
+    ),
+    ("aoj", f"{_AOJ}/problems?page=0&size=2500", "problems_page0_size2500_2020-02-08.json"),
+    (
+        "codeforces",
+        "https://codeforces.com/api/contest.status?contestId=374&from=1&count=50",
+        "api_vcr/contest.status_374_from1_count50.body.json",
+    ),
+    ("codeforces", "https://codeforces.com/api/contest.hacks?contestId=374", "api_vcr/contest.hacks_374.body.json"),
+    ("codeforces", "https://codeforces.com/api/contest.list", "api_vcr/contest.list.body.json"),
+    ("codeforces", "https://codeforces.com/contest/1368/problems", "contest_1368_problems_page_2020.html"),
+]
+
+
+def _real_lines() -> list[str]:
+    lines = []
+    for site, url, name in _REAL:
+        body = (real_pages(site) / name).read_bytes()
+        parsed = get_site(site).parse(Page(url=url, status=200, body=body), ParseContext(ScrapeOptions(), {}))
+        assert parsed.entities, name
+        lines += [json.dumps(e.stream_dict(), ensure_ascii=False) for e in parsed.entities]
+    return lines
+
+
+def _sub(submission_id: str, site: str = "aoj", contest: str = "v", index: str = "1", **fields: Any) -> dict[str, Any]:
+    ids = {"submission_id": submission_id, "contest_id": contest, "index": index}
+    return {"entity": "submission", "site": site, **ids, **fields}
+
+
+def _problem(**fields: Any) -> dict[str, Any]:
+    return {"entity": "problem", "site": "codechef", "contest_id": "START1", "index": "X", **fields}
+
+
+_HOSTILE: list[dict[str, Any]] = [
+    {**_sub("1", "codeforces", verdict_raw="OK"), "submission_id": 1, "contest_id": 5},  # numbers for ids
+    _sub("2", "codeforces", verdict_raw="OK", is_correct=False),
+    _sub("3", "codeforces", verdict_raw="OK", is_correct=None),
+    _sub("4", "atcoder", "abc1", "a", verdict_raw="WJ", language="cpp"),
+    _sub("5", "atcoder", "abc1", "a", verdict="accepted"),
+    _sub("6", created_at="2021-03-04T05:06:07.123456+09:00"),
+    _sub("7", created_at="2021-03-04 05:06:07"),
+    _sub("8", created_at="0001-01-01T00:00:00Z", score=3),
+    _sub("9", created_at=1.5e9, language_raw=""),
+    _sub("10", created_at="9999-12-31T23:00-05:00"),
+    _sub(""),
+    _sub("11", time_ms=-1),
+    _sub("12", memory_bytes=2**64),
+    _sub("13", surprise=1),
+    _sub("14", "nowhere"),
+    {k: v for k, v in _sub("15").items() if k != "index"},
+    _problem(tags=[], points=1, interactive="true"),
+    _problem(published_at="2020-01-01T00:00:00+14:00"),
+    _problem(statement_format="docx"),
+    {"entity": "test", "site": "atcoder", "contest_id": "abc1", "index": "a", "kind": "public", "ordinal": 0, "input": None},
+    {"entity": "test", "site": "atcoder", "contest_id": "abc1", "index": "a", "kind": "secret", "ordinal": 0},
+    {"entity": "contest", "site": "yukicoder", "contest_id": 7, "start_time": "2019-05-06T07:08:09"},
+    {"entity": "contest", "site": "yukicoder", "contest_id": "7", "duration_seconds": 1.5},
+    {"entity": "nothing", "site": "yukicoder"},
+    {"site": "yukicoder", "contest_id": "7"},
+]
+_NOT_OBJECTS = ["{broken", "[]", "null", '{"entity": "contest", "site": "aoj", "contest_id": NaN}']
+
+
+def _hostile_lines() -> list[str]:
+    return [json.dumps(d) for d in _HOSTILE] + _NOT_OBJECTS
+
+
+def _comparable(params: list[Any]) -> list[Any]:
+    # psycopg's Jsonb wrapper has no equality of its own: compare what it wraps
+    def plain(value: Any) -> Any:
+        return ("jsonb", value.obj) if type(value).__name__ == "Jsonb" else value
+
+    return [{k: plain(v) for k, v in p.items()} if isinstance(p, dict) else tuple(map(plain, p)) for p in params]
+
+
+def _check_same(lines: list[str]) -> int:
+    """Each line: the row path and the model give the same values and the same bound parameters, or the same error."""
+    dialects: list[Any] = [sqlite.dialect(), postgresql.dialect()]  # type: ignore[no-untyped-call]
+    accepted = 0
+    for number, line in enumerate(lines, start=1):
+        [row] = validate_rows([(number, line)])
+        try:
+            entity = ENTITY_ADAPTER.validate_json(line)
+        except ValidationError:
+            assert isinstance(row, StreamError) and row == line_error(number, line), line
+            continue
+        assert not isinstance(row, StreamError), line
+        name, values = row
+        assert name == entity.entity_name and values == entity.__dict__, line
+        for dialect in dialects:
+            upsert = compiled_upsert(dialect, table_of(type(entity)), False)
+            assert _comparable(upsert.parameters([values])) == _comparable(upsert.parameters([entity.__dict__])), line
+        accepted += 1
+    return accepted
+
+
+def test_row_path_equals_models_on_real_parsed_pages() -> None:
+    lines = _real_lines()
+    assert _check_same(lines) == len(lines) > 3000
+
+
+def test_row_path_equals_models_on_the_demo_stream() -> None:
+    lines = (ROOT / "data" / "demo" / "sample_stream.jsonl").read_text().splitlines()
+    assert _check_same([line for line in lines if line.strip()]) > 10
+
+
+def test_row_path_accepts_and_rejects_what_the_models_do() -> None:
+    lines = _hostile_lines()
+    accepted = _check_same(lines)
+    assert 0 < accepted < len(lines)
+    # a chunk with bad lines: the good ones still come out, in order, and each bad one is named by its line
+    rows = list(validate_rows(list(enumerate(lines, start=1))))
+    assert len(rows) == len(lines) and sum(not isinstance(r, StreamError) for r in rows) == accepted
+
+
+def test_derived_fields_follow_what_the_line_gave() -> None:
+    rows = [r for r in validate_rows(list(enumerate(_hostile_lines()[:5], start=1))) if not isinstance(r, StreamError)]
+    by_id = {values["submission_id"]: values for _, values in rows}
+    assert by_id["1"]["is_correct"] is True and by_id["1"]["verdict"] == "accepted"
+    assert by_id["2"]["is_correct"] is False  # given: kept, even against the verdict
+    assert by_id["3"]["is_correct"] is None
+    assert by_id["4"]["is_correct"] is None and by_id["4"]["language"] == "cpp"  # waiting for judge: undecided
+    assert by_id["5"]["is_correct"] is True and by_id["5"]["verdict_raw"] is None
+
+
+def test_fast_sqlite_datetime_binds_what_sqlalchemy_binds() -> None:
+    sqlalchemy_bind: Any = sqlite.DATETIME().bind_processor(sqlite.dialect())  # type: ignore[no-untyped-call]
+    draw = random.Random(7)
+    values: list[Any] = [None, datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999), date(2020, 2, 29)]
+    for _ in range(20_000):
+        seconds, microseconds = draw.randrange(0, 315_537_897_599), draw.randrange(0, 10**6) * draw.randrange(2)
+        offset = draw.choice([None, UTC, timezone(timedelta(hours=draw.randrange(-23, 24)))])
+        values.append((datetime(1, 1, 1) + timedelta(seconds=seconds, microseconds=microseconds)).replace(tzinfo=offset))
+    pydantic_made = ENTITY_ADAPTER.validate_json(json.dumps(_sub("1", created_at=1600000000)))
+    values.append(pydantic_made.__dict__["created_at"])  # pydantic's own UTC tzinfo
+    assert [_sqlite_datetime(v) for v in values] == [sqlalchemy_bind(v) for v in values]
+
+
+def test_a_model_validator_the_row_path_does_not_know_is_refused() -> None:
+    from pydantic import model_validator
+
+    from cpdata.schema import rows
+
+    class Checked(Submission):
+        @model_validator(mode="after")
+        def _also(self) -> Checked:
+            return self
+
+    Checked.entity_name = "checked"
+    with pytest.raises(TypeError, match="model validator"):
+        rows._typed_dict_schema(Checked)
+
+
+def test_real_lines_ingest_the_same_through_both_paths(tmp_path: Path) -> None:
+    from cpdata.schema import Store
+    from cpdata.schema.bulk import ingest_lines
+    from cpdata.schema.stream import read_stream
+    from tests.schema.test_store import _dump
+
+    lines = _real_lines() + _hostile_lines()
+    with Store(tmp_path / "models.sqlite") as by_models, Store(tmp_path / "rows.sqlite") as by_rows:
+        by_models.ingest(e for e in read_stream(lines) if not isinstance(e, StreamError))
+        _, errors = ingest_lines(by_rows, lines, batch_size=500, workers=1)
+        assert _dump(by_models) == _dump(by_rows)
+        assert len(errors) == len(lines) - sum(1 for _ in _accepted(lines))
+
+
+def _accepted(lines: list[str]) -> list[str]:
+    out = []
+    for line in lines:
+        try:
+            ENTITY_ADAPTER.validate_json(line)
+        except ValidationError:
+            continue
+        out.append(line)
+    return out
