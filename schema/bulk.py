@@ -9,6 +9,7 @@ per worker are in flight, so memory stays flat however long the stream is.
 
 from __future__ import annotations
 
+import copyreg
 import ctypes
 import itertools
 import multiprocessing
@@ -19,11 +20,13 @@ from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cache
 from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from cpdata.schema.enums import Language, Site, TestKind, TestOrigin, Verdict
 from cpdata.schema.models import Contest, Problem, Submission, Test
 from cpdata.schema.rows import validate_rows
 from cpdata.schema.store import IngestReport, Store, compiled_upsert, row_parent_keys, table_of
@@ -70,14 +73,23 @@ def prepare_chunk(url: str, chunk: list[tuple[int, str]]) -> PreparedChunk:
 
 
 def quiet_worker() -> None:
-    """In each worker: leave Ctrl-C to the parent (which stops the pool and says how far it got), and die with the
-    parent if it is killed (Linux), instead of validating on for nobody."""
+    """In each worker: send enum values as plain strings; leave Ctrl-C to the parent (which stops the pool and says
+    how far it got); and die with the parent if it is killed (Linux), instead of validating on for nobody."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for enum in (Site, Language, Verdict, TestKind, TestOrigin):
+        # Rows travel to the parent as plain strings: an enum member is rebuilt through its class on unpickling,
+        # which tripled the parent's unpickling time, and the parent is the busy one (it writes). SQLite stores
+        # both the same; other drivers' values were made plain by their bind processors already.
+        copyreg.pickle(enum, _as_plain_str)
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
         if os.getppid() == 1:  # the parent died before the line above
             os._exit(1)
+
+
+def _as_plain_str(member: StrEnum) -> tuple[Any, tuple[str]]:  # unpickled as str(value), not the enum
+    return str, (member.value,)
 
 
 def _chunks(lines: Iterable[str | bytes], size: int) -> Iterator[tuple[list[tuple[int, str]], list[StreamError]]]:

@@ -4,7 +4,11 @@ reports the same bad lines with the same numbers."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
+
+import pytest
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from cpdata.schema import Store
 from cpdata.schema.bulk import ingest_lines
@@ -50,3 +54,22 @@ def test_parallel_ingest_equals_serial_ingest(tmp_path: Path) -> None:
         assert [e.line for e in parallel_errors] == [n + 1 for n, line in enumerate(lines) if line == "{broken"]
         again, _ = ingest_lines(parallel, lines, batch_size=400, workers=2)
         assert sum(again.changed.values()) == 0
+
+
+def test_prepared_writes_keep_foreign_keys_whole_and_checked_afterwards(tmp_path: Path) -> None:
+    """The prepared write skips SQLite's per-row foreign-key lookups (it inserts the parents itself): the store must
+    still be whole, and every pooled connection must check foreign keys again afterwards, even after a failed write."""
+    with Store(tmp_path / "s.sqlite") as store:
+        ingest_lines(store, _lines(), batch_size=400, workers=1)
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        too_short = {"submission": [("codeforces", "x", "1", "A")]}
+        with pytest.raises(ProgrammingError, match="number of bindings"):
+            store.write_prepared(too_short, set(), set(), Counter())
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            orphan = "INSERT INTO submission (site, submission_id, contest_id, \"index\") VALUES ('aoj', '1', 'none', 'X')"
+            with pytest.raises(IntegrityError, match="FOREIGN KEY"):
+                conn.exec_driver_sql(orphan)
+        assert store.count("submission") == 3000
