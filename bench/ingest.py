@@ -2,8 +2,9 @@
 
 Both sides read the same JSONL file line by line and write the same table (same indexes) in batches of 5,000
 rows, one transaction per batch. cpdata as `cpdata ingest` runs it (validating worker processes, one per core),
-and all in one process for comparison (with the part of it spent before SQLite: validating and building rows). cpdata also validates every line with pydantic, derives the normalized
-fields, creates missing parents and upserts; the baseline does a bare INSERT. Goal: within 1.3x, in one process too.
+and all in one process for comparison (with the part of it spent before SQLite: validating and building rows).
+cpdata also validates every line with pydantic, derives the normalized fields, creates missing parents and
+upserts; the baseline does a bare INSERT. Goal: within 1.3x, in one process too.
 Peak memory of a one-process ingest of 100k, 200k, 500k and 1M lines, each in a fresh process (goal: flat, within
 10% from 100k to 1M).
 """
