@@ -13,13 +13,16 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
 
+from cpdata.schema import Store
+from cpdata.schema.bulk import ingest_lines
 from cpdata.schema.models import ENTITY_ADAPTER, Submission
 from cpdata.schema.rows import validate_rows
 from cpdata.schema.store import _sqlite_datetime, compiled_upsert, table_of
-from cpdata.schema.stream import StreamError, line_error
+from cpdata.schema.stream import StreamError, line_error, read_stream
 from cpdata.scraper.base import Page, ParseContext, ScrapeOptions
 from cpdata.scraper.registry import get_site
 from tests.conftest import ROOT, real_pages
+from tests.schema.test_store import _dump
 
 _AOJ = "https://judgeapi.u-aizu.ac.jp"
 _REAL = [
@@ -180,10 +183,6 @@ def test_a_model_validator_the_row_path_does_not_know_is_refused() -> None:
 
 
 def test_real_lines_ingest_the_same_through_both_paths(tmp_path: Path) -> None:
-    from cpdata.schema import Store
-    from cpdata.schema.bulk import ingest_lines
-    from cpdata.schema.stream import read_stream
-    from tests.schema.test_store import _dump
 
     lines = _real_lines() + _hostile_lines()
     with Store(tmp_path / "models.sqlite") as by_models, Store(tmp_path / "rows.sqlite") as by_rows:
@@ -202,3 +201,24 @@ def _accepted(lines: list[str]) -> list[str]:
             continue
         out.append(line)
     return out
+
+
+def test_real_entities_read_back_from_the_driver_equal_validated_ones(tmp_path: Path) -> None:
+    """The export reads SQLite rows from the driver's cursor and builds entities without validation: on real parsed
+    pages (tags, booleans, datetimes, enums, None), each must equal what validating its own dump gives."""
+    lines = _real_lines()
+    with Store(tmp_path / "s.sqlite") as store:
+        ingest_lines(store, lines, batch_size=500, workers=1)
+        problems = [pair for batch in store.iter_problem_batches(batch_size=300) for pair in batch]
+        keys = [problem.key for problem, _ in problems]
+        tests = [t for found in store.tests_for(keys).values() for t in found]
+        submissions = [s for found in store.submissions_for(keys, with_source=False).values() for s in found]
+        assert (len(problems), len(tests), len(submissions)) == (
+            store.count("problem"),
+            store.count("test"),
+            store.count("submission"),
+        )
+    read = [entity for pair in problems for entity in pair] + tests + submissions
+    assert any(isinstance(e, Submission) and e.created_at is not None for e in read)
+    for entity in read:
+        assert entity.__dict__ == type(entity).model_validate(entity.model_dump()).__dict__, entity
