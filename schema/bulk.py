@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copyreg
 import ctypes
+import gc
 import itertools
 import multiprocessing
 import os
@@ -26,6 +27,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from cpdata.schema.collection import BATCH_THRESHOLD, batch_collection
 from cpdata.schema.enums import Language, Site, TestKind, TestOrigin, Verdict
 from cpdata.schema.models import Contest, Problem, Submission, Test
 from cpdata.schema.rows import validate_rows
@@ -73,9 +75,11 @@ def prepare_chunk(url: str, chunk: list[tuple[int, str]]) -> PreparedChunk:
 
 
 def quiet_worker() -> None:
-    """In each worker: send enum values as plain strings; leave Ctrl-C to the parent (which stops the pool and says
-    how far it got); and die with the parent if it is killed (Linux), instead of validating on for nobody."""
+    """In each worker: collect cycles less often; send enum values as plain strings; leave Ctrl-C to the parent
+    (which stops the pool and says how far it got); and die with the parent if it is killed (Linux), instead of
+    validating on for nobody."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.set_threshold(BATCH_THRESHOLD)  # a worker only ever validates: see cpdata.schema.collection
     for enum in (Site, Language, Verdict, TestKind, TestOrigin):
         # Rows travel to the parent as plain strings: an enum member is rebuilt through its class on unpickling,
         # which tripled the parent's unpickling time, and the parent is the busy one (it writes). SQLite stores
@@ -127,6 +131,13 @@ def ingest_lines(
 
     Lines may be bytes (a file or stdin read as bytes): a line that is not UTF-8 is one reported bad line, like a
     line that is not JSON, and the lines around it are stored."""
+    with batch_collection():
+        return _ingest_lines(store, lines, batch_size, workers, on_chunk)
+
+
+def _ingest_lines(
+    store: Store, lines: Iterable[str | bytes], batch_size: int, workers: int | None, on_chunk: Any
+) -> tuple[IngestReport, list[StreamError]]:
     workers = workers or os.cpu_count() or 1
     report = IngestReport()
     errors: list[StreamError] = []

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, func, inspect, or_, select, text, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
@@ -81,8 +81,7 @@ class CrawlUnit:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class ClusterInfo:
+class ClusterInfo(NamedTuple):  # a tuple of plain values: 100k of them are read per export, and left untracked by the GC
     exact_group: str | None
     cluster: str
     cluster_release: datetime | None
@@ -417,25 +416,46 @@ class Store:
         """Replace the recorded duplicate clusters with a new finding, in one transaction (rows written 10,000 at a
         time: a stream of them is never held whole)."""
         table = ProblemClusterRow.__table__  # type: ignore[attr-defined]
+        insert = _CompiledUpsert(table.insert(), table, self.engine.dialect)  # the driver's executemany, as ingest
         with self.engine.begin() as conn:
             conn.execute(table.delete())
             batch: list[dict[str, Any]] = []
             for row in rows:
                 batch.append(row)
                 if len(batch) >= 10_000:
-                    conn.execute(table.insert(), batch)
+                    conn.exec_driver_sql(insert.sql, insert.parameters(batch))
                     batch = []
             if batch:
-                conn.execute(table.insert(), batch)
+                conn.exec_driver_sql(insert.sql, insert.parameters(batch))
 
     def clusters(self) -> dict[ProblemKey, ClusterInfo]:
+        """Every problem with a twin: its exact group, cluster, the cluster's release and its similarity."""
+        return self._cluster_rows(only_exact=False)
+
+    def exact_groups(self) -> dict[ProblemKey, str]:
+        """The problems that have an exact twin, with their group (few, where ``clusters`` may be every problem)."""
+        return {key: str(info.exact_group) for key, info in self._cluster_rows(only_exact=True).items()}
+
+    def _cluster_rows(self, *, only_exact: bool) -> dict[ProblemKey, ClusterInfo]:
         table = ProblemClusterRow.__table__  # type: ignore[attr-defined]
+        columns = ("site", "contest_id", "index", "exact_group", "cluster", "cluster_release", "similarity")
+        query = select(*(table.c[name] for name in columns))
+        if only_exact:
+            query = query.where(table.c.exact_group.is_not(None))
         with self.engine.connect() as conn:
+            _, processors, rows = _select(conn, query)
+            process = processors[5] if processors is not None else None
+            releases: dict[Any, datetime | None] = {}  # a cluster's members share its release: convert it once
+
+            def release_of(value: Any) -> datetime | None:
+                found = releases.get(value)
+                if found is None and value is not None:
+                    found = releases[value] = to_utc(process(value) if process is not None else value)
+                return found
+
             return {
-                (r["site"], r["contest_id"], r["index"]): ClusterInfo(
-                    r["exact_group"], r["cluster"], to_utc(r["cluster_release"]), r["similarity"]
-                )
-                for r in conn.execute(select(table)).mappings()
+                (site, contest_id, index): ClusterInfo(exact, cluster, release_of(release), similarity)
+                for site, contest_id, index, exact, cluster, release, similarity in rows
             }
 
     def unit_states(self, site: str) -> dict[str, int]:

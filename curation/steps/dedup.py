@@ -24,7 +24,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from cpdata.schema.collection import batch_collection
+from cpdata.schema.models import to_utc
+from cpdata.schema.store import ClusterInfo
 
 if TYPE_CHECKING:
     import numpy as np
@@ -68,8 +72,14 @@ def normalize_statement(text: str) -> str:
 @functools.cache
 def _noise_table() -> dict[int, None]:
     """Every character ``_NOISE`` matches, deleted by ``str.translate`` (several times faster than the regex)."""
-    # \s in a str pattern is str.isspace(); the rest of _NOISE's class is listed (a test checks the two agree)
-    return dict.fromkeys([code for code in range(0x110000) if chr(code).isspace()] + [ord(c) for c in "$`*_#>|\\{}"])
+    # \s in a str pattern is str.isspace(); the rest of _NOISE's class is listed (a test checks the two agree over
+    # all of Unicode). No code point above U+3000 (the ideographic space) is a space, so the search stops there:
+    # 0.2 s of every export went into looking at the other million.
+    spaces = [code for code in range(_LAST_SPACE + 1) if chr(code).isspace()]
+    return dict.fromkeys(spaces + [ord(c) for c in "$`*_#>|\\{}"])
+
+
+_LAST_SPACE = 0x3000
 
 
 def statement_hash(text: str) -> str:
@@ -172,9 +182,12 @@ class MinHasher:
         rows: list[np.ndarray[Any, Any]] = []
         filled = 0
         with np.errstate(over="ignore"):
+            keys: Any
             for position, signature in enumerate(self._signature_rows(texts)):
-                if signature is None:
-                    keys = np.full(self.bands, np.uint64(2**63 + position), dtype=np.uint64)
+                if signature is None:  # a key of its own in every band
+                    keys = np.uint64(2**63 + position)  # (a scalar: it fills the matrix's row; np.full per row cost more)
+                    if matrix is None:
+                        keys = np.full(self.bands, keys, dtype=np.uint64)
                 else:
                     grid = signature.reshape(self.bands, self.rows)
                     keys = np.zeros(self.bands, dtype=np.uint64)
@@ -197,9 +210,10 @@ class MinHasher:
 
         batch: list[np.ndarray[Any, Any]] = []
         shingled = 0
+        no_shingles = np.zeros(0, dtype=np.uint64)
         with np.errstate(over="ignore"):
             for text in texts:
-                hashed = self.shingle_hashes(text)
+                hashed = self.shingle_hashes(text) if text else no_shingles  # "" for a copy of an earlier text
                 batch.append(hashed)
                 shingled += len(hashed)
                 if shingled >= _BATCH_SHINGLES:
@@ -296,11 +310,14 @@ class Clusters:
     parent: dict[int, int] = field(default_factory=dict)
 
     def find(self, item: int) -> int:
-        root = item
-        while self.parent.get(root, root) != root:
-            root = self.parent[root]
-        while self.parent.get(item, item) != root:  # path compression
-            self.parent[item], item = root, self.parent[item]
+        parent = self.parent
+        root = parent.get(item, item)
+        if root == item or parent.get(root, root) == root:  # a root, or one step from it: most finds
+            return root
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(item, item) != root:  # path compression
+            parent[item], item = root, parent[item]
         return root
 
     def union(self, a: int, b: int) -> None:
@@ -318,9 +335,12 @@ class DedupResult:
     near_clusters: int = 0
     near_duplicates: int = 0
     threshold: float = 0.8
+    clusters: dict[ProblemKey, ClusterInfo] = field(default_factory=dict, repr=False, compare=False)
+    """What was recorded in problem_cluster, as ``Store.clusters()`` reads it back: the export's pipeline takes it
+    from here instead of reading 100k rows again."""
 
     def summary(self) -> dict[str, object]:
-        return dict(self.__dict__)
+        return {name: value for name, value in self.__dict__.items() if name != "clusters"}
 
 
 _IMAGE_OR_LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)|https?://\S+")
@@ -337,14 +357,14 @@ def substantive(text: str) -> bool:
     return len(words) >= MIN_WORDS and not any(phrase in flat and len(words) < 40 for phrase in _PLACEHOLDERS)
 
 
-@dataclass(frozen=True)
-class Identity:
-    """What else says two problems are one, beyond their statements: their site key, name and sample inputs."""
+class Identity(NamedTuple):
+    """What else says two problems are one, beyond their statements: their site key, name and sample inputs.
+    (A named tuple: 100k of them are made per run, and the collector need not track tuples of plain values.)"""
 
     key: str = ""
     name: str = ""
     samples: int = 0
-    """A hash of the sample inputs (whitespace-normalized, in any order); 0: none."""
+    """A hash of the sample inputs (whitespace-normalized, in any order; valid within one process); 0: none."""
 
     def same_problem(self, other: Identity) -> bool:
         """Two problems whose site keys and names both differ are one only if their samples agree too."""
@@ -392,10 +412,10 @@ def find_clusters(
     text_root = list(range(count))  # the first statement with the same (normalized) text
 
     def first_pass() -> Iterator[str]:
-        for position in range(count):
-            text = statements[position]
-            # 8 bytes of the hash as an int: a dict of 100k of them is a fraction of one keyed by hex strings
-            digest = int.from_bytes(hashlib.sha1(normalize_statement(text).encode()).digest()[:8], "big")
+        for position, text in enumerate(statements):  # a lazy sequence's __iter__ reads it a batch at a time
+            # Python's own hash of the normalized text: the digests are compared within this run only (a sha1 of
+            # the encoded text cost five times as much)
+            digest = hash(normalize_statement(text))
             known = first_with_text.get(digest)
             usable.append(usable[known] if known is not None else substantive(text))
             eligible.append(usable[position])
@@ -445,23 +465,31 @@ def find_clusters(
     return exact_roots, roots, similarity
 
 
+_LEADING_LABEL = re.compile(r"^[A-Z0-9]{1,3}[.:]\s+")  # "A. Sum" is "Sum"
+
+
 def _problems_by_release(store: Store) -> list[tuple[ProblemKey, datetime | None, Identity]]:
     """Every problem with a statement, earliest first (unknown dates last), then by key, with its identity. The
     statements themselves stay in the store (``_Statements`` reads them when they are needed)."""
-    _, rows = store.run_sql(
+    dated = (
         'SELECT d.site, d.contest_id, d."index", d.release_time, p.name, p.problem_id FROM problem_dated d '
         'JOIN problem p ON p.site = d.site AND p.contest_id = d.contest_id AND p."index" = d."index" '
         "WHERE d.statement IS NOT NULL"
     )
-    digests: dict[ProblemKey, set[bytes]] = {}  # each problem's samples as 8-byte hashes, read as a stream
-    query = "SELECT site, contest_id, \"index\", input FROM test WHERE kind = 'public' AND input IS NOT NULL"
+    samples_query = "SELECT site, contest_id, \"index\", input FROM test WHERE kind = 'public' AND input IS NOT NULL"
+    # Each problem's samples as a set of their hashes, read as a stream. Python's own string hash: identities are
+    # compared within one run only, and it costs a tenth of a sha1 of the encoded text (200k samples here).
+    digests: dict[tuple[str, ...], set[int]] = {}
     with store.engine.connect() as conn:
-        cursor = _sqlite_cursor(conn)  # 200k sample rows: without a wrapper per row where the driver allows
-        rows_of: Iterable[Any] = cursor.execute(query) if cursor is not None else conn.exec_driver_sql(query)
-        for site, contest_id, index, text in rows_of:
-            digest = hashlib.sha1(" ".join(str(text).split()).encode()).digest()[:8]
-            digests.setdefault((str(site), str(contest_id), str(index)), set()).add(digest)
-    samples = {key: int.from_bytes(hashlib.sha1(b"".join(sorted(found))).digest()[:8], "big") for key, found in digests.items()}
+        cursor = _sqlite_cursor(conn)  # 100k problems, 200k samples: no wrapper per row where the driver allows
+        rows = (cursor.execute(dated) if cursor is not None else conn.exec_driver_sql(dated)).fetchall()
+        samples_rows = cursor.execute(samples_query) if cursor is not None else conn.exec_driver_sql(samples_query)
+        for site, contest_id, index, text in samples_rows:
+            found = digests.get((site, contest_id, index))
+            if found is None:
+                found = digests[(site, contest_id, index)] = set()
+            found.add(hash(" ".join(text.split())))
+    samples = {key: hash(frozenset(found)) or 1 for key, found in digests.items()}  # 0 means "no samples"
     digests.clear()
     items = []
     for site, contest_id, index, released, name, problem_id in rows:
@@ -469,12 +497,12 @@ def _problems_by_release(store: Store) -> list[tuple[ProblemKey, datetime | None
         key = (site, contest_id, index)
         identity = Identity(
             f"{site}/{problem_id}" if problem_id else "",
-            re.sub(r"^[A-Z0-9]{1,3}[.:]\s+", "", " ".join(str(name or "").split())).casefold(),  # "A. Sum" is "Sum"
+            _LEADING_LABEL.sub("", " ".join(str(name or "").split())).casefold(),
             samples.get(key, 0),
         )
         items.append((key, when, identity))
-    far = datetime.max.replace(tzinfo=None)
-    items.sort(key=lambda item: ((item[1].replace(tzinfo=None) if item[1] else far), item[0]))
+    # Known dates first, in order (all naive, from SQLite, or all aware, from PostgreSQL), then unknown ones; then keys.
+    items.sort(key=lambda item: (False, item[1], item[0]) if item[1] is not None else (True, None, item[0]))
     return items
 
 
@@ -490,6 +518,14 @@ class _Statements(Sequence[str]):
     def __len__(self) -> int:
         return len(self.keys)
 
+    def __iter__(self) -> Iterator[str]:
+        # (Reading the next batch in a thread meanwhile was measured slower: the driver takes the GIL back after
+        # every row, and waits for it behind the hashing.)
+        for start in range(0, len(self.keys), self.batch):
+            texts = self._fetch(self.keys[start : start + self.batch])
+            self._start, self._texts = start, texts
+            yield from texts
+
     def __getitem__(self, position: int) -> str:  # type: ignore[override]
         if not self._start <= position < self._start + len(self._texts):
             size = self.batch if position == self._start + len(self._texts) else 1
@@ -499,10 +535,18 @@ class _Statements(Sequence[str]):
     def _fetch(self, keys: list[ProblemKey]) -> list[str]:
         with self.store.engine.connect() as conn:
             cursor = _sqlite_cursor(conn)
-            if cursor is not None:  # point reads by primary key: SQLAlchemy's compiled IN cost more than the reads
-                sql = 'SELECT statement FROM problem WHERE site = ? AND contest_id = ? AND "index" = ?'
-                rows = [cursor.execute(sql, key).fetchone() for key in keys]
-                return [(row[0] if row else None) or "" for row in rows]
+            if cursor is not None:  # the driver's cursor: SQLAlchemy's compiled IN cost more than the reads
+                # The keys as a VALUES table joined to the primary key: one statement for a batch (a third less
+                # than a point read per key).
+                wanted = ", ".join(["(?, ?, ?)"] * len(keys))
+                sql = (
+                    f'WITH wanted(site, contest_id, idx) AS (VALUES {wanted}) SELECT p.site, p.contest_id, p."index", '
+                    "p.statement FROM wanted w JOIN problem p ON p.site = w.site AND p.contest_id = w.contest_id "
+                    'AND p."index" = w.idx'
+                )
+                found = cursor.execute(sql, [value for key in keys for value in key])
+                texts: dict[Any, str | None] = {(site, contest, index): text for site, contest, index, text in found}
+                return [texts.get(tuple(key)) or "" for key in keys]
             from sqlalchemy import select, tuple_
 
             from cpdata.schema.tables import ProblemRow
@@ -525,6 +569,11 @@ def run_dedup(
     store: Store, threshold: float = 0.8, num_perm: int = NUM_PERM, progress: Callable[[int, int], None] | None = None
 ) -> DedupResult:
     """Find exact groups and near-duplicate clusters among the store's problems and record them in problem_cluster."""
+    with batch_collection():
+        return _run_dedup(store, threshold, num_perm, progress)
+
+
+def _run_dedup(store: Store, threshold: float, num_perm: int, progress: Callable[[int, int], None] | None) -> DedupResult:
     import numpy as np
 
     from cpdata.schema import key_name
@@ -538,20 +587,39 @@ def run_dedup(
     sizes = np.bincount(np.array(near_roots, dtype=np.int64), minlength=len(items)) if items else np.array([])
     exact_sizes = np.bincount(np.array(exact_roots, dtype=np.int64), minlength=len(items)) if items else np.array([])
 
+    near_sizes, group_sizes = sizes.tolist(), exact_sizes.tolist()  # Python ints: read 100k times below
+    names: dict[int, str] = {}
+
+    def name_of(position: int) -> str:
+        name = names.get(position)
+        if name is None:
+            name = names[position] = key_name(items[position][0])
+        return name
+
+    releases: dict[int, datetime | None] = {}
+
     def rows() -> Iterator[dict[str, object]]:  # made as they are written: 100k clusters are not held twice
         for position, (key, _, _) in enumerate(items):
             root = near_roots[position]
-            if sizes[root] < 2:
+            if near_sizes[root] < 2:
                 continue
             exact_root = exact_roots[position]
+            group, cluster, close = (
+                name_of(exact_root) if group_sizes[exact_root] > 1 else None,
+                name_of(root),
+                round(similarity[position], 4),
+            )
+            if root not in releases:
+                releases[root] = to_utc(items[root][1])
+            result.clusters[key] = ClusterInfo(group, cluster, releases[root], close)
             yield {
                 "site": key[0],
                 "contest_id": key[1],
                 "index": key[2],
-                "exact_group": key_name(items[exact_root][0]) if exact_sizes[exact_root] > 1 else None,
-                "cluster": key_name(items[root][0]),
+                "exact_group": group,
+                "cluster": cluster,
                 "cluster_release": items[root][1],  # the root is the earliest member
-                "similarity": round(similarity[position], 4),
+                "similarity": close,
             }
 
     result.exact_groups = int((exact_sizes > 1).sum()) if len(items) else 0

@@ -81,9 +81,8 @@ class MergeExactDuplicates(Step):
         super().__init__()
         self.store = store
         groups: dict[str, list[ProblemKey]] = {}
-        for key, info in store.clusters().items():
-            if info.exact_group is not None:
-                groups.setdefault(info.exact_group, []).append(key)
+        for key, group in store.exact_groups().items():
+            groups.setdefault(group, []).append(key)
         self.groups = groups
 
     def apply(self, item: Item) -> Item | None:

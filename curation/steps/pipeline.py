@@ -25,7 +25,9 @@ from cpdata.curation.steps.filters import (
 )
 from cpdata.curation.steps.splits import DEFAULT_CUTOFFS, SplitCutoffs, assign_split
 from cpdata.curation.steps.strength import MeasureStrength, execution_steps
-from cpdata.schema import Language, Store
+from cpdata.schema import Language, ProblemKey, Store
+from cpdata.schema.collection import batch_collection
+from cpdata.schema.store import ClusterInfo
 
 __all__ = ["Curation", "CurationOptions", "iter_items"]
 
@@ -62,10 +64,11 @@ class CurationOptions:
         }
 
 
-def iter_items(store: Store, batch_size: int = 200) -> Iterator[Item]:
+def iter_items(store: Store, batch_size: int = 200, clusters: dict[ProblemKey, ClusterInfo] | None = None) -> Iterator[Item]:
     """Every problem of the store with its tests and solutions (with code); a clustered problem carries its
-    cluster's earliest date, so the whole cluster lands in one split."""
-    clusters = store.clusters()
+    cluster's earliest date, so the whole cluster lands in one split. ``clusters``: the store's, when the caller
+    has just found them (``DedupResult.clusters``)."""
+    clusters = store.clusters() if clusters is None else clusters
     # A cluster with a member that must stay out of train (CodeContests' own valid/test) keeps all its members out:
     # a near copy in train would be its evaluation problem in disguise.
     floors: dict[str, str] = {}
@@ -130,7 +133,9 @@ class Curation:
             step.rejects = rejects
         complete = False
         try:
-            yield from run_steps(iter_items(self.store), self.steps)
+            with batch_collection():
+                found = self.dedup_result.clusters if self.dedup_result is not None else None
+                yield from run_steps(iter_items(self.store, clusters=found), self.steps)
             complete = True
         finally:
             rejects.close(complete=complete)

@@ -116,6 +116,9 @@ def test_exact_and_near_duplicates_are_found_and_recorded(sqlite_store: Store) -
     ]
     similarity = sqlite_store.run_sql("SELECT similarity FROM problem_cluster WHERE contest_id = '1500'")[1][0][0]
     assert 0.8 <= similarity < 1.0
+    # the clusters handed to the export's pipeline are what the store gives back (dates aware, in UTC)
+    assert result.clusters == sqlite_store.clusters() and len(result.clusters) == 5
+    assert "clusters" not in result.summary()
 
 
 def test_duplicates_are_merged_and_clusters_split_as_one_unit(sqlite_store: Store, tmp_path: Path) -> None:
