@@ -476,31 +476,39 @@ def _problems_by_release(store: Store) -> list[tuple[ProblemKey, datetime | None
         'JOIN problem p ON p.site = d.site AND p.contest_id = d.contest_id AND p."index" = d."index" '
         "WHERE d.statement IS NOT NULL"
     )
-    samples_query = "SELECT site, contest_id, \"index\", input FROM test WHERE kind = 'public' AND input IS NOT NULL"
-    # Each problem's samples as a set of their hashes, read as a stream. Python's own string hash: identities are
-    # compared within one run only, and it costs a tenth of a sha1 of the encoded text (200k samples here).
-    digests: dict[tuple[str, ...], set[int]] = {}
+    samples_query = (
+        "SELECT site, contest_id, \"index\", input FROM test WHERE kind = 'public' AND input IS NOT NULL "
+        'ORDER BY site, contest_id, "index"'
+    )
+    # Each problem's samples as one hash of the set of their hashes (whitespace-normalized, in any order), read in
+    # key order: a problem at a time, so that no set per problem is held (100k of them were most of dedup's memory).
+    # Python's own string hash: identities are compared within one run only, and it costs a tenth of a sha1.
+    samples: dict[tuple[str, str, str], int] = {}
+    items = []
     with store.engine.connect() as conn:
         cursor = _sqlite_cursor(conn)  # 100k problems, 200k samples: no wrapper per row where the driver allows
-        rows = (cursor.execute(dated) if cursor is not None else conn.exec_driver_sql(dated)).fetchall()
-        samples_rows = cursor.execute(samples_query) if cursor is not None else conn.exec_driver_sql(samples_query)
-        for site, contest_id, index, text in samples_rows:
-            found = digests.get((site, contest_id, index))
-            if found is None:
-                found = digests[(site, contest_id, index)] = set()
+        current: tuple[str, str, str] | None = None
+        found: set[int] = set()
+        sample_rows = cursor.execute(samples_query) if cursor is not None else conn.exec_driver_sql(samples_query)
+        for site, contest_id, index, text in sample_rows:
+            if (site, contest_id, index) != current:
+                if current is not None:
+                    samples[current] = hash(frozenset(found)) or 1  # 0 means "no samples"
+                current, found = (site, contest_id, index), set()
             found.add(hash(" ".join(text.split())))
-    samples = {key: hash(frozenset(found)) or 1 for key, found in digests.items()}  # 0 means "no samples"
-    digests.clear()
-    items = []
-    for site, contest_id, index, released, name, problem_id in rows:
-        when = datetime.fromisoformat(released) if isinstance(released, str) else released
-        key = (site, contest_id, index)
-        identity = Identity(
-            f"{site}/{problem_id}" if problem_id else "",
-            _LEADING_LABEL.sub("", " ".join(str(name or "").split())).casefold(),
-            samples.get(key, 0),
-        )
-        items.append((key, when, identity))
+        if current is not None:
+            samples[current] = hash(frozenset(found)) or 1
+        problem_rows = cursor.execute(dated) if cursor is not None else conn.exec_driver_sql(dated)
+        for site, contest_id, index, released, name, problem_id in problem_rows:
+            when = datetime.fromisoformat(released) if isinstance(released, str) else released
+            key = (site, contest_id, index)
+            identity = Identity(
+                f"{site}/{problem_id}" if problem_id else "",
+                _LEADING_LABEL.sub("", " ".join(str(name or "").split())).casefold(),
+                samples.get(key, 0),
+            )
+            items.append((key, when, identity))
+    samples.clear()
     # Known dates first, in order (all naive, from SQLite, or all aware, from PostgreSQL), then unknown ones; then keys.
     items.sort(key=lambda item: (False, item[1], item[0]) if item[1] is not None else (True, None, item[0]))
     return items
