@@ -412,7 +412,9 @@ def find_clusters(
     text_root = list(range(count))  # the first statement with the same (normalized) text
 
     def first_pass() -> Iterator[str]:
-        for position, text in enumerate(statements):  # a lazy sequence's __iter__ reads it a batch at a time
+        # A lazy sequence's __iter__ reads it a batch at a time; zip bounds one that only has __getitem__ (and may
+        # not end with IndexError, like the benchmark's corpus) to its length.
+        for position, text in zip(range(count), statements, strict=False):
             # Python's own hash of the normalized text: the digests are compared within this run only (a sha1 of
             # the encoded text cost five times as much)
             digest = hash(normalize_statement(text))

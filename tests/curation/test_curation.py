@@ -382,3 +382,15 @@ def test_the_noise_table_deletes_what_the_noise_pattern_matches() -> None:
     from cpdata.curation.steps.dedup import _NOISE, _noise_table
 
     assert set(_noise_table()) == {code for code in range(0x110000) if _NOISE.fullmatch(chr(code))}
+
+
+def test_find_clusters_reads_a_lazy_sequence_only_up_to_its_length() -> None:
+    class Endless:  # __len__ and __getitem__ only: iterating it by index never ends on its own
+        def __len__(self) -> int:
+            return 3
+
+        def __getitem__(self, position: int) -> str:
+            return "the same long statement about arrays and queries and answers " * 3
+
+    exact, roots, similarity = find_clusters(Endless(), threshold=0.8)  # type: ignore[arg-type]
+    assert exact == [0, 0, 0] and roots == [0, 0, 0] and similarity == [1.0, 1.0, 1.0]
