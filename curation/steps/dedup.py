@@ -27,16 +27,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cpdata.schema.collection import batch_collection
-from cpdata.schema.models import to_utc
-from cpdata.schema.store import ClusterInfo
 
 if TYPE_CHECKING:
     import numpy as np
 
     from cpdata.schema import ProblemKey, Store
+    from cpdata.schema.store import ClusterInfo
 
-# numpy loads inside the functions that hash: the solution and statement hashes below are used by every export step
-# and must not pay for it.
+# numpy (and the store, with SQLAlchemy) load inside the functions that need them: the solution and statement
+# hashes below are used by every export step, and find_clusters by itself, and they must not pay for it.
 
 __all__ = [
     "Clusters",
@@ -587,6 +586,8 @@ def _run_dedup(store: Store, threshold: float, num_perm: int, progress: Callable
     import numpy as np
 
     from cpdata.schema import key_name
+    from cpdata.schema.models import to_utc
+    from cpdata.schema.store import ClusterInfo
 
     items = _problems_by_release(store)
     result = DedupResult(problems=store.count("problem"), with_statement=len(items), threshold=threshold)
