@@ -171,8 +171,11 @@ def _ingest_lines(
             future, bad = pending.popleft()
             write(future.result(), bad)
     except BaseException:
-        # Ctrl-C, a killed reader, a store error: stop the workers now; what was committed stays committed.
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Ctrl-C, a killed reader, a store error: cancel what is queued; what was committed stays committed. Wait for
+        # the pool's manager thread (the workers finish the chunk in hand, a fraction of a second): left running,
+        # it races CPython's exit hook, which then writes to the pipe the thread is closing and prints a traceback
+        # ("Bad file descriptor", seen once in CI after a Ctrl-C).
+        pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
     return report, errors

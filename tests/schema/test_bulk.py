@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,21 @@ def test_prepared_writes_keep_foreign_keys_whole_and_checked_afterwards(tmp_path
             with pytest.raises(IntegrityError, match="FOREIGN KEY"):
                 conn.exec_driver_sql(orphan)
         assert store.count("submission") == 3000
+
+
+def test_an_interrupted_parallel_ingest_leaves_no_pool_thread_running(tmp_path: Path) -> None:
+    """After Ctrl-C the pool's manager thread must be gone before the error propagates: left running, it races
+    CPython's exit hook, which then prints a traceback about a closed pipe (seen in CI)."""
+    import threading
+
+    lines = _lines()
+
+    def interrupted() -> Iterator[str]:
+        for number, line in enumerate(lines):
+            if number == 2500:  # a few chunks are with the workers
+                raise KeyboardInterrupt
+            yield line
+
+    with Store(tmp_path / "s.sqlite") as store, pytest.raises(KeyboardInterrupt):
+        ingest_lines(store, interrupted(), batch_size=200, workers=2)
+    assert [t.name for t in threading.enumerate() if type(t).__name__ == "_ExecutorManagerThread"] == []
