@@ -174,37 +174,51 @@ class MinHasher:
 
     def band_keys(self, texts: Iterable[str], count: int | None = None) -> np.ndarray[Any, Any]:
         """One row per text: its ``bands`` LSH keys (uint64). A text with no words gets keys no other text shares.
-        With ``count`` (how many texts come) the matrix is filled in place: no row is held twice."""
+        With ``count`` (how many texts come) the matrix is filled in place: no row is held twice. Keys are folded a
+        batch of signatures at a time (a few numpy calls per batch, not per text)."""
         import numpy as np
 
         matrix = np.empty((count, self.bands), dtype=np.uint64) if count is not None else None
-        rows: list[np.ndarray[Any, Any]] = []
-        filled = 0
+        batches: list[np.ndarray[Any, Any]] = []
+        position = 0
         with np.errstate(over="ignore"):
-            keys: Any
-            for position, signature in enumerate(self._signature_rows(texts)):
-                if signature is None:  # a key of its own in every band
-                    keys = np.uint64(2**63 + position)  # (a scalar: it fills the matrix's row; np.full per row cost more)
-                    if matrix is None:
-                        keys = np.full(self.bands, keys, dtype=np.uint64)
-                else:
-                    grid = signature.reshape(self.bands, self.rows)
-                    keys = np.zeros(self.bands, dtype=np.uint64)
+            for minima, present in self._signature_batches(texts):
+                size = len(present)
+                keys = np.empty((size, self.bands), dtype=np.uint64)
+                absent = ~present
+                if absent.any():  # a key of its own in every band
+                    own = np.uint64(2**63) + np.arange(position, position + size, dtype=np.uint64)[absent]
+                    keys[absent] = own[:, None]
+                if len(minima):
+                    grid = minima.reshape(len(minima), self.bands, self.rows)
+                    folded = np.zeros((len(minima), self.bands), dtype=np.uint64)
                     for column in range(self.rows):
-                        keys = (keys + grid[:, column]) * self._mix[column]
+                        folded = (folded + grid[:, :, column]) * self._mix[column]
+                    keys[present] = folded
                 if matrix is not None:
-                    matrix[position] = keys
+                    matrix[position : position + size] = keys
                 else:
-                    rows.append(keys)
-                filled += 1
+                    batches.append(keys)
+                position += size
         if matrix is not None:
-            return matrix[:filled]
-        return np.vstack(rows) if rows else np.zeros((0, self.bands), dtype=np.uint64)
+            return matrix[:position]
+        return np.vstack(batches) if batches else np.zeros((0, self.bands), dtype=np.uint64)
 
     def _signature_rows(self, texts: Iterable[str]) -> Iterator[np.ndarray[Any, Any] | None]:
-        """Each text's signature (uint64 values, or None for a text with no words), computed a batch of texts at a
-        time: one multiply and one ``minimum.reduceat`` over all their shingles instead of a few numpy calls per
-        text (100k short statements spent most of their time in numpy's per-call overhead)."""
+        """Each text's signature (uint64 values), or None for a text with no words."""
+        for minima, present in self._signature_batches(texts):
+            row = 0
+            for has_words in present:
+                if has_words:
+                    yield minima[row]
+                    row += 1
+                else:
+                    yield None
+
+    def _signature_batches(self, texts: Iterable[str]) -> Iterator[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]:
+        """The texts' signatures a batch at a time: (one row per text with words, which texts of the batch have
+        words). One multiply and one ``minimum.reduceat`` over all the batch's shingles instead of a few numpy calls
+        per text (100k short statements spent most of their time in numpy's per-call overhead)."""
         import numpy as np
 
         batch: list[np.ndarray[Any, Any]] = []
@@ -216,28 +230,22 @@ class MinHasher:
                 batch.append(hashed)
                 shingled += len(hashed)
                 if shingled >= _BATCH_SHINGLES:
-                    yield from self._batch_signatures(batch)
+                    yield self._batch_signatures(batch)
                     batch, shingled = [], 0
-            yield from self._batch_signatures(batch)
+            if batch:
+                yield self._batch_signatures(batch)
 
-    def _batch_signatures(self, batch: list[np.ndarray[Any, Any]]) -> Iterator[np.ndarray[Any, Any] | None]:
+    def _batch_signatures(self, batch: list[np.ndarray[Any, Any]]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
         import numpy as np
 
-        present = [hashed for hashed in batch if len(hashed)]
-        if not present:
-            yield from (None for _ in batch)
-            return
-        lengths = np.fromiter((len(hashed) for hashed in present), dtype=np.int64, count=len(present))
+        present = np.fromiter((len(hashed) > 0 for hashed in batch), dtype=bool, count=len(batch))
+        words = [hashed for hashed in batch if len(hashed)]
+        if not words:
+            return np.zeros((0, len(self._a)), dtype=np.uint64), present
+        lengths = np.fromiter((len(hashed) for hashed in words), dtype=np.int64, count=len(words))
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        values = (np.concatenate(present)[:, None] * self._a[None, :] + self._b[None, :]) >> np.uint64(32)
-        minima = np.minimum.reduceat(values, starts, axis=0)
-        row = 0
-        for hashed in batch:
-            if len(hashed):
-                yield minima[row]
-                row += 1
-            else:
-                yield None
+        values = (np.concatenate(words)[:, None] * self._a[None, :] + self._b[None, :]) >> np.uint64(32)
+        return np.minimum.reduceat(values, starts, axis=0), present
 
 
 def _buckets(keys: np.ndarray[Any, Any], wanted: Sequence[bool] | None = None) -> Iterator[list[int]]:

@@ -394,3 +394,29 @@ def test_find_clusters_reads_a_lazy_sequence_only_up_to_its_length() -> None:
 
     exact, roots, similarity = find_clusters(Endless(), threshold=0.8)  # type: ignore[arg-type]
     assert exact == [0, 0, 0] and roots == [0, 0, 0] and similarity == [1.0, 1.0, 1.0]
+
+
+def test_band_keys_folded_a_batch_at_a_time_equal_the_one_row_fold() -> None:
+    import random
+
+    import numpy as np
+
+    from cpdata.curation.steps.dedup import MinHasher
+
+    draw = random.Random(3)
+    vocabulary = [f"w{n}x" for n in range(500)]
+    texts = [" ".join(draw.choices(vocabulary, k=draw.choice([0, 1, 2, 60, 120]))) for _ in range(900)]
+    hasher = MinHasher(0.8)
+    expected = []
+    with np.errstate(over="ignore"):
+        for position, signature in enumerate(hasher._signature_rows(texts)):  # several batches of shingles
+            if signature is None:
+                expected.append(np.full(hasher.bands, 2**63 + position, dtype=np.uint64))
+                continue
+            grid, keys = signature.reshape(hasher.bands, hasher.rows), np.zeros(hasher.bands, dtype=np.uint64)
+            for column in range(hasher.rows):
+                keys = (keys + grid[:, column]) * hasher._mix[column]
+            expected.append(keys)
+    assert sum(not t for t in texts) > 100
+    assert np.array_equal(hasher.band_keys(texts, count=len(texts)), np.vstack(expected))
+    assert np.array_equal(hasher.band_keys(iter(texts)), np.vstack(expected))
