@@ -20,12 +20,18 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import pickle
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
+from cpdata.curation.steps.sample_digests import QUERY as SAMPLES_QUERY
+from cpdata.curation.steps.sample_digests import sample_digests
 from cpdata.schema.collection import batch_collection
 
 if TYPE_CHECKING:
@@ -401,18 +407,19 @@ def find_clusters(
     statements: Sequence[str],
     threshold: float,
     num_perm: int = NUM_PERM,
-    identities: Sequence[Identity] | None = None,
+    identities: Sequence[Identity] | Callable[[], Sequence[Identity]] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[int], list[int], list[float]]:
     """For each statement: its exact-group root, its near-cluster root (indices into the list, earliest first),
     and its similarity to that root (exact bigram Jaccard). Statements that say too little (``substantive``) join
-    nothing; with ``identities``, equal statements only merge when the problems' keys, names or samples agree too.
+    nothing; with ``identities`` (or a function that gives them: called once the statements are hashed), equal
+    statements only merge when the problems' keys, names or samples agree too.
     ``statements`` is read twice in order (hashing) and then only where candidates are checked: it may be a lazy
     sequence over a store."""
     count = len(statements)
     exact = Clusters()
     near = Clusters()
-    groups_by_hash: dict[int, dict[tuple[str, Any], int]] = {}
+    groups_by_text: dict[int, dict[tuple[str, Any], int]] = {}  # by the first statement with the text
     first_with_text: dict[int, int] = {}
     usable: list[bool] = []
     eligible: list[bool] = []
@@ -429,16 +436,9 @@ def find_clusters(
             usable.append(usable[known] if known is not None else substantive(text))
             eligible.append(usable[position])
             if usable[position]:
-                if identities is None:  # the same text is the same problem
-                    if known is not None:
-                        exact.union(known, position)
-                else:  # the same text, and the same key, name or samples
-                    group = groups_by_hash.setdefault(digest, {})
-                    twin = _twin(group, identities[position])
-                    if twin is not None:
-                        exact.union(twin, position)
-                    else:
-                        _remember(group, identities[position], position)
+                if identities is None and known is not None:  # the same text is the same problem
+                    exact.union(known, position)
+                # (With identities, exact groups are made after this pass: below.)
                 # The same text as an earlier statement, of another problem or not: a near duplicate of it by any
                 # measure (similarity 1). It joins that one's cluster here, and needs no signature of its own.
                 same = first_with_text.setdefault(digest, position)
@@ -452,8 +452,18 @@ def find_clusters(
             yield text
 
     keys = MinHasher(threshold, num_perm).band_keys(first_pass(), count)
-    groups_by_hash.clear()
     first_with_text.clear()
+    if identities is not None:  # the same text, and the same key, name or samples, in statement order
+        known_identities = identities() if callable(identities) else identities
+        for position in range(count):
+            if usable[position]:
+                group = groups_by_text.setdefault(text_root[position], {})
+                twin = _twin(group, known_identities[position])
+                if twin is not None:
+                    exact.union(twin, position)
+                else:
+                    _remember(group, known_identities[position], position)
+        groups_by_text.clear()
 
     @functools.lru_cache(maxsize=256)  # a cluster's representative is checked against many: read and split it once
     def shingles_at(position: int) -> frozenset[str]:
@@ -477,50 +487,90 @@ def find_clusters(
 _LEADING_LABEL = re.compile(r"^[A-Z0-9]{1,3}[.:]\s+")  # "A. Sum" is "Sum"
 
 
-def _problems_by_release(store: Store) -> list[tuple[ProblemKey, datetime | None, Identity]]:
-    """Every problem with a statement, earliest first (unknown dates last), then by key, with its identity. The
+def _problems_by_release(
+    store: Store,
+) -> tuple[list[tuple[ProblemKey, datetime | None, tuple[str, str]]], Callable[[], list[Identity]]]:
+    """Every problem with a statement, earliest first (unknown dates last), then by key, with the key and name parts
+    of its identity; and a function that gives the identities in that order, samples included, when they are needed
+    (their samples are hashed meanwhile, in another process where the store allows: ``_SampleDigests``). The
     statements themselves stay in the store (``_Statements`` reads them when they are needed)."""
     dated = (
         'SELECT d.site, d.contest_id, d."index", d.release_time, p.name, p.problem_id FROM problem_dated d '
         'JOIN problem p ON p.site = d.site AND p.contest_id = d.contest_id AND p."index" = d."index" '
         "WHERE d.statement IS NOT NULL"
     )
-    samples_query = (
-        "SELECT site, contest_id, \"index\", input FROM test WHERE kind = 'public' AND input IS NOT NULL "
-        'ORDER BY site, contest_id, "index"'
-    )
-    # Each problem's samples as one hash of the set of their hashes (whitespace-normalized, in any order), read in
-    # key order: a problem at a time, so that no set per problem is held (100k of them were most of dedup's memory).
-    # Python's own string hash: identities are compared within one run only, and it costs a tenth of a sha1.
-    samples: dict[tuple[str, str, str], int] = {}
+    digests = _SampleDigests(store)
     items = []
-    with store.engine.connect() as conn:
-        cursor = _sqlite_cursor(conn)  # 100k problems, 200k samples: no wrapper per row where the driver allows
-        current: tuple[str, str, str] | None = None
-        found: set[int] = set()
-        sample_rows = cursor.execute(samples_query) if cursor is not None else conn.exec_driver_sql(samples_query)
-        for site, contest_id, index, text in sample_rows:
-            if (site, contest_id, index) != current:
-                if current is not None:
-                    samples[current] = hash(frozenset(found)) or 1  # 0 means "no samples"
-                current, found = (site, contest_id, index), set()
-            found.add(hash(" ".join(text.split())))
-        if current is not None:
-            samples[current] = hash(frozenset(found)) or 1
-        problem_rows = cursor.execute(dated) if cursor is not None else conn.exec_driver_sql(dated)
-        for site, contest_id, index, released, name, problem_id in problem_rows:
-            when = datetime.fromisoformat(released) if isinstance(released, str) else released
-            key = (site, contest_id, index)
-            identity = Identity(
-                f"{site}/{problem_id}" if problem_id else "",
-                _LEADING_LABEL.sub("", " ".join(str(name or "").split())).casefold(),
-                samples.get(key, 0),
-            )
-            items.append((key, when, identity))
-    samples.clear()
+    try:
+        with store.engine.connect() as conn:
+            cursor = _sqlite_cursor(conn)  # 100k problems: no wrapper per row where the driver allows
+            for site, contest_id, index, released, name, problem_id in (
+                cursor.execute(dated) if cursor is not None else conn.exec_driver_sql(dated)
+            ):
+                when = datetime.fromisoformat(released) if isinstance(released, str) else released
+                known = (
+                    f"{site}/{problem_id}" if problem_id else "",
+                    _LEADING_LABEL.sub("", " ".join(str(name or "").split())).casefold(),
+                )
+                items.append(((site, contest_id, index), when, known))
+    except BaseException:
+        digests.close()
+        raise
     # Known dates first, in order (all naive, from SQLite, or all aware, from PostgreSQL), then unknown ones; then keys.
     items.sort(key=lambda item: (False, item[1], item[0]) if item[1] is not None else (True, None, item[0]))
-    return items
+
+    def identities() -> list[Identity]:
+        samples = digests.result()
+        return [Identity(key_part, name, samples.get(key, 0)) for key, _, (key_part, name) in items]
+
+    return items, identities
+
+
+class _SampleDigests:
+    """The problems' sample digests (``sample_digests``), computed by a second process on a SQLite file, started
+    now and read when needed; in this process on other stores, or if that process fails (same values)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.process: subprocess.Popen[bytes] | None = None
+        path = _sqlite_file(store)
+        if path is not None:
+            try:
+                command = [sys.executable, "-m", "cpdata.curation.steps.sample_digests", str(path)]
+                self.process = subprocess.Popen(
+                    command, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                )
+            except OSError:
+                self.process = None
+
+    def result(self) -> dict[tuple[str, str, str], int]:
+        if self.process is not None:
+            try:
+                output, _ = self.process.communicate()
+                if self.process.returncode == 0:
+                    return cast(dict[tuple[str, str, str], int], pickle.loads(output))
+            except (OSError, pickle.UnpicklingError, EOFError):
+                pass
+            finally:
+                self.close()
+        with self.store.engine.connect() as conn:
+            cursor = _sqlite_cursor(conn)
+            return sample_digests(cursor.execute(SAMPLES_QUERY) if cursor is not None else conn.exec_driver_sql(SAMPLES_QUERY))
+
+    def close(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def _sqlite_file(store: Store) -> Path | None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(store.url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:" or url.query:
+        return None
+    path = Path(url.database)
+    return path if path.is_file() else None
 
 
 class _Statements(Sequence[str]):
@@ -597,12 +647,10 @@ def _run_dedup(store: Store, threshold: float, num_perm: int, progress: Callable
     from cpdata.schema.models import to_utc
     from cpdata.schema.store import ClusterInfo
 
-    items = _problems_by_release(store)
+    items, identities = _problems_by_release(store)
     result = DedupResult(problems=store.count("problem"), with_statement=len(items), threshold=threshold)
     statements = _Statements(store, [key for key, _, _ in items])
-    exact_roots, near_roots, similarity = find_clusters(
-        statements, threshold, num_perm, [identity for *_, identity in items], progress=progress
-    )
+    exact_roots, near_roots, similarity = find_clusters(statements, threshold, num_perm, identities, progress=progress)
     sizes = np.bincount(np.array(near_roots, dtype=np.int64), minlength=len(items)) if items else np.array([])
     exact_sizes = np.bincount(np.array(exact_roots, dtype=np.int64), minlength=len(items)) if items else np.array([])
 

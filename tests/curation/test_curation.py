@@ -278,10 +278,10 @@ def test_import_of_a_huggingface_codecontests_layout_fills_only_gaps(sqlite_stor
     ]
 
 
-def test_placeholder_statements_and_same_text_different_problems_are_never_merged(sqlite_store: Store) -> None:
+def _plant_same_texts(store: Store) -> None:
     placeholder = "Statement is not available."
     image_only = "![statement](https://example.org/statement.png)"
-    sqlite_store.ingest(
+    store.ingest(
         [
             f.contest("3000", start=TRAIN),
             *(f.problem("3000", i, statement=placeholder, name=f"Task {i}") for i in "ABC"),
@@ -298,6 +298,10 @@ def test_placeholder_statements_and_same_text_different_problems_are_never_merge
             f.test_case("3000", "I", 0, input="4  4\n", output="8\n"),
         ]
     )
+
+
+def test_placeholder_statements_and_same_text_different_problems_are_never_merged(sqlite_store: Store) -> None:
+    _plant_same_texts(sqlite_store)
     run_dedup(sqlite_store, threshold=0.8)
     _, rows = sqlite_store.run_sql('SELECT "index", kind, duplicate_of FROM problem_duplicates ORDER BY 1')
     found = {index: (kind, of) for index, kind, of in rows}
@@ -420,3 +424,26 @@ def test_band_keys_folded_a_batch_at_a_time_equal_the_one_row_fold() -> None:
     assert sum(not t for t in texts) > 100
     assert np.array_equal(hasher.band_keys(texts, count=len(texts)), np.vstack(expected))
     assert np.array_equal(hasher.band_keys(iter(texts)), np.vstack(expected))
+
+
+def test_sample_identities_from_the_second_process_equal_those_made_here(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a SQLite file the samples are hashed by a second process while the statements are hashed here; the exact
+    groups must be those the in-process path (PostgreSQL's, and the fallback) makes."""
+    from cpdata.curation.steps import dedup
+
+    _plant_same_texts(sqlite_store)
+    started = dedup._SampleDigests(sqlite_store)
+    assert started.process is not None and started.result()  # the second process ran and hashed the samples
+    run_dedup(sqlite_store, threshold=0.8)
+    by_process = sqlite_store.clusters()
+    with monkeypatch.context() as patched:
+        patched.setattr(dedup, "_sqlite_file", lambda store: None)
+        run_dedup(sqlite_store, threshold=0.8)
+    assert sqlite_store.clusters() == by_process and any(info.exact_group for info in by_process.values())
+    with monkeypatch.context() as patched:
+        patched.setattr(dedup.sys, "executable", "/nonexistent/python")  # a process that cannot start: made here
+        assert dedup._SampleDigests(sqlite_store).process is None
+        run_dedup(sqlite_store, threshold=0.8)
+    assert sqlite_store.clusters() == by_process
