@@ -8,5 +8,6 @@ requirement, test strength); ``pipeline`` puts them in order; ``contamination`` 
 and against external datasets.
 
 May import: ``cpdata.schema``, ``cpdata.curation.execution`` (read-only use of the results cache) and
-``cpdata.curation.formats.codecontests`` (the record a curated item becomes). Never runs code itself.
+``cpdata.curation.formats.codecontests`` (the record a curated item becomes). Never runs a program from a site or a
+package itself (dedup may hash samples in a second Python process of ours: ``sample_digests``).
 """
