@@ -139,10 +139,10 @@ def _dialect_insert(dialect: Any) -> Any:
     raise StoreError(f"upserts are implemented for SQLite and PostgreSQL, not {dialect.name}")
 
 
-_COMPILED: dict[tuple[str, str, str, bool], _CompiledUpsert] = {}
+_COMPILED: dict[tuple[str, str, str, bool], _CompiledWrite] = {}
 
 
-def compiled_upsert(dialect: Any, table: Table, fill_only: bool) -> _CompiledUpsert:
+def compiled_upsert(dialect: Any, table: Table, fill_only: bool) -> _CompiledWrite:
     """The upsert of a table for a dialect, compiled once per process."""
     key = (dialect.name, str(getattr(dialect, "driver", "")), table.name, fill_only)
     cached = _COMPILED.get(key)
@@ -159,11 +159,11 @@ def compiled_upsert(dialect: Any, table: Table, fill_only: bool) -> _CompiledUps
             assignments = {c.name: func.coalesce(stmt.excluded[c.name], c) for c in values}
             changed = or_(*(stmt.excluded[c.name].is_not(None) & stmt.excluded[c.name].is_distinct_from(c) for c in values))
         upsert = stmt.on_conflict_do_update(index_elements=keys, set_=assignments, where=changed)
-        cached = _COMPILED[key] = _CompiledUpsert(upsert, table, dialect)
+        cached = _COMPILED[key] = _CompiledWrite(upsert, table, dialect)
     return cached
 
 
-class _CompiledUpsert:
+class _CompiledWrite:
     """An upsert compiled once per table, run with ``executemany`` on the driver directly.
 
     Ingest is the hot path (millions of submissions): going through SQLAlchemy's per-row parameter machinery
@@ -416,7 +416,7 @@ class Store:
         """Replace the recorded duplicate clusters with a new finding, in one transaction (rows written 10,000 at a
         time: a stream of them is never held whole)."""
         table = ProblemClusterRow.__table__  # type: ignore[attr-defined]
-        insert = _CompiledUpsert(table.insert(), table, self.engine.dialect)  # the driver's executemany, as ingest
+        insert = _CompiledWrite(table.insert(), table, self.engine.dialect)  # the driver's executemany, as ingest does
         with self.engine.begin() as conn:
             conn.execute(table.delete())
             batch: list[dict[str, Any]] = []
@@ -519,7 +519,7 @@ class Store:
         result = conn.exec_driver_sql(statement.sql, statement.parameters([e.__dict__ for e in entities]))
         return max(int(result.rowcount), 0)
 
-    def _compiled_upsert(self, table: Table, fill_only: bool = False) -> _CompiledUpsert:
+    def _compiled_upsert(self, table: Table, fill_only: bool = False) -> _CompiledWrite:
         return compiled_upsert(self.engine.dialect, table, fill_only)
 
     # -- reading ---------------------------------------------------------------------------------------

@@ -379,19 +379,12 @@ class Identity(NamedTuple):
     samples: int = 0
     """A hash of the sample inputs (whitespace-normalized, in any order; valid within one process); 0: none."""
 
-    def same_problem(self, other: Identity) -> bool:
-        """Two problems whose site keys and names both differ are one only if their samples agree too."""
-        if self.key and self.key == other.key:
-            return True
-        if self.name and self.name == other.name:
-            return True
-        return bool(self.samples) and self.samples == other.samples
-
 
 def _twin(group: dict[tuple[str, Any], int], identity: Identity) -> int | None:
-    """The first statement of an exact group that is the same problem as ``identity`` (``Identity.same_problem``:
-    the same key, or name, or samples), by lookups: a group of thousands of different problems with one placeholder
-    statement costs one lookup each, not a comparison with every earlier one."""
+    """The first statement of an exact group that is the same problem as ``identity``: two problems with one text are
+    one if their site keys, or their names, or their samples agree (both known). Found by lookups: a group of
+    thousands of different problems with one placeholder statement costs one lookup each, not a comparison with every
+    earlier one."""
     found = [group[(f, v)] for f, v in (("key", identity.key), ("name", identity.name), ("samples", identity.samples))
              if v and (f, v) in group]  # fmt: skip
     return min(found) if found else None  # the earliest, as a walk over the group in order would find
@@ -503,10 +496,7 @@ def _problems_by_release(
     items = []
     try:
         with store.engine.connect() as conn:
-            cursor = _sqlite_cursor(conn)  # 100k problems: no wrapper per row where the driver allows
-            for site, contest_id, index, released, name, problem_id in (
-                cursor.execute(dated) if cursor is not None else conn.exec_driver_sql(dated)
-            ):
+            for site, contest_id, index, released, name, problem_id in _execute(conn, dated):
                 when = datetime.fromisoformat(released) if isinstance(released, str) else released
                 known = (
                     f"{site}/{problem_id}" if problem_id else "",
@@ -537,6 +527,7 @@ class _SampleDigests:
         if path is not None:
             try:
                 command = [sys.executable, "-m", "cpdata.curation.steps.sample_digests", str(path)]
+                # stderr to nowhere: after a Ctrl-C its traceback must not reach the user (this process reports)
                 self.process = subprocess.Popen(
                     command, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL
                 )
@@ -554,8 +545,7 @@ class _SampleDigests:
             finally:
                 self.close()
         with self.store.engine.connect() as conn:
-            cursor = _sqlite_cursor(conn)
-            return sample_digests(cursor.execute(SAMPLES_QUERY) if cursor is not None else conn.exec_driver_sql(SAMPLES_QUERY))
+            return sample_digests(_execute(conn, SAMPLES_QUERY))
 
     def close(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -624,6 +614,12 @@ class _Statements(Sequence[str]):
             )
             found = {(str(r[0]), str(r[1]), str(r[2])): r[3] or "" for r in conn.execute(query)}
         return [found.get(key, "") for key in keys]
+
+
+def _execute(conn: Any, sql: str) -> Iterable[Any]:
+    """The rows of a plain SQL query, from the driver's cursor on SQLite (100k rows: no wrapper per row)."""
+    cursor = _sqlite_cursor(conn)
+    return cast(Iterable[Any], cursor.execute(sql) if cursor is not None else conn.exec_driver_sql(sql))
 
 
 def _sqlite_cursor(conn: Any) -> Any:
