@@ -9,7 +9,6 @@ per worker are in flight, so memory stays flat however long the stream is.
 
 from __future__ import annotations
 
-import copyreg
 import ctypes
 import gc
 import itertools
@@ -21,16 +20,14 @@ from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import cache
 from typing import Any
 
 from sqlalchemy.engine import make_url
 
 from cpdata.schema.collection import BATCH_THRESHOLD, batch_collection
-from cpdata.schema.enums import Language, Site, TestKind, TestOrigin, Verdict
 from cpdata.schema.models import Contest, Problem, Submission, Test
-from cpdata.schema.rows import validate_rows
+from cpdata.schema.rows import rows_by_entity
 from cpdata.schema.store import IngestReport, Store, compiled_upsert, row_parent_keys, table_of
 from cpdata.schema.stream import StreamError
 
@@ -41,8 +38,8 @@ _ORDER = (Contest, Problem, Test, Submission)
 
 @dataclass
 class PreparedChunk:
-    rows: dict[str, list[Any]] = field(default_factory=dict)
-    """Entity name -> parameters for its compiled upsert, in the driver's own format."""
+    rows: dict[str, tuple[str, list[Any]]] = field(default_factory=dict)
+    """Entity name -> its upsert and the parameters, in the driver's own format (``_CompiledWrite.bound``)."""
     contests: set[tuple[str, str]] = field(default_factory=set)
     problems: set[tuple[str, str, str]] = field(default_factory=set)
     errors: list[StreamError] = field(default_factory=list)
@@ -57,34 +54,24 @@ def _dialect(url: str) -> Any:
 def prepare_chunk(url: str, chunk: list[tuple[int, str]]) -> PreparedChunk:
     """Validate numbered lines and build the parameters of their upserts (runs in a worker process)."""
     prepared = PreparedChunk()
-    by_name: dict[str, list[dict[str, Any]]] = {}
-    for item in validate_rows(chunk):
-        if isinstance(item, StreamError):
-            prepared.errors.append(item)
-        else:
-            by_name.setdefault(item[0], []).append(item[1])
+    by_name, prepared.errors = rows_by_entity(chunk)
     prepared.contests, prepared.problems = row_parent_keys(by_name)
     dialect = _dialect(url)
     for model in _ORDER:
         rows = by_name.get(model.entity_name)
         if rows:
             upsert = compiled_upsert(dialect, table_of(model), False)
-            prepared.rows[model.entity_name] = upsert.parameters(rows)
+            prepared.rows[model.entity_name] = upsert.bound(rows)
             prepared.counts[model.entity_name] += len(rows)
     return prepared
 
 
 def quiet_worker() -> None:
-    """In each worker: collect cycles less often; send enum values as plain strings; leave Ctrl-C to the parent
+    """In each worker: collect cycles less often; leave Ctrl-C to the parent
     (which stops the pool and says how far it got); and die with the parent if it is killed (Linux), instead of
     validating on for nobody."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.set_threshold(BATCH_THRESHOLD)  # a worker only ever validates: see cpdata.schema.collection
-    for enum in (Site, Language, Verdict, TestKind, TestOrigin):
-        # Rows travel to the parent as plain strings: an enum member is rebuilt through its class on unpickling,
-        # which tripled the parent's unpickling time, and the parent is the busy one (it writes). SQLite stores
-        # both the same; other drivers' values were made plain by their bind processors already.
-        copyreg.pickle(enum, _as_plain_str)
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
@@ -92,31 +79,40 @@ def quiet_worker() -> None:
             os._exit(1)
 
 
-def _as_plain_str(member: StrEnum) -> tuple[Any, tuple[str]]:  # unpickled as str(value), not the enum
-    return str, (member.value,)
-
-
 def _chunks(lines: Iterable[str | bytes], size: int) -> Iterator[tuple[list[tuple[int, str]], list[StreamError]]]:
-    """Numbered lines in chunks, with the lines of each chunk that are not UTF-8 (as errors, never as text)."""
-    chunk: list[tuple[int, str]] = []
+    """Numbered lines in chunks of ``size`` lines read (blank ones left out), with the lines of each chunk that are
+    not UTF-8 (as errors, never as text)."""
+    source = iter(lines)
+    first = 1
+    while raw := list(itertools.islice(source, size)):  # C-level reads; a loop step per line cost a tenth of a line
+        numbers = range(first, first + len(raw))
+        first += len(raw)
+        texts, undecodable = _texts(raw, numbers)
+        # isspace stops at a line's first other character, where strip would copy the whole line
+        chunk = [(number, text) for number, text in zip(numbers, texts, strict=True) if text and not text.isspace()]
+        if chunk or undecodable:
+            yield chunk, undecodable
+
+
+def _texts(raw: list[str | bytes], numbers: range) -> tuple[list[str], list[StreamError]]:
+    """The lines as text; a line that is not UTF-8 becomes an error (and an empty line)."""
+    try:
+        return [line if isinstance(line, str) else line.decode("utf-8") for line in raw], []
+    except UnicodeDecodeError:
+        pass
+    texts: list[str] = []
     undecodable: list[StreamError] = []
-    for number, raw in enumerate(lines, start=1):
-        if isinstance(raw, bytes):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                byte = raw[exc.start : exc.start + 1].hex()
-                undecodable.append(StreamError(number, f"not UTF-8 text (byte 0x{byte} at column {exc.start + 1})"))
-                continue
-        else:
-            line = raw
-        if line.strip():
-            chunk.append((number, line))
-            if len(chunk) >= size:
-                yield chunk, undecodable
-                chunk, undecodable = [], []
-    if chunk or undecodable:
-        yield chunk, undecodable
+    for number, line in zip(numbers, raw, strict=True):
+        if isinstance(line, str):
+            texts.append(line)
+            continue
+        try:
+            texts.append(line.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            byte = line[exc.start : exc.start + 1].hex()
+            undecodable.append(StreamError(number, f"not UTF-8 text (byte 0x{byte} at column {exc.start + 1})"))
+            texts.append("")
+    return texts, undecodable
 
 
 def ingest_lines(

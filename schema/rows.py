@@ -17,10 +17,11 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import CoreConfig, SchemaValidator, core_schema
 
+from cpdata.schema.line_decoder import decode_lines
 from cpdata.schema.models import Contest, Problem, Submission, Test, derive_submission_fields, to_utc
 from cpdata.schema.stream import StreamError, line_error
 
-__all__ = ["Row", "validate_rows"]
+__all__ = ["Row", "entity_schemas", "rows_by_entity", "validate_rows"]
 
 Row = tuple[str, dict[str, Any]]
 """An entity name and its field values, as the model would hold them in ``__dict__``."""
@@ -33,15 +34,17 @@ _MODELS: tuple[_Model, ...] = (Contest, Problem, Test, Submission)
 _GIVEN_ONLY = {"submission": frozenset({"is_correct"})}
 
 
-def _finish_submission(values: dict[str, Any]) -> None:
-    given = "is_correct" in values
-    if not given:
-        values["is_correct"] = None
-    derive_submission_fields(values, is_correct_given=given)
+def _finish_submissions(rows: list[dict[str, Any]]) -> None:
+    for values in rows:
+        given = "is_correct" in values
+        if not given:
+            values["is_correct"] = None
+        derive_submission_fields(values, is_correct_given=given)
 
 
-_AFTER_FIELDS: dict[str, Callable[[dict[str, Any]], None]] = {"submission": _finish_submission}
-"""What a model does after validating its fields, for the models that do something (their model validators)."""
+_AFTER_FIELDS: dict[str, Callable[[list[dict[str, Any]]], None]] = {"submission": _finish_submissions}
+"""What a model does after validating its fields, for the models that do something (their model validators), applied
+to a batch of rows."""
 
 
 def _utc_instant(value: datetime | None) -> datetime | None:
@@ -71,7 +74,7 @@ def _cheaper(schema: Any) -> Any:
     return schema
 
 
-def _typed_dict_schema(model: _Model) -> tuple[core_schema.CoreSchema, CoreConfig]:
+def _typed_dict_schema(model: _Model) -> tuple[core_schema.TypedDictSchema, CoreConfig]:
     model.model_rebuild()  # the models defer building their schemas until first use
     schema: Any = model.__pydantic_core_schema__
     wrapped = False
@@ -95,36 +98,69 @@ def _typed_dict_schema(model: _Model) -> tuple[core_schema.CoreSchema, CoreConfi
 
 
 @cache
-def _validators() -> tuple[SchemaValidator, SchemaValidator]:
-    """(a JSON array of entities, one entity), both discriminated by ``entity`` like the stream's adapter."""
-    choices: dict[str, core_schema.CoreSchema] = {}
-    config: CoreConfig = {}
-    for model in _MODELS:
-        choices[model.entity_name], config = _typed_dict_schema(model)
-    one = core_schema.tagged_union_schema(choices, discriminator="entity")
-    return SchemaValidator(core_schema.list_schema(one), config), SchemaValidator(one, config)
+def entity_schemas() -> dict[str, tuple[core_schema.TypedDictSchema, CoreConfig]]:
+    """Each entity's fields as a typed-dict schema, taken from its model (and the model's configuration)."""
+    return {model.entity_name: _typed_dict_schema(model) for model in _MODELS}
+
+
+@cache
+def _validator() -> SchemaValidator:
+    """One entity, discriminated by ``entity`` like the stream's adapter."""
+    schemas = entity_schemas()
+    config: CoreConfig = next(iter(schemas.values()))[1]
+    one = core_schema.tagged_union_schema({name: schema for name, (schema, _) in schemas.items()}, discriminator="entity")
+    return SchemaValidator(one, config)
 
 
 def _finish(values: dict[str, Any]) -> Row:
     name: str = values["entity"]
     after = _AFTER_FIELDS.get(name)
     if after is not None:
-        after(values)
+        after([values])
     return name, values
 
 
-def validate_rows(chunk: list[tuple[int, str]]) -> Iterator[Row | StreamError]:
-    """The rows of numbered stream lines, or the error of each bad line (with the stream's own wording), in order.
+def _unfinished(chunk: list[tuple[int, str]]) -> list[dict[str, Any] | StreamError]:
+    """Each line's field values before the model's after-steps, or its error, in order.
 
-    A chunk is validated as one JSON array (markedly faster than line by line); only a chunk that holds a bad line
-    is read again line by line, to name the line."""
-    many, one = _validators()
-    try:
-        values = many.validate_json("[" + ",".join(line for _, line in chunk) + "]")
-    except ValidationError:
-        for number, line in chunk:
-            error = line_error(number, line)
-            yield error if error is not None else _finish(one.validate_json(line))
-        return
-    for item in values:
-        yield _finish(item)
+    Lines are decoded by msgspec where it can check them exactly (``cpdata.schema.line_decoder``, about five times
+    faster); the others (a number given for an id, a bad line) are validated here by the models' own schemas, line
+    by line. One line at a time: a chunk joined into one JSON array would let a record broken over two lines read
+    as one good record."""
+    decoded: list[Any] = decode_lines([line for _, line in chunk])
+    if None not in decoded:
+        return decoded
+    for position, ((number, line), values) in enumerate(zip(chunk, decoded, strict=True)):
+        if values is None:
+            try:
+                decoded[position] = _validator().validate_json(line)
+            except ValidationError:
+                error = line_error(number, line)
+                if error is None:  # the models take it and their own fields do not: a bug here, not a bad line
+                    raise
+                decoded[position] = error
+    return decoded
+
+
+def validate_rows(chunk: list[tuple[int, str]]) -> Iterator[Row | StreamError]:
+    """The rows of numbered stream lines, or the error of each bad line (with the stream's own wording), in order."""
+    for item in _unfinished(chunk):
+        yield item if isinstance(item, StreamError) else _finish(item)
+
+
+def rows_by_entity(chunk: list[tuple[int, str]]) -> tuple[dict[str, list[dict[str, Any]]], list[StreamError]]:
+    """What ``validate_rows`` gives, grouped: each entity's rows in line order, and the errors (the ingest's form,
+    without a step per row that grouping the rows afterwards would cost)."""
+    items = _unfinished(chunk)
+    errors = [item for item in items if isinstance(item, StreamError)]
+    rows: list[dict[str, Any]] = [item for item in items if not isinstance(item, StreamError)] if errors else items  # type: ignore[assignment]
+    names = {values["entity"] for values in rows}
+    by_name = {name: rows for name in names} if len(names) == 1 else {name: [] for name in names}
+    if len(names) > 1:
+        for values in rows:
+            by_name[values["entity"]].append(values)
+    for name, group in by_name.items():
+        after = _AFTER_FIELDS.get(name)
+        if after is not None:
+            after(group)
+    return by_name, errors

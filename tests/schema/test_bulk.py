@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from cpdata.schema import Store
 from cpdata.schema.bulk import ingest_lines
+from cpdata.schema.models import Submission
+from cpdata.schema.store import compiled_upsert, table_of
 from tests.schema.test_store import _dump
 
 
@@ -65,7 +67,8 @@ def test_prepared_writes_keep_foreign_keys_whole_and_checked_afterwards(tmp_path
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        too_short = {"submission": [("codeforces", "x", "1", "A")]}
+        upsert = compiled_upsert(store.engine.dialect, table_of(Submission), False)
+        too_short = {"submission": (upsert.sql, [("codeforces", "x", "1", "A")])}
         with pytest.raises(ProgrammingError, match="number of bindings"):
             store.write_prepared(too_short, set(), set(), Counter())
         with store.engine.connect() as conn:

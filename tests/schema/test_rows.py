@@ -15,9 +15,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from cpdata.schema import Store
 from cpdata.schema.bulk import ingest_lines
+from cpdata.schema.line_decoder import decode_lines, line_decoder_models
 from cpdata.schema.models import ENTITY_ADAPTER, Submission
 from cpdata.schema.rows import validate_rows
-from cpdata.schema.store import _sqlite_datetime, compiled_upsert, table_of
+from cpdata.schema.store import _sqlite_booleans, _sqlite_datetime, compiled_upsert, table_of
 from cpdata.schema.stream import StreamError, line_error, read_stream
 from cpdata.scraper.base import Page, ParseContext, ScrapeOptions
 from cpdata.scraper.registry import get_site
@@ -90,10 +91,43 @@ _HOSTILE: list[dict[str, Any]] = [
     {"site": "yukicoder", "contest_id": "7"},
 ]
 _NOT_OBJECTS = ["{broken", "[]", "null", '{"entity": "contest", "site": "aoj", "contest_id": NaN}']
+_CONTEST = '{"entity": "contest", "site": "aoj", "contest_id": "1"'
+# JSON that parsers disagree on, or that a strict decoder and a lax validator treat differently: the line decoder
+# must refuse every line the models refuse, and give the models' values for every line it takes.
+_JSON_EDGES = [
+    '{"entity": "contest", "site": "aoj", "site": "nowhere", "contest_id": "1"}',  # duplicate keys
+    '{"entity": "contest", "site": "nowhere", "site": "aoj", "contest_id": "1"}',
+    '{"entity": "problem", "entity": "contest", "site": "aoj", "contest_id": "1"}',
+    '{"entity": "contest", "entity": "problem", "site": "aoj", "contest_id": "1", "index": "A"}',
+    '{"entity": 1, "site": "aoj", "contest_id": "1"}',
+    _CONTEST + ', "name": "a\\tb\\u0000c\\ud83d\\ude00 \\" \\\\"}',  # escapes, a surrogate pair
+    _CONTEST + ', "name": "lone \\ud800 surrogate"}',
+    _CONTEST + ', "name": "raw\ttab"}',  # a control character unescaped: not JSON
+    _CONTEST + ', "duration_seconds": 1E2}',
+    _CONTEST + ', "duration_seconds": 100.0}',
+    _CONTEST + ', "duration_seconds": "100"}',
+    _CONTEST + ', "duration_seconds": true}',
+    _CONTEST + ', "duration_seconds": 9223372036854775808}',
+    _CONTEST + ', "duration_seconds": 01}',
+    _CONTEST + ', "start_time": 1e999}',
+    _CONTEST + ', "start_time": "2020-02-30T00:00:00Z"}',
+    _CONTEST + ', "start_time": [1]}',
+    _CONTEST + ",}",
+    "\ufeff" + _CONTEST + "}",
+    "  " + _CONTEST + "}  \r\n",
+    _CONTEST + "} trailing",
+    '{"entity": "problem", "site": "aoj", "contest_id": "1", "index": "A", "points": 1e999, "difficulty": -0.0}',
+    '{"entity": "problem", "site": "aoj", "contest_id": "1", "index": "A", "interactive": 1, "tags": ["a", 2]}',
+    '{"entity": "problem", "site": "aoj", "contest_id": "1", "index": "A", "tags": ["a", "b"], "rating": -5}',
+    '{"entity": "test", "site": "aoj", "contest_id": "1", "index": "A", "kind": "public", "ordinal": true}',
+    '{"entity": "test", "site": "aoj", "contest_id": "1", "index": "A", "kind": "Public", "ordinal": 1}',
+    '{"entity": "submission", "site": "aoj", "submission_id": "1", "contest_id": "1", "index": "A", "is_correct": 1}',
+    '{"entity": "submission", "site": "aoj", "submission_id": "\u00e9", "contest_id": "1", "index": "A", "score": 2}',
+]
 
 
 def _hostile_lines() -> list[str]:
-    return [json.dumps(d) for d in _HOSTILE] + _NOT_OBJECTS
+    return [json.dumps(d) for d in _HOSTILE] + _NOT_OBJECTS + _JSON_EDGES
 
 
 def _comparable(params: list[Any]) -> list[Any]:
@@ -144,6 +178,48 @@ def test_row_path_accepts_and_rejects_what_the_models_do() -> None:
     assert len(rows) == len(lines) and sum(not isinstance(r, StreamError) for r in rows) == accepted
 
 
+def test_the_line_decoder_takes_every_entity_and_every_real_line() -> None:
+    """The fast path is what the equality tests above exercise: it takes all four entities, every line of the real
+    pages, and the hostile lines that are already in canonical form."""
+    assert line_decoder_models() == ["contest", "problem", "submission", "test"]
+    real = _real_lines()
+    assert all(values is not None for values in decode_lines(real))
+    taken = [line for line, values in zip(_hostile_lines(), decode_lines(_hostile_lines()), strict=True) if values]
+    assert 10 < len(taken) < len(_accepted(_hostile_lines()))  # some are left to pydantic's coercions
+
+
+def test_the_line_decoder_never_takes_a_line_the_models_refuse() -> None:
+    lines = _hostile_lines()
+    accepted = set(_accepted(lines))
+    for line, values in zip(lines, decode_lines(lines), strict=True):
+        if line not in accepted:
+            assert values is None, line
+
+
+def test_a_record_broken_over_two_lines_is_two_bad_lines() -> None:
+    """Joining a chunk into one JSON array would read these two lines as one good contest."""
+    lines = ['{"entity": "contest", "site": "aoj"\n', ', "contest_id": "1"}\n', _CONTEST + "}\n"]
+    for found in (list(validate_rows(list(enumerate(lines, start=1)))), list(read_stream(lines))):
+        assert [type(item).__name__ for item in found] == ["StreamError", "StreamError", found[2].__class__.__name__]
+        assert [item.line for item in found[:2]] == [1, 2] and not isinstance(found[2], StreamError)  # type: ignore[union-attr]
+
+
+def test_a_model_the_decoder_cannot_express_is_left_to_pydantic() -> None:
+    from pydantic_core import core_schema
+
+    from cpdata.schema import line_decoder
+
+    fields = {"entity": core_schema.typed_dict_field(core_schema.literal_schema(["odd"]))}
+    odd = core_schema.typed_dict_schema(fields)
+    assert line_decoder._struct("odd", odd, {"str_to_lower": True}) is None  # changes what a str field gives
+    made = line_decoder._struct("odd", odd, {"extra_fields_behavior": "forbid"})
+    assert made is not None and made[1].name == "odd"
+    # a field validator that is not a datetime's is kept raw, and validated by pydantic with its function
+    wrapped = core_schema.no_info_after_validator_function(str.upper, core_schema.str_schema())
+    assert line_decoder._spec(wrapped, {}) is None  # type: ignore[arg-type]
+    assert line_decoder._spec(core_schema.str_schema(pattern="x"), {}) is None  # type: ignore[arg-type]
+
+
 def test_derived_fields_follow_what_the_line_gave() -> None:
     rows = [r for r in validate_rows(list(enumerate(_hostile_lines()[:5], start=1))) if not isinstance(r, StreamError)]
     by_id = {values["submission_id"]: values for _, values in rows}
@@ -165,6 +241,20 @@ def test_fast_sqlite_datetime_binds_what_sqlalchemy_binds() -> None:
     pydantic_made = ENTITY_ADAPTER.validate_json(json.dumps(_sub("1", created_at=1600000000)))
     values.append(pydantic_made.__dict__["created_at"])  # pydantic's own UTC tzinfo
     assert [_sqlite_datetime(v) for v in values] == [sqlalchemy_bind(v) for v in values]
+
+
+def test_fast_sqlite_booleans_bind_what_sqlalchemy_binds() -> None:
+    from sqlalchemy import Boolean
+
+    sqlalchemy_bind: Any = Boolean().bind_processor(sqlite.dialect())  # type: ignore[no-untyped-call]
+    values = [None, True, False, 1, 0]
+    assert _sqlite_booleans(values) == [sqlalchemy_bind(v) for v in values]
+    assert all(type(v) is type(sqlalchemy_bind(w)) for v, w in zip(_sqlite_booleans(values), values, strict=True))
+    for wrong in (2, "yes"):
+        with pytest.raises((TypeError, ValueError, KeyError)):
+            sqlalchemy_bind(wrong)
+        with pytest.raises((TypeError, ValueError, KeyError)):
+            _sqlite_booleans([wrong])
 
 
 def test_a_model_validator_the_row_path_does_not_know_is_refused() -> None:
@@ -222,3 +312,44 @@ def test_real_entities_read_back_from_the_driver_equal_validated_ones(tmp_path: 
     assert any(isinstance(e, Submission) and e.created_at is not None for e in read)
     for entity in read:
         assert entity.__dict__ == type(entity).model_validate(entity.model_dump()).__dict__, entity
+
+
+def test_columns_no_row_of_a_batch_has_are_left_out_and_the_store_ends_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``bound`` leaves out of a batch's statement the columns that none of its rows has a value for (sqlite3 binds a
+    None slowly): a new row gets NULL there, a stored value stays, as when every column is bound."""
+    from cpdata.schema.store import _CompiledWrite
+
+    real = _real_lines()
+    # the same submissions again with only their source code: every other optional column is None in that batch
+    keys = ("entity", "site", "submission_id", "contest_id", "index")
+    partial = [
+        json.dumps({k: v for k, v in entity.items() if k in keys} | {"source_code": "int main() {}"})
+        for entity in map(json.loads, real)
+        if entity["entity"] == "submission"
+    ]
+    rows = [item[1] for item in validate_rows(list(enumerate(partial, start=1))) if not isinstance(item, StreamError)]
+    upsert = compiled_upsert(sqlite.dialect(), table_of(Submission), False)  # type: ignore[no-untyped-call]
+    sql, params = upsert.bound(rows)
+    columns = sql.split("VALUES")[0]
+    assert "verdict_raw" not in columns and "source_code" in columns and len(params[0]) == 5
+    assert upsert.bound([]) == (upsert.sql, [])
+
+    def everything_bound(self: _CompiledWrite, rows: list[dict[str, Any]]) -> tuple[str, Any]:
+        return self.sql, self.parameters(rows)
+
+    known = "SELECT COUNT(verdict_raw), COUNT(language), COUNT(created_at), COUNT(source_code) FROM submission"
+    with Store(tmp_path / "left-out.sqlite") as left_out:
+        ingest_lines(left_out, real, batch_size=300, workers=1)
+        before = left_out.run_sql(known)[1]
+        ingest_lines(left_out, partial, batch_size=300, workers=1)
+        after = left_out.run_sql(known)[1]
+        left_dump = _dump(left_out)
+    assert before[0][:3] == after[0][:3] and min(before[0][:3]) > 100  # nothing known was erased
+    assert before[0][3] == 0 and after[0][3] == len(partial)
+    monkeypatch.setattr(_CompiledWrite, "bound", everything_bound)
+    with Store(tmp_path / "all.sqlite") as all_bound:
+        for lines in (real, partial):
+            ingest_lines(all_bound, lines, batch_size=300, workers=1)
+        assert left_dump == _dump(all_bound)
