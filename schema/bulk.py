@@ -1,8 +1,8 @@
 """Parallel ingest of an entity stream: worker processes validate lines (straight to row values, no model objects:
 ``cpdata.schema.rows``) and turn them into ready-made row tuples; the parent process only writes them.
 
-Validation (pydantic, per line) costs about as much as SQLite's whole insert, and it holds the GIL, so a thread
-cannot overlap it with writing; a process can. Chunks stay in input order, so errors keep their line numbers and
+Validation (msgspec where it can check a line exactly, pydantic for the rest) and building the parameters cost about
+as much as SQLite's insert, and they hold the GIL, so a thread cannot overlap them with writing; a process can. Chunks stay in input order, so errors keep their line numbers and
 the store ends the same as with a serial ingest (each chunk is one transaction, as before). At most two chunks
 per worker are in flight, so memory stays flat however long the stream is.
 """

@@ -97,6 +97,7 @@ _CONTEST = '{"entity": "contest", "site": "aoj", "contest_id": "1"'
 _JSON_EDGES = [
     '{"entity": "contest", "site": "aoj", "site": "nowhere", "contest_id": "1"}',  # duplicate keys
     '{"entity": "contest", "site": "nowhere", "site": "aoj", "contest_id": "1"}',
+    '{"entity": "contest", "site": "aoj", "contest_id": "1", "name": "first", "name": "last"}',
     '{"entity": "problem", "entity": "contest", "site": "aoj", "contest_id": "1"}',
     '{"entity": "contest", "entity": "problem", "site": "aoj", "contest_id": "1", "index": "A"}',
     '{"entity": 1, "site": "aoj", "contest_id": "1"}',
@@ -152,6 +153,8 @@ def _check_same(lines: list[str]) -> int:
         assert not isinstance(row, StreamError), line
         name, values = row
         assert name == entity.entity_name and values == entity.__dict__, line
+        # equal is not enough: 3 == 3.0, and a str equals its StrEnum member
+        assert {k: type(v) for k, v in values.items()} == {k: type(v) for k, v in entity.__dict__.items()}, line
         for dialect in dialects:
             upsert = compiled_upsert(dialect, table_of(type(entity)), False)
             assert _comparable(upsert.parameters([values])) == _comparable(upsert.parameters([entity.__dict__])), line
