@@ -2,9 +2,10 @@
 ``cpdata.schema.rows``) and turn them into ready-made row tuples; the parent process only writes them.
 
 Validation (msgspec where it can check a line exactly, pydantic for the rest) and building the parameters cost about
-as much as SQLite's insert, and they hold the GIL, so a thread cannot overlap them with writing; a process can. Chunks stay in input order, so errors keep their line numbers and
-the store ends the same as with a serial ingest (each chunk is one transaction, as before). At most two chunks
-per worker are in flight, so memory stays flat however long the stream is.
+as much as SQLite's insert, and they hold the GIL, so a thread cannot overlap them with writing; a process can.
+Chunks stay in input order, so errors keep their line numbers and the store ends the same as with a serial ingest
+(each chunk is one transaction, as before). At most two chunks per worker are in flight, so memory stays flat however
+long the stream is.
 """
 
 from __future__ import annotations
