@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cpdata.schema import Store
-from cpdata.schema.bulk import ingest_lines, prepare_chunk
+from cpdata.schema.bulk import chunk_lines, ingest_lines, prepare_chunk
 from cpdata.schema.collection import batch_collection
 
 N = int(os.environ.get("BENCH_INGEST_N", "1000000"))
@@ -69,14 +69,8 @@ def _prepare_only(stream: Path) -> float:
     """What one process spends before SQLite: reading, validating and building the rows, nothing written. With the
     baseline's insert time this bounds how close a one-process ingest can get (see the result's floor)."""
     started = time.perf_counter()
-    with batch_collection(), stream.open() as handle:  # as ingest_lines collects garbage
-        chunk: list[tuple[int, str]] = []
-        for number, line in enumerate(handle, start=1):
-            chunk.append((number, line))
-            if len(chunk) >= BATCH:
-                prepare_chunk("sqlite://", chunk)
-                chunk = []
-        if chunk:
+    with batch_collection(), stream.open("rb") as handle:  # as ingest_lines reads and collects garbage
+        for chunk, _ in chunk_lines(handle, BATCH):
             prepare_chunk("sqlite://", chunk)
     return time.perf_counter() - started
 

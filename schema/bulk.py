@@ -32,7 +32,7 @@ from cpdata.schema.rows import rows_by_entity
 from cpdata.schema.store import IngestReport, Store, compiled_upsert, row_parent_keys, table_of
 from cpdata.schema.stream import StreamError
 
-__all__ = ["PreparedChunk", "ingest_lines", "prepare_chunk", "quiet_worker"]
+__all__ = ["PreparedChunk", "chunk_lines", "ingest_lines", "prepare_chunk", "quiet_worker"]
 
 _ORDER = (Contest, Problem, Test, Submission)
 
@@ -80,7 +80,7 @@ def quiet_worker() -> None:
             os._exit(1)
 
 
-def _chunks(lines: Iterable[str | bytes], size: int) -> Iterator[tuple[list[tuple[int, str]], list[StreamError]]]:
+def chunk_lines(lines: Iterable[str | bytes], size: int) -> Iterator[tuple[list[tuple[int, str]], list[StreamError]]]:
     """Numbered lines in chunks of ``size`` lines read (blank ones left out), with the lines of each chunk that are
     not UTF-8 (as errors, never as text)."""
     source = iter(lines)
@@ -145,7 +145,7 @@ def _ingest_lines(
         if on_chunk is not None:
             on_chunk(sum(prepared.counts.values()) + len(prepared.errors) + len(undecodable))
 
-    chunks = _chunks(lines, batch_size)
+    chunks = chunk_lines(lines, batch_size)
     first = next(chunks, None)
     if first is None:
         return report, errors

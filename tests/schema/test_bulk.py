@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from cpdata.schema import Store
-from cpdata.schema.bulk import ingest_lines
+from cpdata.schema.bulk import chunk_lines, ingest_lines
 from cpdata.schema.models import Submission
 from cpdata.schema.store import compiled_upsert, table_of
 from tests.schema.test_store import _dump
@@ -95,3 +95,13 @@ def test_an_interrupted_parallel_ingest_leaves_no_pool_thread_running(tmp_path: 
     with Store(tmp_path / "s.sqlite") as store, pytest.raises(KeyboardInterrupt):
         ingest_lines(store, interrupted(), batch_size=200, workers=2)
     assert [t.name for t in threading.enumerate() if type(t).__name__ == "_ExecutorManagerThread"] == []
+
+
+def test_lines_are_read_in_numbered_chunks_without_blank_lines_and_with_undecodable_ones_named() -> None:
+    lines: list[bytes] = [b'{"a": 1}\n', b"\n", b"  \t\r\n", b'{"b": "\xff"}\n', b'{"c": 3}\n', "\u00a0\n".encode(), b'{"d"}']
+    chunks = list(chunk_lines(lines, 3))
+    assert [[number for number, _ in chunk] for chunk, _ in chunks] == [[1], [5], [7]]
+    assert [[error.line for error in bad] for _, bad in chunks] == [[], [4], []]
+    assert "byte 0xff at column 8" in chunks[1][1][0].reason
+    assert chunks[2][0] == [(7, '{"d"}')] and list(chunk_lines([], 3)) == []
+    assert [chunk for chunk, _ in chunk_lines(["x\n", " \n", "y"], 1)] == [[(1, "x\n")], [(3, "y")]]
