@@ -487,11 +487,8 @@ def _problems_by_release(
     of its identity; and a function that gives the identities in that order, samples included, when they are needed
     (their samples are hashed meanwhile, in another process where the store allows: ``_SampleDigests``). The
     statements themselves stay in the store (``_Statements`` reads them when they are needed)."""
-    dated = (
-        'SELECT d.site, d.contest_id, d."index", d.release_time, p.name, p.problem_id FROM problem_dated d '
-        'JOIN problem p ON p.site = d.site AND p.contest_id = d.contest_id AND p."index" = d."index" '
-        "WHERE d.statement IS NOT NULL"
-    )
+    # problem_dated has the problem's own columns (its name is the problem's; the contest's is contest_name)
+    dated = 'SELECT site, contest_id, "index", release_time, name, problem_id FROM problem_dated WHERE statement IS NOT NULL'
     digests = _SampleDigests(store)
     items = []
     try:
