@@ -4,7 +4,7 @@ what finding duplicates adds to it (goal: at most 20%), and the read path agains
 Each store has, per problem, 2 public and 3 private tests and 4 submissions with source code. Each export runs
 in a fresh subprocess that reports its own time and peak resident memory (ru_maxrss), so the figures compare:
 without dedup (`--no-dedup`) and with the default `cpdata export` (which finds the clusters itself), alternately,
-BENCH_EXPORT_REPEAT times each (default 3), the ratio taken of the fastest runs. The read path: every problem with
+BENCH_EXPORT_REPEAT times each (default 5), the ratio taken of the fastest runs. The read path: every problem with
 its contest, tests and solutions as the export reads them (`iter_items`: entities ready for the curation steps)
 against the same rows read with plain sqlite3 into tuples, in the same run (the fastest of REPEAT each).
 """
@@ -27,7 +27,7 @@ from cpdata.schema import Contest, Problem, Store, Submission, Test
 
 SIZES = [int(x) for x in os.environ.get("BENCH_EXPORT_SIZES", "10000,100000").split(",")]
 PROBLEMS_PER_CONTEST = 8
-REPEAT = int(os.environ.get("BENCH_EXPORT_REPEAT", "3"))
+REPEAT = int(os.environ.get("BENCH_EXPORT_REPEAT", "5"))
 
 _CHILD = """
 import json, resource, sys, time
