@@ -68,9 +68,8 @@ def prepare_chunk(url: str, chunk: list[tuple[int, str]]) -> PreparedChunk:
 
 
 def quiet_worker() -> None:
-    """In each worker: collect cycles less often; leave Ctrl-C to the parent
-    (which stops the pool and says how far it got); and die with the parent if it is killed (Linux), instead of
-    validating on for nobody."""
+    """In each worker: collect cycles less often; leave Ctrl-C to the parent (which stops the pool and says how far
+    it got); and die with the parent if it is killed (Linux), instead of validating on for nobody."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.set_threshold(BATCH_THRESHOLD)  # a worker only ever validates: see cpdata.schema.collection
     if sys.platform.startswith("linux"):

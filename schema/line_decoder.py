@@ -25,8 +25,9 @@ from pydantic_core import CoreConfig, SchemaValidator, core_schema
 
 __all__ = ["decode_lines", "line_decoder_models"]
 
-# The model configuration this decoder knows the meaning of. Any other key (str_to_lower, strict, ...) would change
-# what a field accepts, so a model that has one is left to pydantic altogether.
+# The model configuration this decoder knows the meaning of, with the one value it needs (None: any value will do).
+# Any other key (str_to_lower, strict, ...) would change what a field accepts, so a model that has one is left to
+# pydantic altogether.
 _KNOWN_CONFIG: dict[str, Any] = {
     "coerce_numbers_to_str": None,  # only changes what a str field does with a number, which msgspec refuses
     "extra_fields_behavior": "forbid",
@@ -89,14 +90,17 @@ class _RawField(NamedTuple):
     """No default: a line that does not give it leaves it out (see ``cpdata.schema.rows._GIVEN_ONLY``)."""
 
 
-class _Entity(NamedTuple):
+class _DecodedEntity(NamedTuple):
+    """What finishing one entity's decoded lines takes, beside its msgspec Struct: its name, the fields left raw for
+    pydantic, and the fields that stay out of a line's values when the line does not give them."""
+
     name: str
     raw_fields: tuple[_RawField, ...]
     given_only: tuple[str, ...]
     """Fields decoded here that a line may leave out and that then stay out of its values."""
 
 
-def _struct(name: str, schema: core_schema.TypedDictSchema, config: CoreConfig) -> tuple[type, _Entity] | None:
+def _struct(name: str, schema: core_schema.TypedDictSchema, config: CoreConfig) -> tuple[type, _DecodedEntity] | None:
     """A msgspec Struct for one entity's typed-dict schema (from ``cpdata.schema.rows``), tagged by ``entity``."""
     for key, value in config.items():
         if key != "title" and (key not in _KNOWN_CONFIG or _KNOWN_CONFIG[key] not in (None, value)):
@@ -133,14 +137,14 @@ def _struct(name: str, schema: core_schema.TypedDictSchema, config: CoreConfig) 
     struct = msgspec.defstruct(
         f"{name.capitalize()}Line", fields, kw_only=True, tag_field="entity", tag=name, forbid_unknown_fields=True
     )
-    return struct, _Entity(name, tuple(raw_fields), tuple(given_only))
+    return struct, _DecodedEntity(name, tuple(raw_fields), tuple(given_only))
 
 
 @cache
-def _decoder() -> tuple[msgspec.json.Decoder[Any], dict[type, _Entity]]:
+def _decoder() -> tuple[msgspec.json.Decoder[Any], dict[type, _DecodedEntity]]:
     from cpdata.schema.rows import entity_schemas  # the typed-dict schemas made from the models
 
-    entities: dict[type, _Entity] = {}
+    entities: dict[type, _DecodedEntity] = {}
     for name, (schema, config) in entity_schemas().items():
         made = _struct(name, schema, config)
         if made is not None:

@@ -157,10 +157,12 @@ def rows_by_entity(chunk: list[tuple[int, str]]) -> tuple[dict[str, list[dict[st
     errors = [item for item in items if isinstance(item, StreamError)]
     rows: list[dict[str, Any]] = [item for item in items if not isinstance(item, StreamError)] if errors else items  # type: ignore[assignment]
     names = {values["entity"] for values in rows}
-    by_name = {name: rows for name in names} if len(names) == 1 else {name: [] for name in names}
-    if len(names) > 1:
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    if len(names) == 1:  # the usual chunk: one entity, its rows as they are
+        by_name[names.pop()] = rows
+    else:
         for values in rows:
-            by_name[values["entity"]].append(values)
+            by_name.setdefault(values["entity"], []).append(values)
     for name, group in by_name.items():
         after = _AFTER_FIELDS.get(name)
         if after is not None:

@@ -105,11 +105,6 @@ class IngestReport:
         self.batches += 1
 
 
-def _plain(value: Any) -> Any:
-    # str.__str__ is the plain value of a StrEnum, and much cheaper than the .value descriptor
-    return str.__str__(value) if isinstance(value, Enum) else value
-
-
 def table_of(model: type) -> Table:
     return _MODEL_TABLE[model]
 
@@ -289,11 +284,6 @@ def _sqlite_datetimes(values: list[Any]) -> list[str | None]:
         else cast(str | None, _SQLALCHEMY_SQLITE_DATETIME(value))
         for value in values
     ]
-
-
-def _sqlite_datetime(value: datetime | None) -> str | None:
-    """One value as ``_sqlite_datetimes`` binds it."""
-    return _sqlite_datetimes([value])[0]
 
 
 _SQLALCHEMY_SQLITE_DATETIME: Any = sqlite.DATETIME().bind_processor(sqlite.dialect())  # type: ignore[no-untyped-call]

@@ -40,16 +40,21 @@ def describe_validation_error(exc: ValidationError, limit: int = 3) -> str:
 
 
 def line_error(number: int, line: str) -> StreamError | None:
+    """The error of a stream line as the models see it, in the stream's words; None if they take it."""
     try:
         ENTITY_ADAPTER.validate_json(line)
     except ValidationError as exc:
-        errors = exc.errors()
-        if any(e["type"] == "json_invalid" for e in errors):
-            return StreamError(number, f"not JSON ({errors[0].get('ctx', {}).get('error', 'invalid')})")
-        if any(e["type"] in ("union_tag_not_found", "union_tag_invalid") for e in errors):
-            return StreamError(number, 'needs "entity": one of contest, problem, test, submission')
-        return StreamError(number, describe_validation_error(exc))
+        return _stream_error(number, exc)
     return None
+
+
+def _stream_error(number: int, exc: ValidationError) -> StreamError:
+    errors = exc.errors()
+    if any(e["type"] == "json_invalid" for e in errors):
+        return StreamError(number, f"not JSON ({errors[0].get('ctx', {}).get('error', 'invalid')})")
+    if any(e["type"] in ("union_tag_not_found", "union_tag_invalid") for e in errors):
+        return StreamError(number, 'needs "entity": one of contest, problem, test, submission')
+    return StreamError(number, describe_validation_error(exc))
 
 
 def validate_chunk(chunk: list[tuple[int, str]]) -> Iterator[AnyEntity | StreamError]:
@@ -58,10 +63,8 @@ def validate_chunk(chunk: list[tuple[int, str]]) -> Iterator[AnyEntity | StreamE
     for number, line in chunk:
         try:
             yield ENTITY_ADAPTER.validate_json(line)
-        except ValidationError:
-            error = line_error(number, line)
-            assert error is not None  # the same validation, again, only to word the error
-            yield error
+        except ValidationError as exc:
+            yield _stream_error(number, exc)
 
 
 def read_stream(lines: Iterable[str], chunk_size: int = 1000) -> Iterator[AnyEntity | StreamError]:

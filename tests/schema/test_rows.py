@@ -18,7 +18,7 @@ from cpdata.schema.bulk import ingest_lines
 from cpdata.schema.line_decoder import decode_lines, line_decoder_models
 from cpdata.schema.models import ENTITY_ADAPTER, Submission
 from cpdata.schema.rows import validate_rows
-from cpdata.schema.store import _sqlite_booleans, _sqlite_datetime, compiled_upsert, table_of
+from cpdata.schema.store import _sqlite_booleans, _sqlite_datetimes, compiled_upsert, table_of
 from cpdata.schema.stream import StreamError, line_error, read_stream
 from cpdata.scraper.base import Page, ParseContext, ScrapeOptions
 from cpdata.scraper.registry import get_site
@@ -243,7 +243,7 @@ def test_fast_sqlite_datetime_binds_what_sqlalchemy_binds() -> None:
         values.append((datetime(1, 1, 1) + timedelta(seconds=seconds, microseconds=microseconds)).replace(tzinfo=offset))
     pydantic_made = ENTITY_ADAPTER.validate_json(json.dumps(_sub("1", created_at=1600000000)))
     values.append(pydantic_made.__dict__["created_at"])  # pydantic's own UTC tzinfo
-    assert [_sqlite_datetime(v) for v in values] == [sqlalchemy_bind(v) for v in values]
+    assert _sqlite_datetimes(values) == [sqlalchemy_bind(v) for v in values]
 
 
 def test_fast_sqlite_booleans_bind_what_sqlalchemy_binds() -> None:
