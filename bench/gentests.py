@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cpdata.curation.execution.generate import GenerateOptions, generate_tests
-from cpdata.curation.execution.judge import LocalExecutor
-from cpdata.curation.execution.sandbox import Sandbox
+from cpdata.curation.judging.judge import LocalExecutor
+from cpdata.curation.sandbox.sandbox import Sandbox
+from cpdata.curation.testgen.generate import GenerateOptions, generate_tests
 from cpdata.demo import run_demo
 from cpdata.schema import Store
 

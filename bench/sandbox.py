@@ -10,7 +10,7 @@ import subprocess
 import time
 from typing import Any
 
-from cpdata.curation.execution.sandbox import RunLimits, Sandbox
+from cpdata.curation.sandbox.sandbox import RunLimits, Sandbox
 from cpdata.schema import Language
 
 SINGLE_RUNS = 60

@@ -23,14 +23,14 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from cpdata.curation.execution.calibrate import calibrate_time_limit
-from cpdata.curation.execution.checkers import InputValidators
-from cpdata.curation.execution.generate import GenerateOptions, generate_tests
-from cpdata.curation.execution.judge import LocalExecutor
-from cpdata.curation.execution.jurygen import generate_jury_tests
-from cpdata.curation.execution.sandbox import Sandbox
-from cpdata.curation.execution.verify import verify
 from cpdata.curation.formats.package import import_packages
+from cpdata.curation.judging.calibrate import calibrate_time_limit
+from cpdata.curation.judging.checkers import InputValidators
+from cpdata.curation.judging.judge import LocalExecutor
+from cpdata.curation.judging.verify import verify
+from cpdata.curation.sandbox.sandbox import Sandbox
+from cpdata.curation.testgen.generate import GenerateOptions, generate_tests
+from cpdata.curation.testgen.jurygen import generate_jury_tests
 from cpdata.schema import Problem, Store, Test, TestKind
 
 PACKAGES = Path(__file__).resolve().parent.parent.parent / "shared" / "icpc-packages"

@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cpdata.curation.execution.checkers import Judge
-from cpdata.curation.execution.judge import Executor, Job, Outcome, ResultCache, limits_for, normalize_output
-from cpdata.curation.execution.sandbox import RunStatus, Sandbox, language_supported
-from cpdata.curation.execution.verify import judge_solution, tests_job
 from cpdata.curation.formats.codecontests import build_record
+from cpdata.curation.judging.checkers import Judge
+from cpdata.curation.judging.judge import Executor, Job, Outcome, ResultCache, limits_for, normalize_output
+from cpdata.curation.judging.verify import judge_solution, tests_job
+from cpdata.curation.sandbox.sandbox import RunStatus, Sandbox, language_supported
 from cpdata.curation.steps.base import Item
 from cpdata.curation.steps.pipeline import Curation, CurationOptions
 from cpdata.curation.steps.splits import DEFAULT_CUTOFFS, SplitCutoffs

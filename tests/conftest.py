@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _allow_runs_without_bubblewrap() -> None:
     """On a machine without bubblewrap, the suite's own (trusted) programs run under rlimits only, and the
     isolation tests skip with their reason; CI sets CPDATA_REQUIRE_BWRAP, so there they must run."""
-    from cpdata.curation.execution.sandbox import UNSAFE_ENV, Sandbox
+    from cpdata.curation.sandbox.sandbox import UNSAFE_ENV, Sandbox
 
     if os.environ.get("CPDATA_REQUIRE_BWRAP") or os.environ.get(UNSAFE_ENV):
         return

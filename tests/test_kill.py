@@ -268,7 +268,7 @@ def _results(db: Path) -> dict[str, list[tuple[object, ...]]]:
 
 @pytest.mark.slow
 def test_killed_verify_and_gen_tests_resume_to_the_same_results(tmp_path: Path) -> None:
-    from cpdata.curation.execution.sandbox import language_supported
+    from cpdata.curation.sandbox.sandbox import language_supported
     from cpdata.schema import Language
 
     if not language_supported(Language.python3):

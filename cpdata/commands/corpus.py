@@ -158,7 +158,7 @@ def corpus_build(
         run_sources = None
         if executor == "ray":
             from cpdata.curation.corpus.ray_build import on_ray
-            from cpdata.curation.execution.ray_executor import RayUnavailable
+            from cpdata.curation.judging.ray_executor import RayUnavailable
 
             try:
                 run_sources = on_ray(ray_address, options, solutions, progress=moved)

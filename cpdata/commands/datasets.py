@@ -291,8 +291,8 @@ def _import_sandbox(stack: Any, unsafe: bool) -> Any:
 
 def _calibrate(stack: Any, store: Any, packages: list[dict[str, Any]], unsafe: bool, *, enabled: bool) -> None:
     """Each imported problem's time limit measured here (the notes say what it became, and from what)."""
-    from cpdata.curation.execution.calibrate import calibrate_time_limit
-    from cpdata.curation.execution.judge import LocalExecutor
+    from cpdata.curation.judging.calibrate import calibrate_time_limit
+    from cpdata.curation.judging.judge import LocalExecutor
 
     sandbox = _import_sandbox(stack, unsafe)
     executor = LocalExecutor(None, sandbox)
@@ -319,7 +319,7 @@ def _calibrate(stack: Any, store: Any, packages: list[dict[str, Any]], unsafe: b
 
 def _secret_test_maker(stack: Any, unsafe: bool, *, enabled: bool) -> Any:
     """Runs a package's generators in a sandbox opened on first use (only packages without secret tests need one)."""
-    from cpdata.curation.execution.jurygen import generate_jury_tests
+    from cpdata.curation.testgen.jurygen import generate_jury_tests
 
     opened: list[Any] = []
 

@@ -12,8 +12,8 @@ from cpdata.commands.options import Commands, DbOption, JsonOption, fail, open_s
 from cpdata.output import OutputFormat, print_json, print_rows, progress_bar, stderr, stdout
 
 if TYPE_CHECKING:
-    from cpdata.curation.execution.judge import Executor
-    from cpdata.curation.execution.sandbox import Sandbox
+    from cpdata.curation.judging.judge import Executor
+    from cpdata.curation.sandbox.sandbox import Sandbox
 
 ExecutorKind = Literal["local", "ray"]
 
@@ -57,7 +57,7 @@ RayAddressOption = Annotated[
 def open_executor(kind: ExecutorKind, workers: int | None, unsafe: bool, ray_address: str | None) -> Iterator[Executor]:
     """The executor a command runs its jobs on, its sandbox described first (stderr)."""
     if kind == "ray":
-        from cpdata.curation.execution.ray_executor import RayExecutor, RayUnavailable
+        from cpdata.curation.judging.ray_executor import RayExecutor, RayUnavailable
 
         try:
             ray = RayExecutor(ray_address, allow_unsafe=unsafe, num_cpus=workers)
@@ -72,7 +72,7 @@ def open_executor(kind: ExecutorKind, workers: int | None, unsafe: bool, ray_add
         finally:
             ray.shutdown()
         return
-    from cpdata.curation.execution.judge import LocalExecutor
+    from cpdata.curation.judging.judge import LocalExecutor
 
     with open_sandbox(unsafe) as sandbox:
         yield LocalExecutor(workers, sandbox)
@@ -81,7 +81,7 @@ def open_executor(kind: ExecutorKind, workers: int | None, unsafe: bool, ray_add
 @contextmanager
 def open_sandbox(unsafe: bool) -> Iterator[Sandbox]:
     """The sandbox for a command, with its mode and what it does not protect against printed first (stderr)."""
-    from cpdata.curation.execution.sandbox import Sandbox, SandboxUnavailable
+    from cpdata.curation.sandbox.sandbox import Sandbox, SandboxUnavailable
 
     try:
         sandbox = Sandbox(allow_unsafe=unsafe)
@@ -114,7 +114,7 @@ def verify(
     """Run stored solutions on their problems' tests in the sandbox; record whether we agree with the site's verdict.
 
     Results are cached (solution, test, limits): a second run, or a run after Ctrl-C, runs only what is new."""
-    from cpdata.curation.execution.verify import verify as run_verify
+    from cpdata.curation.judging.verify import verify as run_verify
 
     with (
         open_store(db, create=False) as store,
@@ -180,7 +180,7 @@ def gen_tests(
     finish and agree (under its checker; an interactive problem's interactor accepts them all).
 
     Hack inputs (output unknown) get their outputs the same way. Stored as tests of kind 'generated'."""
-    from cpdata.curation.execution.generate import GenerateOptions, generate_tests
+    from cpdata.curation.testgen.generate import GenerateOptions, generate_tests
 
     options = GenerateOptions(min_agree=min_agree, max_tests=max_tests, budget_seconds=budget, time_factor=time_factor, seed=seed)
     with (
@@ -235,7 +235,7 @@ def validate(
 
     Verdicts are cached; the export reports the share of generated tests the validators accept. Exits 1 when a
     test is rejected."""
-    from cpdata.curation.execution.validate import validate_tests
+    from cpdata.curation.judging.validate import validate_tests
 
     with (
         open_store(db, create=False) as store,
@@ -269,7 +269,7 @@ def doctor(json_output: JsonOption = False) -> None:
     compilers and interpreters with their versions, and what is missing with the package that brings it.
 
     Exits 1 when untrusted code cannot be run with isolation here."""
-    from cpdata.curation.execution.doctor import examine
+    from cpdata.curation.sandbox.doctor import examine
 
     report = examine()
     if json_output:
@@ -300,7 +300,7 @@ def spec(
 ) -> None:
     """Show a problem's input specification: its jury validators, the one cpdata inferred (stored by gen-tests), or
     what would be inferred now from its samples and statement, and why not when nothing can be."""
-    from cpdata.curation.execution.spec import infer_spec
+    from cpdata.curation.testgen.spec import infer_spec
 
     with open_store(db, create=False, write=False) as store:
         found = next(

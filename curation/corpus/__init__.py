@@ -8,5 +8,5 @@ duplicate stages, then Parquet shards with a manifest and a card) and ``ray_buil
 
 May import: ``cpdata.schema``; ``cpdata.curation.steps`` (near duplicates use the same MinHash machinery as
 problems; the store's valid and test splits come from the curation pipeline); ``cpdata.curation.formats`` (atomic
-output directories, checksums); ``cpdata.curation.execution`` (the Ray connection).
+output directories, checksums); ``cpdata.curation.judging`` (the Ray connection).
 """

@@ -16,7 +16,7 @@ from typing import Any
 from cpdata.curation.corpus.build import CorpusOptions, process_source
 from cpdata.curation.corpus.contamination import EvalSolutions
 from cpdata.curation.corpus.sources import Source
-from cpdata.curation.execution.ray_executor import connect
+from cpdata.curation.judging.ray_executor import connect
 
 __all__ = ["on_ray"]
 

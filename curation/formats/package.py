@@ -16,7 +16,7 @@ their expected verdict. What goes where:
 
 Import is idempotent (upserts by natural keys). Packages that carry ``generators/generators.yaml`` instead of their
 secret tests get them made by the jury's own generators when the caller passes ``make_secret_tests`` (the command
-does, with the sandbox: ``cpdata.curation.execution.jurygen``); once made, they are kept on the next import.
+does, with the sandbox: ``cpdata.curation.testgen.jurygen``); once made, they are kept on the next import.
 """
 
 from __future__ import annotations

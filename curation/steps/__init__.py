@@ -7,7 +7,8 @@ window); ``strength`` the steps that read execution results (AlphaCode's executi
 requirement, test strength); ``pipeline`` puts them in order; ``contamination`` reports duplicates across splits
 and against external datasets.
 
-May import: ``cpdata.schema``, ``cpdata.curation.execution`` (read-only use of the results cache) and
+May import: ``cpdata.schema``, ``cpdata.curation.judging`` and ``cpdata.curation.sandbox`` (read-only use of the
+results cache) and
 ``cpdata.curation.formats.codecontests`` (the record a curated item becomes). Never runs a program from a site or a
 package itself (dedup may hash samples in a second Python process of ours: ``sample_digests``).
 """

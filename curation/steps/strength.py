@@ -14,8 +14,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from cpdata.curation.execution.checkers import Judge, known_validity
-from cpdata.curation.execution.judge import (
+from cpdata.curation.judging.checkers import Judge, known_validity
+from cpdata.curation.judging.judge import (
     ResultCache,
     input_key,
     limits_for,
@@ -24,7 +24,7 @@ from cpdata.curation.execution.judge import (
     runnable,
     submission_key,
 )
-from cpdata.curation.execution.sandbox import RunStatus
+from cpdata.curation.sandbox.sandbox import RunStatus
 from cpdata.curation.steps.base import Item, Step
 from cpdata.curation.steps.splits import DEFAULT_CUTOFFS, SplitCutoffs, assign_split
 from cpdata.schema import Store, Submission, Test, TestKind, key_name

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cpdata.curation.execution.sandbox import RunLimits, RunStatus, language_supported
+from cpdata.curation.sandbox.sandbox import RunLimits, RunStatus, language_supported
 from cpdata.schema import Language
 from tests.curation.test_sandbox import CASES, EXPECTED, LIMITS, PROGRAMS, SANDBOX, sandbox_processes
 

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from cpdata.curation.execution import cgroups
-from cpdata.curation.execution.cgroups import Cgroups
+from cpdata.curation.sandbox import cgroups
+from cpdata.curation.sandbox.cgroups import Cgroups
 
 FOUND = Cgroups.detect()
 needs_cgroups = pytest.mark.skipif(FOUND is None, reason="no writable cgroup with memory and pids controllers here")

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from cpdata.curation.execution.generate import GenerateOptions, generate_tests, mutate
-from cpdata.curation.execution.judge import LocalExecutor, ResultCache
-from cpdata.curation.execution.sandbox import language_supported
-from cpdata.curation.execution.verify import verify
 from cpdata.curation.formats.export import export_codecontests
+from cpdata.curation.judging.judge import LocalExecutor, ResultCache
+from cpdata.curation.judging.verify import verify
 from cpdata.curation.report import write_report
+from cpdata.curation.sandbox.sandbox import language_supported
 from cpdata.curation.steps.pipeline import CurationOptions
+from cpdata.curation.testgen.generate import GenerateOptions, generate_tests, mutate
 from cpdata.schema import Language, ProblemProgram, Site, Store
 from tests import factories as f
 
@@ -140,8 +140,8 @@ def test_without_a_validator_or_a_specification_nothing_is_generated(sqlite_stor
 
 
 def test_every_generated_input_is_valid_by_the_validator(sqlite_store: Store) -> None:
-    from cpdata.curation.execution.checkers import InputValidators
-    from cpdata.curation.execution.sandbox import Sandbox
+    from cpdata.curation.judging.checkers import InputValidators
+    from cpdata.curation.sandbox.sandbox import Sandbox
 
     _plant(sqlite_store)
     generate_tests(sqlite_store, options=GenerateOptions(min_agree=4, max_tests=20, seed=3), executor=LocalExecutor(2))
@@ -182,8 +182,8 @@ def test_several_answers_without_a_checker_are_marked_and_not_measured(sqlite_st
 def test_a_script_the_validator_always_rejects_stops_crowding_out_mutations() -> None:
     from collections import Counter
 
-    from cpdata.curation.execution import generate
-    from cpdata.curation.execution.ctdgen import parse_script
+    from cpdata.curation.testgen import generate
+    from cpdata.curation.testgen.ctdgen import parse_script
 
     scripts = [parse_script("INT(1, 9) NEWLINE EOF"), parse_script("INT(10, 99) NEWLINE EOF")]
     profiles = iter(["random/uniform"] * 1000)

@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 from cpdata import load_dataset
 from cpdata.cli import app
 from cpdata.curation.evaluation import EvaluationOptions, evaluate, n_at_k, pass_at_k
-from cpdata.curation.execution.judge import LocalExecutor
 from cpdata.curation.formats.package import import_packages
 from cpdata.curation.formats.training import PromptOptions, SftOptions, TemplateError, build_prompts, export_sft
+from cpdata.curation.judging.judge import LocalExecutor
 from cpdata.curation.steps.pipeline import Curation, CurationOptions
 from cpdata.schema import Contest, Problem, Store, Submission, Test, key_name
 from tests.conftest import ROOT

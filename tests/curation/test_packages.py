@@ -12,11 +12,11 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from cpdata.cli import app
-from cpdata.curation.execution.checkers import InputValidators, Judge, known_validity
-from cpdata.curation.execution.ctdgen import Script, TooLarge, UnsupportedScript, parse_script
-from cpdata.curation.execution.judge import ValidatorFlags, outputs_match
-from cpdata.curation.execution.spec import infer_spec
 from cpdata.curation.formats.package import import_packages, latex_to_markdown
+from cpdata.curation.judging.checkers import InputValidators, Judge, known_validity
+from cpdata.curation.judging.judge import ValidatorFlags, outputs_match
+from cpdata.curation.testgen.ctdgen import Script, TooLarge, UnsupportedScript, parse_script
+from cpdata.curation.testgen.spec import infer_spec
 from cpdata.schema import Problem, Site, Store, TestKind
 from tests.conftest import ROOT
 from tests.curation.test_sandbox import SANDBOX
@@ -225,7 +225,7 @@ def test_structures_read_from_the_inputs_get_the_statements_names_and_bounds(tmp
     drawn = [_draw(parse_script(totals.script), random.Random(seed), "random/uniform") for seed in range(40)]
     assert all(sum(int(line.split()[1]) for line in d.splitlines()[1:]) == int(d.split()[1]) for d in drawn)
     # The real checktestdata accepts what the inference read, and rejects what breaks its structure or bounds.
-    from cpdata.curation.execution.checkers import InputValidators
+    from cpdata.curation.judging.checkers import InputValidators
 
     store = Store(tmp_path / "spec.sqlite")
     for problem, inference, good, bad in (
@@ -302,8 +302,8 @@ def test_validate_reports_an_official_test_its_own_validator_rejects(packages: P
 
 
 def test_an_interactive_problem_runs_with_its_interactor_and_judges_like_the_jury(packages: Path, tmp_path: Path) -> None:
-    from cpdata.curation.execution.judge import LocalExecutor
-    from cpdata.curation.execution.verify import verify
+    from cpdata.curation.judging.judge import LocalExecutor
+    from cpdata.curation.judging.verify import verify
 
     store = Store(tmp_path / "s.sqlite")
     import_packages(store, [packages / "diabolicdoofenshmirtz"])
@@ -327,9 +327,9 @@ def test_an_interactive_problem_runs_with_its_interactor_and_judges_like_the_jur
 
 
 def test_an_interactive_problem_gets_generated_tests_its_interactor_judges(packages: Path, tmp_path: Path) -> None:
-    from cpdata.curation.execution.generate import GenerateOptions, generate_tests
-    from cpdata.curation.execution.judge import LocalExecutor
-    from cpdata.curation.execution.verify import verify
+    from cpdata.curation.judging.judge import LocalExecutor
+    from cpdata.curation.judging.verify import verify
+    from cpdata.curation.testgen.generate import GenerateOptions, generate_tests
 
     store = Store(tmp_path / "s.sqlite")
     import_packages(store, [packages / "diabolicdoofenshmirtz"])  # samples only: 42 and 1337
@@ -357,8 +357,8 @@ def test_an_interactive_problem_gets_generated_tests_its_interactor_judges(packa
 
 
 def test_an_interactive_verdict_follows_a_judge() -> None:
-    from cpdata.curation.execution.interactive import verdict
-    from cpdata.curation.execution.sandbox import RunResult, RunStatus
+    from cpdata.curation.judging.interactive import verdict
+    from cpdata.curation.sandbox.sandbox import RunResult, RunStatus
 
     ok, wa = RunResult(RunStatus.runtime_error, exit_code=42), RunResult(RunStatus.runtime_error, exit_code=43, stderr="no")
     assert verdict(RunResult(RunStatus.ok, exit_code=0), ok).status is RunStatus.ok
@@ -372,8 +372,8 @@ def test_an_interactive_verdict_follows_a_judge() -> None:
 def test_the_jury_generators_remake_the_committed_secret_tests(packages: Path) -> None:
     # highwaycombinatorics commits its 79 secret tests and the recipe that made them: the recipe run here makes as
     # many, the unseeded ones byte for byte (answers included), and the jury's validator accepts every one.
-    from cpdata.curation.execution.jurygen import generate_jury_tests
     from cpdata.curation.formats.package import read_package
+    from cpdata.curation.testgen.jurygen import generate_jury_tests
 
     package = packages / "highwaycombinatorics"
     read = read_package(package)
@@ -419,7 +419,7 @@ def test_import_makes_the_secret_tests_a_package_ships_as_generators_once(packag
 
 
 def test_import_calibrates_the_time_limit_by_the_jurys_rule_on_this_machine(packages: Path, tmp_path: Path) -> None:
-    from cpdata.curation.execution.judge import limits_for
+    from cpdata.curation.judging.judge import limits_for
 
     db = str(tmp_path / "s.sqlite")
     result = CliRunner().invoke(app, ["import", "package", str(packages / "infinityissues"), "--db", db, "--json"])

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cpdata.curation.execution.judge import outputs_match
-from cpdata.curation.execution.sandbox import RunLimits, RunStatus, Sandbox, language_supported
+from cpdata.curation.judging.judge import outputs_match
+from cpdata.curation.sandbox.sandbox import RunLimits, RunStatus, Sandbox, language_supported
 from cpdata.schema import Language
 
 SANDBOX = Sandbox()

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from cpdata.curation.execution.isolation import SandboxUnavailable, take_back
-from cpdata.curation.execution.judge import Job, ResultCache, run_job
-from cpdata.curation.execution.sandbox import RunLimits, RunStatus, Sandbox, language_supported
+from cpdata.curation.judging.judge import Job, ResultCache, run_job
+from cpdata.curation.sandbox.isolation import SandboxUnavailable, take_back
+from cpdata.curation.sandbox.sandbox import RunLimits, RunStatus, Sandbox, language_supported
 from cpdata.schema import Language, Store
 from tests.curation.test_sandbox import SANDBOX, sandbox_processes
 
@@ -255,7 +255,7 @@ def test_running_without_isolation_is_refused_unless_asked_for(monkeypatch: pyte
 
 
 def test_a_missing_bubblewrap_is_refused_too(monkeypatch: pytest.MonkeyPatch) -> None:
-    import cpdata.curation.execution.sandbox as sandbox_module
+    import cpdata.curation.sandbox.sandbox as sandbox_module
 
     monkeypatch.delenv("CPDATA_UNSAFE_NO_ISOLATION", raising=False)
     real_which = sandbox_module.shutil.which
@@ -282,7 +282,7 @@ def test_a_daemon_does_not_outlive_its_run() -> None:
 def test_verify_refuses_to_run_without_isolation_and_says_how(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    import cpdata.curation.execution.sandbox as sandbox_module
+    import cpdata.curation.sandbox.sandbox as sandbox_module
     from cpdata.cli import app
 
     monkeypatch.delenv("CPDATA_UNSAFE_NO_ISOLATION", raising=False)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from cpdata.curation.execution.judge import Job, LocalExecutor, ResultCache, input_key, submission_key
-from cpdata.curation.execution.sandbox import RunLimits, RunStatus, Sandbox, language_supported
-from cpdata.curation.execution.toolchains import recipe_for
-from cpdata.curation.execution.verify import verify
+from cpdata.curation.judging.judge import Job, LocalExecutor, ResultCache, input_key, submission_key
+from cpdata.curation.judging.verify import verify
+from cpdata.curation.sandbox.sandbox import RunLimits, RunStatus, Sandbox, language_supported
+from cpdata.curation.sandbox.toolchains import recipe_for
 from cpdata.schema import Contest, Language, Problem, Site, Store, Submission, Test, TestKind
 from tests.curation.test_sandbox import SANDBOX
 
@@ -113,7 +113,7 @@ def test_a_missing_toolchain_is_skipped_and_counted(tmp_path: Path) -> None:
 
 def test_the_ray_executor_gives_the_local_results_on_a_real_local_cluster(tmp_path: Path) -> None:
     pytest.importorskip("ray", reason="Ray is an optional extra (pip install 'cpdata[ray]')")
-    from cpdata.curation.execution.ray_executor import RayExecutor
+    from cpdata.curation.judging.ray_executor import RayExecutor
 
     with _store_with_languages(tmp_path / "local.sqlite") as local_store:
         local = verify(local_store, executor=LocalExecutor(2, SANDBOX))

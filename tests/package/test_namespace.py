@@ -102,3 +102,25 @@ def test_store_and_migrations_do_not_import_each_other() -> None:
     tree = ast.parse((ROOT / "schema" / "migrations.py").read_text())
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     assert "cpdata.schema.store" not in imported
+
+
+# What each part of curation may import (its __init__ says so): the arrows run down, testgen -> judging -> sandbox.
+ALLOWED_IMPORTS = {
+    "sandbox": {"schema", "curation.sandbox"},
+    "judging": {"schema", "curation.sandbox", "curation.judging"},
+    "testgen": {"schema", "curation.sandbox", "curation.judging", "curation.testgen"},
+}
+
+
+def test_curation_imports_run_down_from_testgen_to_judging_to_the_sandbox() -> None:
+    offenders = []
+    for package, allowed in ALLOWED_IMPORTS.items():
+        for path in (ROOT / "curation" / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith("cpdata."):
+                    continue
+                parts = (node.module or "").split(".")[1:]
+                owner = ".".join(parts[:2]) if parts[0] == "curation" else parts[0]
+                if owner not in allowed:
+                    offenders.append(f"{path.relative_to(ROOT)} imports {node.module}")
+    assert offenders == []

@@ -64,7 +64,7 @@ def test_the_wheel_holds_one_top_level_package(wheel: Path) -> None:
     assert top == {"cpdata"}
     top_level = next(n for n in names if n.endswith(".dist-info/top_level.txt"))
     assert zipfile.ZipFile(wheel).read(top_level).decode().split() == ["cpdata"]
-    assert "cpdata/curation/execution/native/runner.c" in names  # the sandbox's runner source
+    assert "cpdata/curation/sandbox/native/runner.c" in names  # the sandbox's runner source
     assert "cpdata/demo_data/codeforces/index.json" in names  # the demo's recorded sites
     assert not [n for n in names if "/demo_data/run/" in n]
 

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from cpdata.curation.execution.isolation import SandboxUnavailable, verify_private
+from cpdata.curation.sandbox.isolation import SandboxUnavailable, verify_private
 
 __all__ = ["DEFAULT_UID_RANGE", "ENV_UIDS", "UidPool", "parse_uid_range"]
 

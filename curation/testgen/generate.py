@@ -21,9 +21,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from cpdata.curation.execution.checkers import CheckerUnavailable, InputValidators, Judge
-from cpdata.curation.execution.ctdgen import Script, TooLarge, UnsupportedScript, parse_script
-from cpdata.curation.execution.judge import (
+from cpdata.curation.judging.checkers import CheckerUnavailable, InputValidators, Judge
+from cpdata.curation.judging.judge import (
     Executor,
     Job,
     LocalExecutor,
@@ -32,9 +31,10 @@ from cpdata.curation.execution.judge import (
     limits_for,
     submission_key,
 )
-from cpdata.curation.execution.sandbox import RunStatus, Sandbox
-from cpdata.curation.execution.spec import infer_spec
-from cpdata.curation.execution.verify import problems_with_tests
+from cpdata.curation.judging.verify import problems_with_tests
+from cpdata.curation.sandbox.sandbox import RunStatus, Sandbox
+from cpdata.curation.testgen.ctdgen import Script, TooLarge, UnsupportedScript, parse_script
+from cpdata.curation.testgen.spec import infer_spec
 from cpdata.schema import Problem, Store, Submission, Test, TestKind, TestOrigin
 
 __all__ = ["GenerateOptions", "GenerateSummary", "generate_tests", "mutate"]

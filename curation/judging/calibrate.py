@@ -15,10 +15,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from cpdata.curation.execution.checkers import Judge
-from cpdata.curation.execution.judge import Executor, ResultCache, runnable
-from cpdata.curation.execution.sandbox import RunLimits, RunStatus
-from cpdata.curation.execution.verify import judge_solution, tests_job
+from cpdata.curation.judging.checkers import Judge
+from cpdata.curation.judging.judge import Executor, ResultCache, runnable
+from cpdata.curation.judging.verify import judge_solution, tests_job
+from cpdata.curation.sandbox.sandbox import RunLimits, RunStatus
 from cpdata.schema import Problem, Store, TestKind
 
 __all__ = ["DEFAULT_MULTIPLIER", "Calibration", "calibrate_time_limit"]

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cpdata.curation.execution.cgroups import Cgroups
-from cpdata.curation.execution.isolation import SandboxUnavailable, install_runner, private_directory
+from cpdata.curation.sandbox.cgroups import Cgroups
+from cpdata.curation.sandbox.isolation import SandboxUnavailable, install_runner, private_directory
 
 __all__ = ["Check", "MachineReport", "examine"]
 
@@ -131,7 +131,7 @@ def _seccomp(root: Path) -> Check:
 
 def _uids() -> Check:
     if os.geteuid() == 0:
-        from cpdata.curation.execution.uids import DEFAULT_UID_RANGE, ENV_UIDS
+        from cpdata.curation.sandbox.uids import DEFAULT_UID_RANGE, ENV_UIDS
 
         chosen = os.environ.get(ENV_UIDS) or "-".join(map(str, DEFAULT_UID_RANGE))
         return Check("uid per run", True, f"root: each run gets its own uid from {chosen} (${ENV_UIDS})")

@@ -1,5 +1,5 @@
 /* cpdata's run helper: runs a command, waits for it, and reports its own CPU time and peak memory (not ours,
- * not bubblewrap's) on a file descriptor the program cannot see. Built once by curation/execution/sandbox.py.
+ * not bubblewrap's) on a file descriptor the program cannot see. Built once by curation/sandbox/isolation.py.
  *
  *   runner STATUS_FD COMMAND [ARGS...]  ->  writes "wait_status cpu_ms maxrss_kb\n" to STATUS_FD
  *   runner --kill-all                   ->  SIGKILL every process of the calling user (but itself)

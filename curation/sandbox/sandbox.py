@@ -36,9 +36,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from cpdata.curation.execution.binaries import BinaryCache
-from cpdata.curation.execution.cgroups import Cgroups, RunCgroup
-from cpdata.curation.execution.isolation import (
+from cpdata.curation.sandbox.binaries import BinaryCache
+from cpdata.curation.sandbox.cgroups import Cgroups, RunCgroup
+from cpdata.curation.sandbox.isolation import (
     SandboxUnavailable,
     hand_over,
     install_runner,
@@ -46,8 +46,8 @@ from cpdata.curation.execution.isolation import (
     take_back,
     verify_private,
 )
-from cpdata.curation.execution.toolchains import Recipe, recipe_for, toolchain_id
-from cpdata.curation.execution.uids import UidPool, processes_of
+from cpdata.curation.sandbox.toolchains import Recipe, recipe_for, toolchain_id
+from cpdata.curation.sandbox.uids import UidPool, processes_of
 from cpdata.schema import Language
 
 __all__ = [
@@ -320,7 +320,7 @@ class Sandbox:
         """Run a prepared program on many inputs in one sandbox (``batch``): the same guarantees per test as ``run``,
         at a fraction of the cost, since the isolation is set up once. ``stop_on_failure``: stop at the first test it
         fails to finish (the results are then fewer than the inputs)."""
-        from cpdata.curation.execution.batch import run_batch
+        from cpdata.curation.sandbox.batch import run_batch
 
         return run_batch(self, program, inputs, limits, stop_on_failure=stop_on_failure)
 

@@ -21,8 +21,8 @@ from typing import Any, Literal, Protocol
 
 from sqlalchemy import select, tuple_
 
-from cpdata.curation.execution.sandbox import Program, RunLimits, RunResult, RunStatus, Sandbox, language_supported
-from cpdata.curation.execution.toolchains import recipe_for
+from cpdata.curation.sandbox.sandbox import Program, RunLimits, RunResult, RunStatus, Sandbox, language_supported
+from cpdata.curation.sandbox.toolchains import recipe_for
 from cpdata.schema import Language, Problem, ProblemProgram, Store, Submission
 from cpdata.schema.tables import ExecutionResultRow
 
@@ -212,7 +212,7 @@ class JobResult:
 def run_job(sandbox: Sandbox, job: Job, *, batch: bool = True) -> JobResult:
     """Compile once, run every input in one sandbox (a fresh process and scratch directory per input), clean up."""
     if job.interactor is not None:
-        from cpdata.curation.execution.interactive import run_interactive_job
+        from cpdata.curation.judging.interactive import run_interactive_job
 
         return run_interactive_job(sandbox, job)
     result = JobResult(job.key, job.solution, job.limits)

@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cpdata.curation.execution.judge import JobResult, Outcome, ResultCache, input_key, outputs_match
-from cpdata.curation.execution.sandbox import Program, RunLimits, RunStatus, Sandbox
+from cpdata.curation.judging.judge import JobResult, Outcome, ResultCache, input_key, outputs_match
+from cpdata.curation.sandbox.sandbox import Program, RunLimits, RunStatus, Sandbox
 from cpdata.schema import Language, Problem, ProblemProgram, Store
 
 __all__ = [

@@ -18,8 +18,8 @@ import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from cpdata.curation.execution.judge import Job, JobResult, Outcome, unbuilt
-from cpdata.curation.execution.sandbox import Program, RunLimits, RunResult, RunStatus, Sandbox, Wiring
+from cpdata.curation.judging.judge import Job, JobResult, Outcome, unbuilt
+from cpdata.curation.sandbox.sandbox import Program, RunLimits, RunResult, RunStatus, Sandbox, Wiring
 
 __all__ = ["HARNESS_NAME", "INTERACTOR_HARNESS", "interactor_limits", "run_interactive", "run_interactive_job"]
 
@@ -89,7 +89,7 @@ def run_interactive(
     wired = dataclasses.replace(
         interactor, run=["python3", "-S", f"{{PROGRAM}}/{HARNESS_NAME}", str(data_read), *interactor.run, "--", *(flags or [])]
     )
-    from cpdata.curation.execution.checkers import pack_files
+    from cpdata.curation.judging.checkers import pack_files
 
     feeder = threading.Thread(target=_feed, args=(data_write, pack_files(input_text, answer)), daemon=True)
     feeder.start()
@@ -122,7 +122,7 @@ def verdict(ran: RunResult, judged: RunResult) -> RunResult:
 
 def run_interactive_job(sandbox: Sandbox, job: Job) -> JobResult:
     """A job of an interactive problem: build the solution and the interactor once, then run each input with both."""
-    from cpdata.curation.execution.checkers import CheckerUnavailable, validator_program
+    from cpdata.curation.judging.checkers import CheckerUnavailable, validator_program
 
     assert job.interactor is not None
     result = JobResult(job.key, job.solution, job.limits)

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cpdata.curation.execution.checkers import CheckerUnavailable, InputValidators, known_validity
-from cpdata.curation.execution.sandbox import Sandbox
-from cpdata.curation.execution.verify import problems_with_tests
+from cpdata.curation.judging.checkers import CheckerUnavailable, InputValidators, known_validity
+from cpdata.curation.judging.verify import problems_with_tests
+from cpdata.curation.sandbox.sandbox import Sandbox
 from cpdata.schema import Store, TestKind
 
 __all__ = ["ValidationSummary", "validate_tests"]

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cpdata.curation.execution.sandbox import Program, RunLimits, RunStatus, Sandbox
+from cpdata.curation.sandbox.sandbox import Program, RunLimits, RunStatus, Sandbox
 from cpdata.schema import Language, Problem, Test, TestKind, TestOrigin
 
 __all__ = ["GeneratorError", "JuryTestCase", "JuryTests", "generate_jury_tests", "jury_recipe"]

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from cpdata.curation.execution.judge import Job, JobResult, run_job
-from cpdata.curation.execution.sandbox import Sandbox
+from cpdata.curation.judging.judge import Job, JobResult, run_job
+from cpdata.curation.sandbox.sandbox import Sandbox
 
 __all__ = ["RayExecutor", "RayUnavailable", "connect"]
 

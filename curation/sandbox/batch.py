@@ -22,11 +22,11 @@ import time
 from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING
 
-from cpdata.curation.execution.isolation import hand_over, private_directory
+from cpdata.curation.sandbox.isolation import hand_over, private_directory
 
 if TYPE_CHECKING:
-    from cpdata.curation.execution.cgroups import RunCgroup
-    from cpdata.curation.execution.sandbox import Program, RunLimits, RunResult, Sandbox
+    from cpdata.curation.sandbox.cgroups import RunCgroup
+    from cpdata.curation.sandbox.sandbox import Program, RunLimits, RunResult, Sandbox
 
 __all__ = ["run_batch"]
 
@@ -38,7 +38,7 @@ def run_batch(
 ) -> list[RunResult]:
     """One result per input, in order; with ``stop_on_failure``, the results up to the first test the program failed
     to finish (time, memory, crash, output): what a judge does, and what a verdict needs."""
-    from cpdata.curation.execution.sandbox import RunResult, RunStatus
+    from cpdata.curation.sandbox.sandbox import RunResult, RunStatus
 
     if not program.ok:
         assert program.compile_result is not None
@@ -66,7 +66,7 @@ def _one_batch(
     sandbox: Sandbox, program: Program, inputs: Sequence[bytes], limits: RunLimits, stop_on_failure: bool = False
 ) -> tuple[list[RunResult], RunResult | None]:
     """Results of the first tests of ``inputs`` this sandbox got through, and the sandbox's failure if it stopped."""
-    from cpdata.curation.execution.sandbox import WORK_INSIDE, RunResult, RunStatus, language_is_java
+    from cpdata.curation.sandbox.sandbox import WORK_INSIDE, RunResult, RunStatus, language_is_java
 
     java = language_is_java(program.language)
     command = sandbox.command_for(program, limits)
@@ -138,7 +138,7 @@ def _drive(
     java: bool,
     stop_on_failure: bool,
 ) -> tuple[list[RunResult], RunResult | None]:
-    from cpdata.curation.execution.sandbox import RunResult, RunStatus, classify, our_failure_line
+    from cpdata.curation.sandbox.sandbox import RunResult, RunStatus, classify, our_failure_line
 
     results: list[RunResult] = []
     wall_ms = round(limits.time_ms * limits.wall_factor) + 1000
@@ -188,7 +188,7 @@ def _drive(
 def _broken(process: subprocess.Popen[bytes], stderr: _Drain, results: list[RunResult], hung: bool) -> RunResult | None:
     """The runner stopped answering. If bubblewrap or the runner said why, the sandbox failed (retry from here);
     otherwise the program killed it, and the test it was running is that program's runtime error."""
-    from cpdata.curation.execution.sandbox import RunResult, RunStatus, our_failure_line
+    from cpdata.curation.sandbox.sandbox import RunResult, RunStatus, our_failure_line
 
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=5)

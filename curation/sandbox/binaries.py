@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cpdata.curation.execution.isolation import private_cache
+from cpdata.curation.sandbox.isolation import private_cache
 
 __all__ = ["ENV_BINARY_CACHE", "BinaryCache", "CachedBuild"]
 

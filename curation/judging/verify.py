@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from cpdata.curation.execution.checkers import Judge
-from cpdata.curation.execution.judge import (
+from cpdata.curation.judging.checkers import Judge
+from cpdata.curation.judging.judge import (
     Executor,
     Job,
     LocalExecutor,
@@ -21,8 +21,8 @@ from cpdata.curation.execution.judge import (
     limits_for,
     runnable,
 )
-from cpdata.curation.execution.sandbox import RunLimits, RunStatus, Sandbox
-from cpdata.curation.execution.toolchains import missing_toolchain
+from cpdata.curation.sandbox.sandbox import RunLimits, RunStatus, Sandbox
+from cpdata.curation.sandbox.toolchains import missing_toolchain
 from cpdata.schema import Language, Problem, ProblemKey, Store, Submission, Test, TestKind
 from cpdata.schema.tables import VerificationRow
 
