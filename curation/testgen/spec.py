@@ -1,45 +1,46 @@
-"""An input specification where no jury validator exists (scraped problems), inferred from the samples and the
-statement, written as a checktestdata script so that it validates and generates like a jury's.
+"""An input specification where no jury validator exists (scraped problems): the statement read as a contestant
+reads it, and the known inputs read for their shape, joined and proved.
 
-The samples give the structure, read section by section across all of them at once: a line of fixed width; a line
-whose number of tokens is an integer read before it (``n``, then ``a_1 ... a_n``); or a block of lines of one width
-whose number of lines is such an integer, or one less (``n``, then ``n - 1`` edges). A reading must fit every sample
-and official input, and a count is preferred only where the inputs show it (a count of 2 or more somewhere).
-Integers are named after the variables the statement's Input section mentions, in order (``a_i`` as ``a``), and
-bounded by a constraint it states (``1 \\le n \\le 2 \\cdot 10^5``, ``1 \\le a, b \\le 10^9``, ``1 \\le b_i \\le w``).
-Strings are words of the letters and digits the samples use, with a stated length bound (``|S| \\le 100``) or the
-length an integer read before them gives in every sample.
+1. The known inputs give the structure (``layout``): fixed lines, arrays and blocks with counts read before them,
+   lines that carry their own count, and test cases.
+2. The statement gives names and bounds (``statement``): its sections by meaning, every bound in every notation, the
+   variables its Input section names in order, and hints (alphabets, trees, graphs, permutations, distinct and
+   sorted values, decimals).
+3. Names are tied to the columns of the structure by an alignment that keeps their order and lets a name's bounds
+   vote (a name bounded to [1, 10^5] does not take a column of words), so a variable the Input section mentions
+   but the input does not carry is skipped, not shifted onto the next column.
+4. A column whose bounds the statement does not state is bounded by what the known inputs show: valid, but narrow
+   (the reason names every such column, and ``stated`` is False).
+5. The specification (``specification.Specification``) is written as a checktestdata script and proved against
+   every known input (their whitespace made canonical, since a scraped sample may carry a trailing space); a
+   structure or bound they contradict is dropped, and if even the plain structure rejects one, nothing is used.
 
-As a validator (``infer_spec``), a token without a stated bound is not guessed: the problem gets no specification,
-says why, and gets no generated tests; a specification that rejects any known input is discarded the same way. As a
-generator only (``for_generation=True``, when a jury's own validator decides), a missing bound is taken from what the
-inputs show, widened, and the jury's validator throws away what it does not accept.
+As a generator only (``for_generation=True``, when a jury's own validator decides what is valid), unstated bounds
+are the inputs' range widened, and the jury's validator throws away what it does not accept.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
+from cpdata.curation.testgen.ctdcheck import CompiledScript, ScriptError
+from cpdata.curation.testgen.layout import Column, Layout, Section, read_layout
+from cpdata.curation.testgen.specification import Field, Part, Specification
+from cpdata.curation.testgen.statement import hints
+from cpdata.curation.testgen.statement.bounds import Bounds, Range, read_bounds
+from cpdata.curation.testgen.statement.names import index_names, input_names
+from cpdata.curation.testgen.statement.sections import find_sections
+from cpdata.curation.testgen.statement.text import plain
 from cpdata.schema import Problem, ProblemProgram
 
-__all__ = ["INFERRED_NAME", "Inference", "infer_spec"]
+__all__ = ["INFERRED_NAME", "Inference", "canonical", "infer_spec", "read_statement"]
 
 INFERRED_NAME = "cpdata-inferred"
-_INT = re.compile(r"-?\d+")
-_LE = r"(?:\\le(?:q)?|≤|<=)"
-# a number as statements write bounds: 5, 100\,000, 2 \cdot 10^5, 10^{18}, 10^9 + 7, -10^9
-_NUMBER = (
-    r"(-?\s*(?:\d[\d,]*(?:\\,\d+)*(?:\s*(?:\\cdot|\\times|·|\*)\s*10\s*\^\s*\{?\d+\}?)?"
-    r"|10\s*\^\s*\{?\d+\}?)(?:\s*[+-]\s*\d+)?)"
-)
-_NAME = r"[A-Za-z](?:_\{?\w+\}?)?"  # n, a_i, a_{i}
-_NAMES = rf"((?:{_NAME}\s*,\s*)*{_NAME})"  # a, b
-_CONSTRAINT = re.compile(rf"{_NUMBER}\s*{_LE}\s*{_NAMES}\s*{_LE}\s*{_NUMBER}(?=[\s$,.)]|$)")
-_WORD = re.compile(r"[A-Za-z0-9]+")
-_LENGTH = re.compile(rf"\|\s*({_NAME})\s*\|\s*{_LE}\s*{_NUMBER}")  # |S_i| <= 100
-_VARIABLE_BOUND = re.compile(rf"{_NUMBER}\s*{_LE}\s*{_NAMES}\s*{_LE}\s*([A-Za-z])(?![A-Za-z_])")  # 1 <= b_i <= w
+_INT = re.compile(r"-?(?:0|[1-9]\d{0,18})")
+_REAL = re.compile(r"-?\d+(?:\.\d+)?")
+_KEYWORDS = {"int", "rep", "set", "end", "eof"}
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,18 @@ class Inference:
     script: str | None
     reason: str
     """What the specification covers, or why none was inferred."""
+    specification: Specification | None = None
+    stated: bool = False
+    """Every bound comes from the statement (not from the range of the known inputs)."""
+    category: str = ""
+    """Why there is none, as a short category for totals (``no sample``, ``structure``, ``rejects an input``)."""
 
     def as_program(self, problem: Problem) -> ProblemProgram | None:
         if self.script is None:
             return None
+        files = {"spec.ctd": self.script}
+        if self.specification is not None:
+            files["spec.json"] = self.specification.to_json()
         return ProblemProgram(
             site=problem.site,
             contest_id=problem.contest_id,
@@ -58,350 +67,445 @@ class Inference:
             role="input_validator",
             name=INFERRED_NAME,
             language="checktestdata",
-            files={"spec.ctd": self.script},
+            files=files,
             entry="spec.ctd",
         )
 
 
-def _number(text: str) -> int | None:
-    """``2 \\cdot 10^5``, ``10^{18}``, ``10^9+7``, ``100\\,000``, ``1e9`` as an integer."""
-    cleaned = text.replace("\\,", "").replace(",", "").replace("{", "").replace("}", "").replace(" ", "")
-    cleaned = cleaned.replace("\\cdot", "*").replace("·", "*").replace("\\times", "*").replace("x", "*")
-    if not re.fullmatch(r"-?[\d*^+.e]+", cleaned):
-        return None
-    try:
-        value = eval(cleaned.replace("^", "**"), {"__builtins__": {}}, {})
-    except (SyntaxError, ValueError, TypeError, ArithmeticError):
-        return None
-    return int(value) if isinstance(value, int | float) and float(value).is_integer() else None
-
-
-def _variables(statement: str) -> list[str]:
-    """The variables the Input section names, in the order it names them (from its TeX)."""
-    section = re.search(r"#+\s*Input\s*\n(.*?)(?:\n#+\s|\Z)", statement, flags=re.S | re.I)
-    text = section.group(1) if section else ""
-    # AtCoder's format block, the variables as laid out: lines made only of math (``$N$ $K$``, as the scraper writes
-    # it), or a code block (older stores).
-    layout = re.search(r"```\w*\n(.*?)```", text, flags=re.S)
-    lines = [line for line in text.splitlines() if line.strip() and re.fullmatch(r"(?:\s*\$[^$]+\$)+\s*", line)]
-    if layout is not None or lines:
-        words = layout.group(1).split() if layout is not None else [w for line in lines for w in re.findall(r"\$([^$]+)\$", line)]
-        # a layout with repetition (``A_1 A_2 \\ldots A_N``, ``\\vdots``): the names, without the dots
-        dots = ("...", "\\vdots", "\\ldots", "\\cdots", "\\dots", ":", "⋮", "…")
-        return [w.strip("$") for w in words if w not in dots and "..." not in w]
-    names: list[str] = []
-    for math in re.findall(r"\$([^$]+)\$", text):
-        for name in re.findall(r"(?<![\\A-Za-z])([A-Za-z](?:_\{?\w+\}?)?)(?![A-Za-z])", math):
-            if name not in names:
-                names.append(name)
-    return names
-
-
-def _bounds(statement: str) -> dict[str, tuple[int, int]]:
-    found: dict[str, tuple[int, int]] = {}
-    for math in re.findall(r"\$([^$]+)\$", statement):
-        for low, names, high in _CONSTRAINT.findall(math):
-            lo, hi = _number(low), _number(high)
-            if lo is None or hi is None or lo > hi:
-                continue
-            for name in re.split(r"\s*,\s*", names.strip()):
-                found.setdefault(name, (lo, hi))
-    return found
-
-
-def _base(name: str) -> str:
-    """``a_i``, ``a_{i}``, ``A_1`` -> ``a``/``A``: the variable an indexed name belongs to."""
-    return name.split("_", 1)[0]
+def canonical(text: str) -> str:
+    """An input with one space between tokens and one newline after each line (how a specification writes it)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n")
+    return "".join(" ".join(line.split()) + "\n" for line in lines) if text.strip() else ""
 
 
 @dataclass
-class _Field:
-    """One token column: an integer (bounds numeric or an earlier integer's variable) or a word."""
+class Reading:
+    """What the statement says, read once."""
 
-    name: str | None
-    """The statement's name for it (``a`` for ``a_i``), when the Input section names enough."""
-    tokens: list[str]
-    owners: list[int]
-    """The input each token came from."""
-    var: str = ""
-    """Its checktestdata variable, when something may refer to it (a count, a bound, a total)."""
-    low: int | None = None
-    """An integer's least value; a word's least length (0 when an input has an empty one)."""
-    high: int | str | None = None
-    """An integer's greatest value: a number, or an earlier integer's variable."""
-    alphabet: str = ""
-    """A word's characters, as a regex class body (``a-z``, ``A-Z0-9``)."""
-    length: str | int | None = None
-    """A word's length: a variable it equals in every input, or a stated upper bound."""
-    total_of: str = ""
-    """An integer read before this column that is its total in every input (``m``, the sum of the ports)."""
-
-    @property
-    def integer(self) -> bool:
-        return all(_INT.fullmatch(t) for t in self.tokens)
+    bounds: Bounds
+    names: list[str]
+    cases: bool
+    alphabets: list[str]
+    decimals: int | None
+    text: str
+    """The statement in the plain notation (hints are looked for in it)."""
 
 
-@dataclass
-class _Section:
-    kind: str  # "line" (fixed width), "array" (one line of `count` tokens), "block" (`count` lines)
-    fields: list[_Field]
-    count: str = ""
-    """The ctd expression of an array's length or a block's lines (``x0``, ``x0 - 1``)."""
-
-
-class _Reading:
-    """The sections of every input, read together (``read`` says why when no reading fits them all)."""
-
-    def __init__(self, inputs: list[str]) -> None:
-        self.lines = [text.rstrip("\n").split("\n") if text.strip() else [] for text in inputs]
-        self.at = [0] * len(inputs)
-        self.values: list[dict[str, int]] = [{} for _ in inputs]  # integer variables read so far, per input
-        self.order: list[str] = []
-        self.sections: list[_Section] = []
-
-    def read(self) -> str | None:
-        """Read every section; the reason it cannot, or None."""
-        while any(at < len(lines) for at, lines in zip(self.at, self.lines, strict=True)):
-            if any(at >= len(lines) for at, lines in zip(self.at, self.lines, strict=True)):
-                return "the inputs differ in shape (one ends where another goes on)"
-            if not (self._block() or self._array() or self._line()):
-                return "the inputs differ in shape in a way no count read before explains"
-        return None
-
-    def _width(self, index: int, line: int) -> int:
-        return len(self.lines[index][line].split())
-
-    def _counts(self, var: str, less: int) -> list[int]:
-        return [values[var] - less for values in self.values]
-
-    def _block(self) -> bool:
-        for var in self.order:
-            for less in (0, 1):
-                counts = self._counts(var, less)
-                if max(counts) < 2 or min(counts) < 0:
-                    continue  # no evidence of a count here (or a negative one)
-                if any(at + count > len(lines) for at, count, lines in zip(self.at, counts, self.lines, strict=True)):
-                    continue
-                spans = [(i, at + k) for i, (at, count) in enumerate(zip(self.at, counts, strict=True)) for k in range(count)]
-                widths = {self._width(i, line) for i, line in spans}
-                if len(widths) != 1 or widths == {0}:
-                    continue
-                (width,) = widths
-                rows = [self.lines[i][line].split() for i, line in spans]
-                owners = [i for i, _ in spans]
-                fields = [_Field(None, [row[c] for row in rows], owners) for c in range(width)]
-                for i, count in enumerate(counts):
-                    self.at[i] += count
-                self.sections.append(_Section("block", fields, var if not less else f"{var} - 1"))
-                return True
-        return False
-
-    def _array(self) -> bool:
-        for var in self.order:
-            counts = self._counts(var, 0)
-            if max(counts) < 2 or min(counts) < 0:
-                continue
-            if all(self._width(i, at) == count for i, (at, count) in enumerate(zip(self.at, counts, strict=True))):
-                pairs = [(i, t) for i, at in enumerate(self.at) for t in self.lines[i][at].split()]
-                self.at = [at + 1 for at in self.at]
-                field = _Field(None, [t for _, t in pairs], [i for i, _ in pairs])
-                self.sections.append(_Section("array", [field], var))
-                return True
-        return False
-
-    def _line(self) -> bool:
-        widths = {self._width(i, at) for i, at in enumerate(self.at)}
-        if len(widths) != 1:
-            return False
-        (width,) = widths
-        rows = [self.lines[i][at].split() for i, at in enumerate(self.at)]
-        fields = [_Field(None, [row[c] for row in rows], list(range(len(rows)))) for c in range(width)]
-        for c, field in enumerate(fields):
-            if field.integer:  # a later count may be this integer
-                field.var = f"x{len(self.order)}"
-                self.order.append(field.var)
-                for values, row in zip(self.values, rows, strict=True):
-                    values[field.var] = int(row[c])
-        self.at = [at + 1 for at in self.at]
-        self.sections.append(_Section("line", fields))
-        return True
-
-
-def _word_class(tokens: list[str]) -> str | None:
-    if not all(_WORD.fullmatch(t) for t in tokens):
-        return None
-    seen = set("".join(tokens))
-    parts = [
-        ("a-z", any(c.islower() for c in seen)),
-        ("A-Z", any(c.isupper() for c in seen)),
-        ("0-9", any(c.isdigit() for c in seen)),
-    ]
-    return "".join(part for part, used in parts if used) or None
+def read_statement(statement: str) -> Reading:
+    sections = find_sections(statement)
+    bounds = read_bounds(plain(sections.primary))
+    if not sections.constraints and sections.headed:
+        bounds.merge(read_bounds(plain(statement)))  # old statements bound variables anywhere
+    if sections.subtasks:
+        bounds.merge(read_bounds(plain(sections.subtasks)))  # a subtask's bound only where nothing else says
+    names = input_names(sections.input, set(bounds.ranges), index_names(statement))
+    text = plain(statement)
+    return Reading(bounds, names, hints.speaks_of_cases(statement), hints.alphabets(text), hints.decimals(text), text)
 
 
 def infer_spec(problem: Problem, inputs: list[str], *, for_generation: bool = False) -> Inference:
-    """A checktestdata script for the inputs' structure with the statement's names and bounds, or why not.
-    ``for_generation``: bounds the statement does not state are taken from the inputs, widened (a jury validator
-    decides what is valid, so the script only has to propose)."""
-    if not inputs:
-        return Inference(None, "no sample or official input to learn the shape from")
-    reading = _Reading(inputs)
-    reason = reading.read()
-    if reason is not None:
-        return Inference(None, reason)
-    statement = problem.statement or ""
-    names = list(dict.fromkeys(_base(v) for v in _variables(statement)))
-    bounds = _bounds(statement)
-    variable_bounds = _variable_bounds(statement)
-    lengths = _lengths(statement)
-    fields = [f for section in reading.sections for f in section.fields]
-    by_name: dict[str, str] = {}  # statement name -> ctd variable, for bounds such as b <= w
-    widest = max((high for _, high in bounds.values()), default=None)
-    missing = []
-    for position, field in enumerate(fields):
-        field.name = names[position] if position < len(names) else None
-        known = _lookup(bounds, field.name)
-        if field.integer:
-            if field.name is not None and field.var:
-                by_name.setdefault(field.name, field.var)
-            over = _lookup(variable_bounds, field.name)
-            if known is not None:
-                field.low, field.high = known
-            elif over is not None and over[1] in by_name:
-                field.low, field.high = over[0], by_name[over[1]]
-            elif for_generation:
-                seen = [int(t) for t in field.tokens]
-                field.low = min(0, min(seen)) if min(seen) <= 0 else 1
-                field.high = max(max(seen), widest or 0, 10 * max(seen))
-            else:
-                missing.append(field.name or f"token {position + 1}")
-            continue
-        alphabet = _word_class(field.tokens)
-        if alphabet is None:
-            return Inference(None, "the input has tokens that are neither integers nor words of letters and digits")
-        field.alphabet = alphabet
-        field.low = 0 if any(t == "" for t in field.tokens) else 1
-        equal = _equal_length(reading, field)
-        stated = _lookup(lengths, field.name)
-        if equal is not None:
-            field.length = equal
-        elif stated is not None:
-            field.length = stated
-        elif for_generation:
-            field.length = max(len(t) for t in field.tokens) * 2
-        else:
-            missing.append(f"the length of {field.name or f'token {position + 1}'}")
-    if missing:
-        return Inference(None, f"no stated bound for {', '.join(missing)}")
-    _totals(reading)
-    script = _script(reading.sections) + "EOF\n"
-    for var in reading.order:  # an integer nothing refers to needs no name
-        if len(re.findall(rf"\b{var}\b", script)) == 1:
-            script = script.replace(f", {var})", ")")
-    shown = []
-    for field in fields:
-        if field.integer:
-            total = f" (summing to {_shown(field.total_of, fields)})" if field.total_of else ""
-            shown.append(f"{field.name or '?'} in [{field.low}, {_shown(field.high, fields)}]{total}")
-        else:
-            shown.append(f"{field.name or '?'} a word of [{field.alphabet}] (length {_shown(field.length, fields)})")
-    structure = ", ".join(
-        section.kind if section.kind == "line" else f"{section.kind} of {_shown(section.count, fields)}"
-        for section in reading.sections
-    )
-    return Inference(script, f"{structure}: {'; '.join(shown)}")
+    """A specification of the problem's input, proved against every known input, or why there is none."""
+    if problem.interactive:
+        return Inference(None, "interactive: its input is a conversation, not a file", category="interactive")
+    known = [canonical(text) for text in inputs if text and text.strip()]
+    if not known:
+        return Inference(None, "no sample or official input to learn the shape from", category="no sample")
+    reading = read_statement(problem.statement or "")
+    layout = read_layout(known, cases=reading.cases)
+    if isinstance(layout, str):
+        return Inference(None, layout, category="structure")
+    try:
+        built = _Builder(layout, reading, for_generation=for_generation).build()
+    except _Unusable as exc:
+        return Inference(None, str(exc), category=exc.category)
+    return _prove(built, known, for_generation=for_generation)
 
 
-def _shown(value: object, fields: list[_Field]) -> str:
-    text = str(value)
-    for field in fields:
-        if field.var and field.name:
-            text = re.sub(rf"\b{field.var}\b", field.name, text)
-    return text
+class _Unusable(ValueError):
+    def __init__(self, message: str, category: str) -> None:
+        super().__init__(message)
+        self.category = category
 
 
-def _lookup(table: dict[str, Any], name: str | None) -> Any:
-    if name is None:
-        return None
-    for key in (name, f"{name}_i", f"{name}_{{i}}", f"{name}_1", name.upper(), name.lower()):
-        if key in table:
-            return table[key]
-    return None
+@dataclass
+class _Built:
+    spec: Specification
+    unstated: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
-def _equal_length(reading: _Reading, field: _Field) -> str | None:
-    """An integer read before a word that equals the word's length in every input (``n``, then a string of n; ``h w``,
-    then h lines of w letters)."""
-    for var in reading.order:
-        lengths_match = all(var in values for values in reading.values) and all(
-            reading.values[owner][var] == len(token) for owner, token in zip(field.owners, field.tokens, strict=True)
-        )
-        if lengths_match and max(len(t) for t in field.tokens) >= 2:
-            return var
-    return None
+def _prove(built: _Built, known: list[str], *, for_generation: bool) -> Inference:
+    """The specification, relaxed step by step until it accepts every known input (or nothing is used)."""
+    attempts = [("", built.spec), *_relaxations(built.spec)]
+    first_rejection = ""
+    for relaxed_by, spec in attempts:
+        try:
+            script = CompiledScript.compile(spec.script())
+        except (ScriptError, ValueError) as exc:
+            return Inference(None, f"the specification cannot be written: {exc}", category="internal")
+        rejection = next((r for r in map(script.rejection, known) if r is not None), None)
+        if rejection is None:
+            notes = [*built.notes, *([f"dropped because a known input contradicts it: {relaxed_by}"] if relaxed_by else [])]
+            if built.unstated:
+                notes.append(f"bounds from the known inputs (the statement states none): {', '.join(built.unstated)}")
+            reason = _describe(spec) + ("; " + "; ".join(notes) if notes else "")
+            stated = not built.unstated or for_generation
+            return Inference(script.text, reason, spec, stated=stated)
+        first_rejection = first_rejection or rejection
+    return Inference(None, f"the specification rejects a known input ({first_rejection})", category="rejects an input")
 
 
-def _script(sections: list[_Section]) -> str:
+def _relaxations(spec: Specification) -> list[tuple[str, Specification]]:
+    """Weaker specifications, each dropping more of what the statement was read to say."""
     out = []
-    for number, section in enumerate(sections):
-        tokens = [_token(field, f"s{number}c{column}") for column, field in enumerate(section.fields)]
-        summed = [field for field in section.fields if field.total_of]
-        adds = "".join(f" SET(t{f.var[1:]} = t{f.var[1:]} + {f.var})" for f in summed)
-        out += [f"SET(t{f.var[1:]} = 0)\n" for f in summed]
+    structures = Specification(
+        [replace(p, distinct=False, order="", permutation=False, graph="", vertices="", simple=False) for p in spec.parts],
+        spec.cases,
+        spec.sums,
+        [],
+    )
+    for part in structures.parts:
+        part.fields = [replace(f, not_equal=[]) for f in part.fields]
+    out.append(("structures (distinct, sorted, trees, graphs) and relations between variables", structures))
+    no_sums = Specification(structures.parts, structures.cases, {}, [])
+    out.append(("sums over the test cases", no_sums))
+    numeric = Specification(
+        [replace(p, fields=[_numeric_only(f) for f in p.fields]) for p in no_sums.parts],
+        _numeric_only(no_sums.cases) if no_sums.cases else None,
+    )
+    out.append(("bounds that name other variables", numeric))
+    return out
+
+
+def _numeric_only(f: Field) -> Field:
+    keep_low = [v for v in f.low if re.fullmatch(r"-?\d+(?:\.\d+)?", v)]
+    keep_high = [v for v in f.high if re.fullmatch(r"-?\d+(?:\.\d+)?", v)]
+    if (not keep_low and f.low) or (not keep_high and f.high):
+        return f  # only a variable bound: keep it (a string's length equal to n)
+    return replace(f, low=keep_low, high=keep_high)
+
+
+def _describe(spec: Specification) -> str:
+    def shown(f: Field) -> str:
+        label = f.name or f.var
+        low, high = ", ".join(f.low), ", ".join(f.high)
+        if f.kind == "word":
+            return f"{label} a string over {_alphabet_label(f.alphabet)} of length [{low}, {high}]"
+        kind = "a real" if f.kind == "real" else ""
+        return f"{label}{' ' + kind if kind else ''} in [{low}, {high}]"
+
+    parts = []
+    for part in spec.parts:
+        fields = "; ".join(shown(f) for f in part.fields)
+        extra = [x for x in ("distinct" if part.distinct else "", f"sorted {part.order}" if part.order else "") if x]
+        extra += ["a permutation"] if part.permutation else []
+        extra += [f"edges of a {part.graph} on {part.vertices} vertices"] if part.graph else []
+        label = part.kind if part.kind == "line" else f"{part.kind} of {part.count}" if part.count else part.kind
+        parts.append(f"{label} ({fields}{', ' + ', '.join(extra) if extra else ''})")
+    body = ", ".join(parts)
+    if spec.cases is not None:
+        sums = "".join(f"; sum of {v} at most {limit}" for v, limit in spec.sums.items())
+        return f"{spec.cases.name or 'T'} test cases in [{', '.join(spec.cases.low)}, {', '.join(spec.cases.high)}], each: {body}{sums}"
+    return body
+
+
+def _alphabet_label(alphabet: str) -> str:
+    for label, chars in (("a-z", "abcdefghijklmnopqrstuvwxyz"), ("A-Z", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"), ("0-9", "0123456789")):
+        if chars in alphabet:
+            alphabet = alphabet.replace(chars, label)
+    return f"[{alphabet}]"
+
+
+class _Builder:
+    """A layout and a statement reading joined into a specification."""
+
+    def __init__(self, layout: Layout, reading: Reading, *, for_generation: bool) -> None:
+        self.layout = layout
+        self.reading = reading
+        self.for_generation = for_generation
+        self.unstated: list[str] = []
+        self.notes: list[str] = []
+        self.used_vars: set[str] = set()
+        self.var_of: dict[int, str] = {}
+        """id(column) -> its checktestdata variable."""
+        self.layout_var: dict[str, str] = {}
+        """The layout's own variables (x0, x1, ...) -> checktestdata variables."""
+
+    def build(self) -> _Built:
+        columns = self.layout.columns
+        names = _align(columns, self.reading.names, self.reading.bounds, self.layout)
+        for column in columns:
+            self.var_of[id(column)] = self.new_var(names.get(id(column)))
+            if column.var:
+                self.layout_var[column.var] = self.var_of[id(column)]
+        visible: dict[str, str] = {}  # statement name -> variable, for bounds that name variables
+        cases = None
+        sums: dict[str, str] = {}
+        if self.layout.cases is not None:
+            cases = self.field(self.layout.cases, names.get(id(self.layout.cases)), visible, [])
+            if cases.kind != "int":
+                raise _Unusable("the test-case count is not an integer", "structure")
+            cases.low = [str(max(1, int(v))) if re.fullmatch(r"-?\d+", v) else v for v in cases.low]
+        parts = []
+        for section in self.layout.sections:
+            parts.append(self.part(section, names, visible))
+        if self.layout.cases is not None:
+            for part in parts:
+                for f in part.fields:
+                    limit = self.sum_limit(f)
+                    if limit is not None:
+                        sums[f.var] = limit
+        assertions = self.assertions(visible)
+        spec = Specification(parts, cases, sums, assertions)
+        self.structures(spec)
+        return _Built(spec, self.unstated, self.notes)
+
+    def new_var(self, name: str | None) -> str:
+        base = re.sub(r"[^a-z0-9]", "", (name or "").lower()) or "v"
+        if not base[0].isalpha():
+            base = "v" + base
+        base = base[:8]
+        var, k = base, 1
+        while var in self.used_vars or var in _KEYWORDS or var.startswith("zz"):
+            k += 1
+            var = f"{base}{k}"
+        self.used_vars.add(var)
+        return var
+
+    def sum_limit(self, f: Field) -> str | None:
+        found = self.reading.bounds.get(f.name) if f.name else None
+        if found is not None and found.sum_limit is not None:
+            return _ctd_number(found.sum_limit)
+        total = self.reading.bounds.get("*")
+        if f.kind == "word" and total is not None and total.sum_limit is not None:
+            return _ctd_number(total.sum_limit)
+        return None
+
+    def part(self, section: Section, names: dict[int, str], visible: dict[str, str]) -> Part:
+        row_visible = dict(visible)
+        fields = [self.field(c, names.get(id(c)), row_visible, section.columns) for c in section.columns]
+        count = ""
+        if section.count:
+            var, _, less = section.count.partition(" - ")
+            count = self.layout_var[var] + (" - 1" if less else "")
         if section.kind == "line":
-            out.append(" SPACE ".join(tokens) + " NEWLINE\n" if tokens else "NEWLINE\n")
-        elif section.kind == "array":
-            out.append(f"REP({section.count}, SPACE) {tokens[0]}{adds} END NEWLINE\n")
+            visible.update(row_visible)  # a fixed line's values stay readable (counts, bounds of what follows)
+        return Part(section.kind, fields, count)  # type: ignore[arg-type]
+
+    def field(self, column: Column, name: str | None, visible: dict[str, str], row: list[Column]) -> Field:
+        var = self.var_of[id(column)]
+        found = self.reading.bounds.get(name) if name else None
+        tokens = column.tokens
+        label = name or f"column {self.layout.columns.index(column) + 1}"
+        kind = _kind(column, found)
+        made = Field(kind, var, name)
+        if kind == "int":
+            values = [int(t) for t in tokens]
+            self.int_bounds(made, found, values, visible, label)
+        elif kind == "real":
+            values_real = [Fraction(t) for t in tokens]
+            self.real_bounds(made, found, values_real, label)
         else:
-            out.append(f"REP({section.count})\n  " + " SPACE ".join(tokens) + f" NEWLINE{adds}\nEND\n")
-        out += [f"ASSERT({f.total_of} == t{f.var[1:]})\n" for f in summed]
-    return "".join(out)
+            self.word(made, found, column, visible, label)
+        if name is not None:
+            visible[name] = var
+            if found is not None:
+                made.not_equal = [visible[n] for n in found.not_equal if n in visible and visible[n] != var]
+        return made
 
+    def expressions(self, texts: list[str], visible: dict[str, str]) -> list[str]:
+        out = []
+        for text in texts:
+            names = re.findall(r"[A-Za-z][A-Za-z0-9]*", text.replace("min", "").replace("max", ""))
+            if names and all(n in visible for n in names):
+                out.append(re.sub(r"[A-Za-z][A-Za-z0-9]*", lambda m: visible.get(m.group(0), m.group(0)), text))
+        return out
 
-def _totals(reading: _Reading) -> None:
-    """Mark each integer column (of an array or block) that an integer read before it totals in every input: the
-    script then checks the total, and a generator writes it after drawing the column."""
-    columns = [(s, f) for s in reading.sections if s.kind != "line" for f in s.fields if f.integer]
-    for number, (section, column) in enumerate(columns):
-        for var in reading.order:
-            if section.count.split(" ")[0] == var and all(t == "1" for t in column.tokens):
-                continue  # a column of ones totals its own count: nothing learned
-            sums = [0] * len(reading.values)
-            for owner, token in zip(column.owners, column.tokens, strict=True):
-                sums[owner] += int(token)
-            if len(column.tokens) > len(reading.values) and all(
-                var in values and values[var] == total for values, total in zip(reading.values, sums, strict=True)
-            ):
-                column.var, column.total_of = f"y{number}", var
-                break
+    def int_bounds(self, made: Field, found: Range | None, values: list[int], visible: dict[str, str], label: str) -> None:
+        low: list[str] = []
+        high: list[str] = []
+        if found is not None:
+            if found.low is not None:
+                low.append(_ctd_number(_ceil(found.low)))
+            if found.high is not None:
+                high.append(_ctd_number(_floor(found.high)))
+            if found.length_high is not None and found.low is None and found.high is None:  # |x| ≤ 10^9
+                low.append(str(-found.length_high))
+                high.append(str(found.length_high))
+            low += self.expressions(found.low_exprs, visible)
+            high += self.expressions(found.high_exprs, visible)
+            if not high and found.sum_limit is not None:
+                high.append(_ctd_number(found.sum_limit))  # a count bounded only by its sum over the cases
+        self.fill(made, low, high, min(values), max(values), label)
 
+    def fill(self, made: Field, low: list[str], high: list[str], seen_low: int, seen_high: int, label: str) -> None:
+        if self.for_generation:
+            if not low:
+                low = [str(min(0, seen_low) if seen_low <= 0 else 1)]
+            if not high:
+                high = [str(max(seen_high, 10 * seen_high, 1))]
+        else:
+            missing = [side for side, values in (("low", low), ("high", high)) if not values]
+            if missing:
+                self.unstated.append(f"{label} ({' and '.join(missing)})")
+                made.stated = False
+            low = low or [str(seen_low)]
+            high = high or [str(seen_high)]
+        made.low, made.high = low, high
 
-def _token(field: _Field, word: str) -> str:
-    if field.integer:
-        named = f", {field.var}" if field.var else ""
-        return f"INT({field.low}, {field.high}{named})"
-    sign = "+" if field.low else "*"
-    relation = "==" if isinstance(field.length, str) else "<="
-    return f'REGEX("[{field.alphabet}]{sign}", {word}) ASSERT(STRLEN({word}) {relation} {field.length})'
+    def real_bounds(self, made: Field, found: Range | None, values: list[Fraction], label: str) -> None:
+        low = [_ctd_number(found.low)] if found is not None and found.low is not None else []
+        high = [_ctd_number(found.high)] if found is not None and found.high is not None else []
+        made.decimals = max(
+            [len(t.partition(".")[2]) for t in map(str, values)] + [self.reading.decimals or 0]
+        )
+        seen = [float(v) for v in values]
+        if not low or not high:
+            if self.for_generation:
+                low = low or [str(min(0.0, min(seen)))]
+                high = high or [str(max(seen) * 10 or 1)]
+            else:
+                self.unstated.append(label)
+                made.stated = False
+                low = low or [_ctd_number(min(values))]
+                high = high or [_ctd_number(max(values))]
+        made.low, made.high = low, high
 
+    def word(self, made: Field, found: Range | None, column: Column, visible: dict[str, str], label: str) -> None:
+        tokens = column.tokens
+        observed = "".join(sorted(set("".join(tokens))))
+        made.alphabet = next((a for a in self.reading.alphabets if set(observed) <= set(a)), observed) or "a"
+        low: list[str] = []
+        high: list[str] = []
+        equal = self.equal_length(column, visible)
+        if equal is not None:
+            low, high = [equal], [equal]
+        if found is not None:
+            if found.length_low is not None:
+                low.append(str(found.length_low))
+            if found.length_high is not None:
+                high.append(str(found.length_high))
+            high += self.expressions(found.length_exprs, visible)
+        lengths = [len(t) for t in tokens]
+        if not low and high:
+            low = [str(min(1, min(lengths)))]  # a string of at most k letters: one letter at least, as every input
+        self.fill(made, low, high, min(lengths), max(lengths), label)
 
-def _variable_bounds(statement: str) -> dict[str, tuple[int, str]]:
-    found: dict[str, tuple[int, str]] = {}
-    for math in re.findall(r"\$([^$]+)\$", statement):
-        for low, names, high in _VARIABLE_BOUND.findall(math):
-            lo = _number(low)
-            if lo is None:
+    def equal_length(self, column: Column, visible: dict[str, str]) -> str | None:
+        """A variable read before a string that equals its length in every input (``n``, then a string of n)."""
+        if max(len(t) for t in column.tokens) < 2:
+            return None
+        for var in self.layout.order:
+            target = self.layout_var.get(var)
+            if target is None or target not in visible.values():
                 continue
-            for name in re.split(r"\s*,\s*", names.strip()):
-                found.setdefault(name, (lo, high))
-    return found
+            if all(var in self.layout.values[owner] for owner in column.owners) and all(
+                self.layout.values[owner][var] == len(token) for owner, token in zip(column.owners, column.tokens, strict=True)
+            ):
+                return target
+        return None
+
+    def assertions(self, visible: dict[str, str]) -> list[str]:
+        out = []
+        for assertion in self.reading.bounds.assertions:
+            names = re.findall(r"[A-Za-z][A-Za-z0-9]*", assertion)
+            if names and all(n in visible for n in names):
+                out.append(re.sub(r"[A-Za-z][A-Za-z0-9]*", lambda m: visible[m.group(0)], assertion))
+        return out
+
+    def structures(self, spec: Specification) -> None:
+        from cpdata.curation.testgen.structures import mark_structures
+
+        mark_structures(spec, self.layout, self.reading.text, self.var_of)
 
 
-def _lengths(statement: str) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for math in re.findall(r"\$([^$]+)\$", statement):
-        for name, high in _LENGTH.findall(math):
-            value = _number(high)
-            if value is not None:
-                found.setdefault(name, value)
-    return found
+def _ceil(value: int | Fraction) -> int | Fraction:
+    return value
+
+
+def _floor(value: int | Fraction) -> int | Fraction:
+    return value
+
+
+def _ctd_number(value: int | Fraction | float) -> str:
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return str(value.numerator)
+        return f"{float(value):.10f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _kind(column: Column, found: Range | None) -> str:
+    tokens = column.tokens
+    is_string_name = found is not None and (found.length_low is not None or found.length_high is not None)
+    is_value_name = found is not None and (found.low is not None or found.high is not None)
+    if all(_INT.fullmatch(t) for t in tokens) and not (is_string_name and not is_value_name and max(map(len, tokens)) > 1):
+        return "int"
+    if all(_REAL.fullmatch(t) for t in tokens) and any("." in t for t in tokens):
+        return "real"
+    return "word"
+
+
+def _fits(column: Column, found: Range | None) -> int:
+    """How well a name fits a column: 4 its stated bounds hold every token, 1 it states nothing, -1 they
+    contradict (the name is not this column's)."""
+    if found is None:
+        return 1
+    tokens = column.tokens
+    integer = all(_INT.fullmatch(t) for t in tokens)
+    real = all(_REAL.fullmatch(t) for t in tokens)
+    has_values = found.low is not None or found.high is not None
+    has_lengths = found.length_low is not None or found.length_high is not None
+    if integer or real:
+        if has_values:
+            values = [Fraction(t) for t in tokens]
+            if found.low is not None and min(values) < found.low:
+                return -1
+            if found.high is not None and max(values) > found.high:
+                return -1
+            return 4
+        if has_lengths and integer:  # |x| ≤ 10^9 for a number, or a string of digits
+            return 3
+        return 2 if found.low_exprs or found.high_exprs or found.sum_limit is not None else 1
+    if has_values:
+        return -1
+    if has_lengths:
+        lengths = [len(t) for t in tokens]
+        if found.length_high is not None and max(lengths) > found.length_high:
+            return -1
+        return 4
+    return 1
+
+
+def _align(columns: list[Column], names: list[str], bounds: Bounds, layout: Layout) -> dict[int, str]:
+    """Names to columns, in order, each used once: the alignment whose names fit their columns best."""
+    m, k = len(columns), len(names)
+    best = [[0.0] * (k + 1) for _ in range(m + 1)]
+    move = [[""] * (k + 1) for _ in range(m + 1)]
+    for i in range(m + 1):
+        for j in range(k + 1):
+            if i == 0 and j == 0:
+                continue
+            options = []
+            if i > 0:
+                options.append((best[i - 1][j], "column"))
+            if j > 0:
+                options.append((best[i][j - 1], "name"))
+            if i > 0 and j > 0:
+                fit = _fits(columns[i - 1], bounds.get(names[j - 1]))
+                if fit > 0:
+                    options.append((best[i - 1][j - 1] + fit + 0.001 * (i == j), "match"))
+            best[i][j], move[i][j] = max(options)
+    out: dict[int, str] = {}
+    i, j = m, k
+    while i > 0 or j > 0:
+        step = move[i][j]
+        if step == "match":
+            out[id(columns[i - 1])] = names[j - 1]
+            i, j = i - 1, j - 1
+        elif step == "column":
+            i -= 1
+        else:
+            j -= 1
+    del layout
+    return out

@@ -1,0 +1,498 @@
+"""Bounds as statements state them, read from text in the plain notation (``statement.text.plain``).
+
+- Chains of relations: ``1 ≤ N ≤ 10^5``, ``1 ≤ K ≤ N ≤ 4*10^5`` (K gets 1 and 4*10^5, and N as its upper bound),
+  ``0 < c ≤ 10^9`` (strict: 1 for an integer), ``l_i ≤ r_i``, ``|x_i|, |y_i| ≤ 10^9``, ``1 ≤ |S| ≤ 100``,
+  ``2*N``, ``min(100, N)``, ``10^9 + 7``, ``N ≥ 2``, ``T = 5``; products and sums of variables (``n*m ≤ 10^6``) as
+  assertions.
+- Words: ``N is at most 10^5``, ``does not exceed``, ``between 1 and 100, inclusive``, ``at least 2``.
+- Sums over test cases: ``the sum of N over all test cases does not exceed 2*10^5``, ``Σ N ≤ 10^5``, ``the total
+  length of all strings ≤ 10^6``.
+
+A name is the variable a bound is about, without its index: ``A_i``, ``A_{i}`` and ``A_1`` are ``A``. Names are
+case-sensitive (``n`` and ``N`` are two variables).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from cpdata.curation.testgen.statement.text import NumberError, number
+
+__all__ = ["Bounds", "Range", "base_name", "read_bounds"]
+
+Value = int | Fraction
+
+_RELATIONS = {"≤": "<=", "<": "<", "≥": ">=", ">": ">", "=": "==", "≠": "!="}
+_NAME = r"[A-Za-z](?:_(?:\{[^{}]{1,12}\}|[A-Za-z0-9]+)|[0-9]{1,2}(?![0-9]))?(?:'{1,2})?"
+_TOKEN = re.compile(
+    rf"(?P<num>\d+(?:\.\d+)?(?:e[+-]?\d+)?)|(?P<func>min|max)(?=\s*\()|(?P<name>{_NAME})(?![A-Za-z])"
+    r"|(?P<rel>[≤<≥>=≠])|(?P<op>[-+*/^()|,Σ])|(?P<dots>\.\.\.)|(?P<word>[A-Za-z][A-Za-z']*)|(?P<other>\S)"
+)
+_WORDS_OK_IN_MATH = {"sum"}
+
+
+def base_name(name: str) -> str:
+    """``A_i``, ``A_{i,j}``, ``A_1``, ``A1`` -> ``A``; ``x'`` stays ``x'``; ``N`` -> ``N``."""
+    name = name.strip()
+    name = re.sub(r"_.*$", "", name)
+    return re.sub(r"(?<=[A-Za-z])\d+$", "", name)
+
+
+@dataclass
+class Range:
+    """What the statement says about one variable."""
+
+    low: Value | None = None
+    high: Value | None = None
+    low_exprs: list[str] = field(default_factory=list)
+    """Lower bounds that name other variables, as checktestdata expressions (``l``, ``N - 1``)."""
+    high_exprs: list[str] = field(default_factory=list)
+    length_low: int | None = None
+    length_high: int | None = None
+    """``|S| ≤ 100``: a string's length (or, for an integer, its absolute value: ``|x| ≤ 10^9``)."""
+    length_exprs: list[str] = field(default_factory=list)
+    sum_limit: Value | None = None
+    """The sum of this variable over all test cases (of its length, for a string) is at most this."""
+    not_equal: list[str] = field(default_factory=list)
+
+    def add_low(self, value: Value) -> None:
+        self.low = value if self.low is None else max(self.low, value)
+
+    def add_high(self, value: Value) -> None:
+        self.high = value if self.high is None else min(self.high, value)
+
+
+@dataclass
+class Bounds:
+    ranges: dict[str, Range] = field(default_factory=dict)
+    assertions: list[str] = field(default_factory=list)
+    """Relations over several variables (``N*M <= 1000000``), as checktestdata expressions."""
+    problems: list[str] = field(default_factory=list)
+    """Bounds seen but not usable, and why (``10^{10^9}``)."""
+
+    def range(self, name: str) -> Range:
+        return self.ranges.setdefault(name, Range())
+
+    def get(self, name: str) -> Range | None:
+        return self.ranges.get(name)
+
+    def merge(self, other: Bounds) -> None:
+        """Another section's bounds where this one says nothing about a variable (subtasks after the constraints)."""
+        for name, found in other.ranges.items():
+            mine = self.ranges.get(name)
+            if mine is None:
+                self.ranges[name] = found
+                continue
+            for attribute in ("low", "high", "length_low", "length_high", "sum_limit"):
+                if getattr(mine, attribute) is None:
+                    setattr(mine, attribute, getattr(found, attribute))
+            for attribute in ("low_exprs", "high_exprs", "length_exprs"):
+                if not getattr(mine, attribute):
+                    setattr(mine, attribute, getattr(found, attribute))
+
+
+@dataclass
+class _Operand:
+    text: str
+    kind: str  # "number", "names", "lengths", "expr"
+    value: Value | None = None
+    names: list[str] = field(default_factory=list)
+    expr: str = ""
+
+
+def _tokens(clause: str) -> list[tuple[str, str]]:
+    return [(m.lastgroup or "other", m.group(0)) for m in _TOKEN.finditer(clause)]
+
+
+def _operand(tokens: list[tuple[str, str]], bounds: Bounds) -> _Operand | None:
+    text = "".join(t if k != "word" else f" {t} " for k, t in tokens).strip()
+    if not text:
+        return None
+    try:
+        value = number(text.replace(" ", ""))
+    except NumberError as exc:
+        bounds.problems.append(str(exc))
+        return None
+    if value is not None:
+        return _Operand(text, "number", value=value)
+    parts = _split_commas(tokens)
+    names = []
+    lengths = []
+    for part in parts:
+        kinds = [k for k, _ in part]
+        if kinds == ["name"]:
+            names.append(base_name(part[0][1]))
+        elif kinds == ["op", "name", "op"] and part[0][1] == "|" and part[2][1] == "|":
+            lengths.append(base_name(part[1][1]))
+        else:
+            break
+    else:
+        if names and not lengths:
+            return _Operand(text, "names", names=names)
+        if lengths and not names:
+            return _Operand(text, "lengths", names=lengths)
+        if names and lengths:  # 1 ≤ T, |s| ≤ 10^5: both kinds in one list
+            return _Operand(text, "mixed", names=[*names, *(f"|{n}" for n in lengths)])
+    expr = _expression(tokens)
+    if expr is None:
+        return None
+    return _Operand(text, "expr", expr=expr)
+
+
+def _split_commas(tokens: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    parts: list[list[tuple[str, str]]] = [[]]
+    depth = 0
+    for kind, text in tokens:
+        if text == "(":
+            depth += 1
+        elif text == ")":
+            depth -= 1
+        if text == "," and depth == 0:
+            parts.append([])
+        else:
+            parts[-1].append((kind, text))
+    return [p for p in parts if p]
+
+
+def _expression(tokens: list[tuple[str, str]]) -> str | None:
+    """A checktestdata expression for ``2*N``, ``N - 1``, ``n*m``, ``min(100, N)`` (as ``min(100,N)``, split by the
+    caller), or None where it is something else."""
+    out = []
+    for kind, text in tokens:
+        if kind == "name":
+            out.append(_ctd_name(base_name(text)))
+        elif kind == "num":
+            out.append(text)
+        elif kind == "func" or (kind == "op" and text in "+-*/^(),"):
+            out.append(text)
+        else:
+            return None
+    expr = "".join(out)
+    if not re.search(r"[A-Za-z]", expr.replace("min", "").replace("max", "")):
+        return None
+    if re.search(r"[A-Za-z_]\w*\s*[A-Za-z(]", expr.replace("min(", "").replace("max(", "")):
+        return None  # two names side by side (implied product) or a function we do not know
+    return expr
+
+
+def _ctd_name(name: str) -> str:
+    return name.replace("'", "p")
+
+
+def _clauses(text: str) -> list[str]:
+    """Lines, bullets and sentences; a comma list of relations stays in one clause (split later)."""
+    out = []
+    for line in text.split("\n"):
+        line = re.sub(r"^\s*(?:[-*+•]|\d+[.)])\s+", "", line)
+        out += [c for c in re.split(r"(?<=[a-z0-9)\]])\.\s+(?=[A-Z])|;\s*", line) if c.strip()]
+    return out
+
+
+def _chains(tokens: list[tuple[str, str]]) -> list[tuple[list[_Part], list[str]]]:
+    """Runs of math separated by relations: ([operand tokens...], [relations])."""
+    chains = []
+    at = 0
+    math_kinds = {"num", "name", "op", "func", "dots"}
+    while at < len(tokens):
+        if tokens[at][0] != "rel":
+            at += 1
+            continue
+        # a relation: the operand before it is the math run that ends here
+        start = at
+        while start > 0 and (tokens[start - 1][0] in math_kinds or tokens[start - 1][1] in _WORDS_OK_IN_MATH):
+            start -= 1
+        operands: list[_Part] = [tokens[start:at]]
+        relations = []
+        while at < len(tokens) and tokens[at][0] == "rel":
+            relations.append(tokens[at][1])
+            end = at + 1
+            while end < len(tokens) and (tokens[end][0] in math_kinds or tokens[end][1] in _WORDS_OK_IN_MATH):
+                end += 1
+            operands.append(tokens[at + 1 : end])
+            at = end
+        chains.append((operands, relations))
+    return chains
+
+
+_Part = list[tuple[str, str]]
+
+
+def _split_on_chain_commas(operands: list[_Part], relations: list[str]) -> list[tuple[list[_Part], list[str]]]:
+    """``1 ≤ a ≤ 10^9, 1 ≤ b ≤ 10^9`` reads as one run: split where a comma ends one chain and starts another (an
+    operand like ``10^9, 1``: a number, then more)."""
+    out: list[tuple[list[_Part], list[str]]] = []
+    current: list[_Part] = [operands[0]]
+    current_relations: list[str] = []
+    for relation, operand in zip(relations, operands[1:], strict=True):
+        parts = _split_commas(operand)
+        if len(parts) > 1 and not all(_is_name_part(p) for p in parts):
+            current.append(parts[0])
+            current_relations.append(relation)
+            out.append((current, current_relations))
+            current, current_relations = [[t for p in parts[1:] for t in [*p, ("op", ",")]][:-1]], []
+            continue
+        current.append(operand)
+        current_relations.append(relation)
+    out.append((current, current_relations))
+    return out
+
+
+def _is_name_part(part: _Part) -> bool:
+    kinds = [k for k, _ in part]
+    return kinds == ["name"] or (kinds == ["op", "name", "op"] and part[0][1] == "|")
+
+
+def _trim_leading(part: _Part) -> _Part:
+    """The first operand of a chain starts after any leading comma list that is not part of it (``a, b and 1 ≤ n``)."""
+    while part and part[0][0] == "op" and part[0][1] in ",)":
+        part = part[1:]
+    return part
+
+
+def read_bounds(text: str) -> Bounds:
+    """Every bound stated in ``text`` (in the plain notation)."""
+    bounds = Bounds()
+    for clause in _clauses(text):
+        _read_sums(clause, bounds)
+        _read_words(clause, bounds)
+        tokens = _tokens(clause)
+        for operands, relations in _chains(tokens):
+            for chain, chain_relations in _split_on_chain_commas(operands, relations):
+                if len(chain) < 2:
+                    continue
+                chain[0] = _trim_leading(chain[0])
+                read = [_operand(part, bounds) for part in chain]
+                if re.search(r"(?i)\bsum\b|Σ|total", clause) and any(k == "word" for k, _ in tokens):
+                    if _is_sum_clause(clause):
+                        continue  # read by _read_sums
+                _apply_chain(read, chain_relations, bounds)
+    return bounds
+
+
+def _is_sum_clause(clause: str) -> bool:
+    return bool(re.search(r"(?i)\b(?:sum|total)\b.*\b(?:over|across|for|in)\b.*\b(?:test|cases?|tests|files?|input)\b", clause))
+
+
+def _flip(relation: str) -> str:
+    return {"≥": "≤", ">": "<", "≤": "≥", "<": ">"}.get(relation, relation)
+
+
+def _apply_chain(operands: list[_Operand | None], relations: list[str], bounds: Bounds) -> None:
+    if all(r in "≥>" for r in relations):  # 10^5 ≥ N ≥ 1: read it the other way round
+        operands, relations = operands[::-1], [_flip(r) for r in relations[::-1]]
+    if not all(r in "≤<" for r in relations):
+        if len(operands) == 2 and relations[0] in "=≠" and operands[0] is not None and operands[1] is not None:
+            _apply_pair(operands[0], relations[0], operands[1], bounds)
+        elif len(operands) == 2 and relations[0] in "≥>" and operands[0] is not None and operands[1] is not None:
+            _apply_pair(operands[1], _flip(relations[0]), operands[0], bounds)
+        return
+    for position, operand in enumerate(operands):
+        if operand is None or operand.kind not in ("names", "lengths", "mixed"):
+            continue
+        low = _reach(operands, relations, position, -1)
+        high = _reach(operands, relations, position, +1)
+        for name in operand.names:
+            is_length = operand.kind == "lengths" or name.startswith("|")
+            name = name.lstrip("|")
+            found = bounds.range(name)
+            for bound, strict, is_low in (*((b, s, True) for b, s in low), *((b, s, False) for b, s in high)):
+                _apply_bound(found, bound, strict, is_low, is_length, name)
+    # a product or sum of variables bounded by a number: an assertion over them
+    for position, operand in enumerate(operands):
+        if operand is None or operand.kind != "expr" or "min" in operand.expr or "max" in operand.expr:
+            continue
+        if position + 1 < len(operands) and (right := operands[position + 1]) is not None and right.kind == "number":
+            relation = _RELATIONS[relations[position]]
+            bounds.assertions.append(f"{operand.expr} {relation} {_ctd_value(right.value)}")
+
+
+def _ctd_value(value: Value | None) -> str:
+    if isinstance(value, Fraction):
+        return str(float(value))
+    return str(value)
+
+
+def _reach(operands: list[_Operand | None], relations: list[str], position: int, step: int) -> list[tuple[_Operand, int]]:
+    """The bounds of the operand at ``position`` on one side: the nearest number that way (through the names between,
+    counting strict relations), and the nearest names or expression (as a variable bound)."""
+    found: list[tuple[_Operand, int]] = []
+    strict = 0
+    seen_variable = False
+    at = position
+    while 0 <= at + step < len(operands):
+        relation = relations[at if step > 0 else at - 1]
+        strict += relation == "<"
+        at += step
+        operand = operands[at]
+        if operand is None:
+            break
+        if operand.kind == "number":
+            found.append((operand, strict))
+            break
+        if not seen_variable and operand.kind in ("names", "expr") and (operand.kind == "expr" or len(operand.names) == 1):
+            found.append((operand, strict))
+            seen_variable = True
+    return found
+
+
+def _apply_bound(found: Range, bound: _Operand, strict: int, is_low: bool, is_length: bool, name: str) -> None:
+    if bound.kind == "number":
+        assert bound.value is not None
+        value = bound.value
+        if isinstance(value, Fraction) or strict == 0:
+            adjusted: Value = value
+        else:
+            adjusted = value + strict if is_low else value - strict
+        if is_length:
+            if is_low:
+                found.length_low = max(found.length_low or 0, int(adjusted))
+            else:
+                found.length_high = int(adjusted) if found.length_high is None else min(found.length_high, int(adjusted))
+                if not isinstance(value, Fraction) and found.low is None and found.high is None:
+                    pass
+        elif is_low:
+            found.add_low(adjusted)
+        else:
+            found.add_high(adjusted)
+        return
+    expressions = _split_min_max(bound.names[0] if bound.kind == "names" else bound.expr, is_low)
+    for expression in expressions:
+        if isinstance(expression, int):
+            if is_length:
+                if not is_low:
+                    found.length_high = expression if found.length_high is None else min(found.length_high, expression)
+            elif is_low:
+                found.add_low(expression)
+            else:
+                found.add_high(expression)
+            continue
+        if expression == _ctd_name(name):
+            continue
+        text = expression if not strict else f"{expression} {'+' if is_low else '-'} {strict}"
+        target = found.length_exprs if is_length else found.low_exprs if is_low else found.high_exprs
+        if not is_length or not is_low:
+            target.append(text)
+
+
+def _split_min_max(expression: str, is_low: bool) -> list[str | int]:
+    """``min(100,N)`` as an upper bound is two: 100 and N (``max`` likewise for a lower one); anything else as is."""
+    match = re.fullmatch(r"(min|max)\((.*)\)", expression)
+    if match is None or (match.group(1) == "min") == is_low:
+        return [expression] if "min(" not in expression and "max(" not in expression else []
+    out: list[str | int] = []
+    for part in match.group(2).split(","):
+        value = number(part) if re.fullmatch(r"[\d^*+\-e]+", part) else None
+        out.append(int(value) if isinstance(value, int) else part)
+    return out
+
+
+def _apply_pair(left: _Operand, relation: str, right: _Operand, bounds: Bounds) -> None:
+    """``T = 5``, ``s ≠ t``, ``N ≥ 2``."""
+    if left.kind in ("names", "lengths") and right.kind == "number" and right.value is not None:
+        for name in left.names:
+            found = bounds.range(name)
+            if relation == "=":
+                if left.kind == "lengths":
+                    found.length_low = found.length_high = int(right.value)
+                else:
+                    found.add_low(right.value)
+                    found.add_high(right.value)
+            elif relation in "≥>":
+                if left.kind == "lengths":
+                    found.length_low = int(right.value) + (relation == ">")
+                else:
+                    found.add_low(right.value + (relation == ">" and isinstance(right.value, int)))
+    elif relation == "≠" and left.kind == "names" and right.kind == "names":
+        for name in left.names:
+            bounds.range(name).not_equal += [n for n in right.names if n != name]
+
+
+_NUMBER_WORDS = r"(-?\s*[\d(][\d\s^*+\-().,e]*)"
+_NAMES_WORDS = rf"((?:\|?{_NAME}\|?\s*(?:,|and)\s*)*\|?{_NAME}\|?)"
+_AT_MOST = re.compile(
+    rf"(?<![A-Za-z]){_NAMES_WORDS}\s+(?:(?:is|are|will be|shall be|must be|lies?)\s+)?"
+    rf"(?:at most|not more than|no more than|not greater than|less than or equal to|smaller than or equal to|not exceeding|"
+    rf"does not exceed|do not exceed|doesn't exceed|don't exceed|won't exceed|will not exceed|up to)\s+{_NUMBER_WORDS}"
+)
+_AT_LEAST = re.compile(
+    rf"(?<![A-Za-z]){_NAMES_WORDS}\s+(?:(?:is|are|will be|shall be|must be)\s+)?"
+    rf"(?:at least|not less than|no less than|greater than or equal to)\s+{_NUMBER_WORDS}"
+)
+_BETWEEN = re.compile(
+    rf"(?<![A-Za-z]){_NAMES_WORDS}\s+(?:(?:is|are|will be|shall be|must be|lies?|lie)\s+)?(?:an? \w+\s+)?"
+    rf"(?:between|from|in the range(?: from)?)\s+{_NUMBER_WORDS}\s+(?:and|to)\s+{_NUMBER_WORDS}"
+)
+_SUM = re.compile(
+    rf"(?i)(?:the\s+)?(?:sum|total)\s+(?:of\s+)?(?:(?:all\s+)?(?:the\s+)?(?:values?\s+of\s+)?)?(?P<what>\|?{_NAME}\|?|lengths?\s+of\s+(?:all\s+)?(?:the\s+)?\w+|Σ\s*\|?{_NAME}\|?)"
+    rf"(?:\s+(?:over|across|for|in|of)\s+(?:all|every|each)?\s*(?:the\s+)?(?:test\s*cases?|tests?|testcases?|cases|queries|input\s+files?|files?)[^≤<]*?)?"
+    rf"\s*(?:does\s+not\s+exceed|doesn't\s+exceed|do\s+not\s+exceed|don't\s+exceed|will\s+not\s+exceed|won't\s+exceed|shall\s+not\s+exceed|"
+    rf"is\s+at\s+most|are\s+at\s+most|is\s+not\s+more\s+than|is\s+no\s+more\s+than|is\s+not\s+greater\s+than|≤|<|is\s+less\s+than(?:\s+or\s+equal\s+to)?|"
+    rf"will\s+be\s+at\s+most|(?:will\s+)?not\s+be\s+(?:more|greater)\s+than|can't\s+exceed|cannot\s+exceed)\s*(?:is\s+)?{_NUMBER_WORDS}"
+)
+_SIGMA = re.compile(rf"Σ\s*(?:[A-Za-z_{{}}=\d]*\s+)?(\|?{_NAME}\|?)\s*(≤|<)\s*{_NUMBER_WORDS}")
+
+
+def _numbers_in(text: str) -> Value | None:
+    text = text.strip().rstrip(".,)")
+    for candidate in (text, text.split(" ")[0]):
+        try:
+            value = number(candidate.replace(" ", ""))
+        except NumberError:
+            return None
+        if value is not None:
+            return value
+    return None
+
+
+def _names_in(text: str) -> list[str]:
+    return [("|" if "|" in part else "") + base_name(part.strip(" |")) for part in re.split(r"\s*(?:,|\band\b)\s*", text) if part.strip(" |")]
+
+
+def _read_words(clause: str, bounds: Bounds) -> None:
+    for match in _AT_MOST.finditer(clause):
+        value = _numbers_in(match.group(2))
+        if value is not None:
+            for name in _names_in(match.group(1)):
+                found = bounds.range(name.lstrip("|"))
+                if name.startswith("|"):
+                    found.length_high = int(value)
+                else:
+                    found.add_high(value)
+    for match in _AT_LEAST.finditer(clause):
+        value = _numbers_in(match.group(2))
+        if value is not None:
+            for name in _names_in(match.group(1)):
+                found = bounds.range(name.lstrip("|"))
+                if name.startswith("|"):
+                    found.length_low = int(value)
+                else:
+                    found.add_low(value)
+    for match in _BETWEEN.finditer(clause):
+        low, high = _numbers_in(match.group(2)), _numbers_in(match.group(3))
+        if low is None or high is None or low > high:
+            continue
+        for name in _names_in(match.group(1)):
+            found = bounds.range(name.lstrip("|"))
+            if name.startswith("|"):
+                found.length_low, found.length_high = int(low), int(high)
+            else:
+                found.add_low(low)
+                found.add_high(high)
+
+
+def _read_sums(clause: str, bounds: Bounds) -> None:
+    for match in [*_SUM.finditer(clause), *_SIGMA.finditer(clause)]:
+        what = match.group(1) if match.re is _SIGMA else match.group("what")
+        limit_text = match.groups()[-1]
+        value = _numbers_in(limit_text)
+        if value is None:
+            continue
+        what = what.replace("Σ", "").strip()
+        if what.lower().startswith("length"):
+            name = "|*"  # the total length of the strings: applies to the test's only string
+        else:
+            name = ("|" if "|" in what else "") + base_name(what.strip("| "))
+        target = bounds.range(name.lstrip("|")) if name != "|*" else bounds.range("*")
+        target.sum_limit = value if target.sum_limit is None else min(target.sum_limit, value)

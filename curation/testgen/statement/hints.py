@@ -1,0 +1,68 @@
+"""What a statement says about its input beyond bounds: the alphabet of its strings, whether it speaks of test
+cases, trees, graphs, permutations, distinct or sorted values, and the precision of its reals.
+
+Each hint is a claim the specification checks against the known inputs before it uses it (a tree hint makes a
+block of edges a tree only if every known input's edges form one).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+
+__all__ = ["alphabets", "decimals", "mentions", "speaks_of_cases"]
+
+_LOWER, _UPPER, _DIGITS = string.ascii_lowercase, string.ascii_uppercase, string.digits
+
+
+def speaks_of_cases(statement: str) -> bool:
+    return bool(re.search(r"(?i)\btest[\s-]?cases?\b|\btestcases?\b|\bnumber of tests\b|\bscenarios\b", statement))
+
+
+def mentions(statement: str, *words: str) -> bool:
+    """Whether the statement uses any of these words (as words, case-insensitively)."""
+    return any(re.search(rf"(?i)\b{word}", statement) for word in words)
+
+
+def alphabets(statement: str) -> list[str]:
+    """The alphabets a statement states, narrowest first (``lowercase English letters``, ``binary string``,
+    ``consisting of characters '.', '#'``, ``only of the letters 'a' and 'b'``)."""
+    found: list[str] = []
+    text = statement.replace("\\", "")
+    lower = re.search(r"(?i)lower[\s-]?case(?:\s+(?:english|latin))?\s+(?:alphabets?|letters|characters)|small\s+(?:english\s+|latin\s+)?letters", text)
+    upper = re.search(r"(?i)upper[\s-]?case(?:\s+(?:english|latin))?\s+(?:alphabets?|letters|characters)|capital\s+(?:english\s+|latin\s+)?letters", text)
+    if re.search(r"(?i)binary\s+strings?|\b0s?\s+and\s+1s?\b|'0'\s+(?:and|or)\s+'1'|\"0\"\s+(?:and|or)\s+\"1\"", text):
+        found.append("01")
+    quoted = _quoted_characters(text)
+    if quoted:
+        found.append(quoted)
+    if re.search(r"(?i)\bdigits?\b", text):
+        found.append(_DIGITS)
+    if lower:
+        found.append(_LOWER)
+    if upper:
+        found.append(_UPPER)
+    if lower and upper or re.search(r"(?i)(?:english|latin)\s+(?:alphabets?|letters)(?!.{0,5}lower|.{0,5}upper)", text):
+        found.append(_LOWER + _UPPER)
+    if found:
+        found.append("".join(dict.fromkeys("".join(found))))
+    return found
+
+
+def _quoted_characters(text: str) -> str:
+    """Single characters in quotes where the statement lists what a string consists of."""
+    chars = []
+    for match in re.finditer(r"(?i)(?:consist|contain|compris|made|each|charact|symbol|either|only|one of|letters?)[^.\n]{0,160}", text):
+        for quoted in re.finditer(r"""['"‘“`]\s?(\S)\s?['"’”`]""", match.group(0)):
+            chars.append(quoted.group(1))
+    return "".join(dict.fromkeys(chars))
+
+
+def decimals(statement: str) -> int | None:
+    """``at most 5 digits after the decimal point``, ``with exactly 2 decimal places``."""
+    match = re.search(
+        r"(?i)(?:at most|not more than|no more than|exactly|up to|with)\s+(\d+)\s+(?:digits?|decimal\s+(?:places|digits))"
+        r"(?:\s+after\s+the\s+(?:decimal\s+)?(?:point|dot))?",
+        statement,
+    )
+    return int(match.group(1)) if match else None

@@ -1,0 +1,63 @@
+"""The variables an Input section names, in the order it names them.
+
+Names come from the section's mathematics (``$N$``, ``**N**``, ``\\(N\\)``, backquoted text) and, in plain text,
+from the variables the constraints bound (``The first line contains N and M`` with ``1 ≤ N, M ≤ 10^5`` below).
+Indexed names are arrays: ``A_1, A_2, ..., A_N``, ``A_{i}``, ``A1 A2 ... AN`` are all ``A``. Index variables are not
+tokens: ``i`` in ``A_i`` or ``the i-th line`` is dropped, unless the statement bounds it as a value of its own.
+Names are case-sensitive.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cpdata.curation.testgen.statement.bounds import base_name
+from cpdata.curation.testgen.statement.text import plain
+
+__all__ = ["index_names", "input_names"]
+
+_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\*\*(.+?)\*\*|\\\((.+?)\\\)|`([^`\n]+)`|<var>(.+?)</var>", re.S)
+_IDENTIFIER = re.compile(r"(?<![\\A-Za-z0-9_])([A-Za-z](?:_(?:\{[^{}]{1,12}\}|[A-Za-z0-9]+)|[0-9]{1,2}(?![0-9]))?'?)(?![A-Za-z(])")
+_FUNCTIONS = {"min", "max", "gcd", "lcm", "mod", "log", "sum", "le", "ge", "lt", "gt", "cdot", "dots", "ldots"}
+# plain-text capitals that are English words, not variables, unless they carry an index
+_ENGLISH = {"A", "I", "a"}
+
+
+def index_names(statement: str) -> set[str]:
+    """Names used as indices: subscripts (``A_i``, ``a_{i,j}``) and ordinals (``the i-th``, ``i^{th}``)."""
+    found: set[str] = set()
+    for match in re.finditer(r"_\{?([a-z](?:\s*,\s*[a-z])*)\}?(?![A-Za-z0-9])", statement):
+        found |= set(re.split(r"\s*,\s*", match.group(1)))
+    for match in re.finditer(r"(?<![A-Za-z])([a-z])\s*(?:-th|th\b|\^\{?th\}?|\$-th|\$th)", statement):
+        found.add(match.group(1))
+    return found
+
+
+def input_names(section: str, known: set[str], indices: set[str]) -> list[str]:
+    """The base names the Input section mentions, in order of first mention. ``known``: names the constraints bound
+    (recognised in plain text too); ``indices``: names used as indices (dropped unless ``known``)."""
+    mentions: list[tuple[int, str]] = []
+    spans = []
+    for match in _MATH.finditer(section):
+        body = next(g for g in match.groups() if g is not None)
+        spans.append((match.start(), match.end()))
+        for name in _IDENTIFIER.finditer(plain(body)):
+            mentions.append((match.start() + name.start(), name.group(1)))
+    rest = section
+    for start, end in reversed(spans):
+        rest = rest[:start] + " " * (end - start) + rest[end:]
+    for name in _IDENTIFIER.finditer(rest):
+        word = name.group(1)
+        base = base_name(word)
+        if base in known and (word not in _ENGLISH or word != base):
+            mentions.append((name.start(), word))
+    names: list[str] = []
+    for _, word in sorted(mentions):
+        base = base_name(word)
+        if base.lower() in _FUNCTIONS or not base:
+            continue
+        if base in indices and base not in known:
+            continue
+        if base not in names:
+            names.append(base)
+    return names

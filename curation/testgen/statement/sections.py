@@ -1,0 +1,109 @@
+"""A statement's sections found by what their headings mean, not by one spelling of them.
+
+Headings come as Markdown (``### Input``, ``## Input Format``, ``###Input:``), bold lines (``**Input**``,
+``**Input:**``), bare lines (``Input:``, ``Input format``), LaTeX (``\\section*{Input}``, ``\\begin{Input}``) and
+Japanese (``入力``, ``制約``). ``Sample Input`` is a sample, not the Input section; ``Constraints and Subtasks`` is
+the constraints. A statement with no Input heading keeps its whole text as the place names and bounds are looked
+for (old statements state ``1 ≤ N ≤ 100`` anywhere).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["Sections", "find_sections"]
+
+_HEADING = re.compile(
+    r"^(?:#{1,6}\s*(?P<md>[^\n]{1,80}?)\s*#*\s*"
+    r"|\*\*\s*(?P<bold>[^*\n]{1,60}?)\s*\*\*\s*:?\s*"
+    r"|__(?P<under>[^_\n]{1,60})__\s*:?\s*"
+    r"|\\(?:sub)*section\*?\{(?P<tex>[^}]{1,60})\}\s*"
+    r"|\\begin\{(?P<begin>[A-Za-z]+)\}\s*"
+    r"|\\end\{(?P<end>[A-Za-z]+)\}\s*"
+    r"|(?P<bare>[A-Za-z\u3040-\u30ff\u4e00-\u9fff][A-Za-z \u3040-\u30ff\u4e00-\u9fff]{1,40}?)\s*:?\s*)$",
+    re.M,
+)
+
+
+def _meaning(title: str) -> str | None:
+    title = title.strip().rstrip(":").strip().lower()
+    title = re.sub(r"\s+", " ", title)
+    if re.search(r"sample|example|示例|入力例|出力例", title):
+        return "sample"
+    if re.search(r"subtask|部分点", title):
+        return "subtasks"
+    if re.fullmatch(r"(?:the )?input(?: format| specification| data|s)?|入力|input and output(?: format)?", title):
+        return "input"
+    if re.fullmatch(r"(?:the )?output(?: format| specification| data)?|出力", title):
+        return "output"
+    if re.fullmatch(r"constraints?(?: and subtasks| & subtasks)?|limits|limitations|制約|bounds|data range", title):
+        return "constraints"
+    if re.fullmatch(r"interaction(?: format| protocol)?|protocol", title):
+        return "interaction"
+    if re.fullmatch(r"explanations?|notes?|hints?|scoring|test generation(?: process)?|test case generation", title):
+        return "notes"
+    if re.match(r"read problem", title):
+        return "notes"
+    if re.fullmatch(r"(?:problem )?(?:statement|description)|problem", title):
+        return "legend"
+    return None
+
+
+@dataclass
+class Sections:
+    input: str = ""
+    constraints: str = ""
+    subtasks: str = ""
+    output: str = ""
+    legend: str = ""
+    other: list[str] = field(default_factory=list)
+    headed: bool = False
+    """Whether an Input heading was found (else ``input`` is the whole statement)."""
+
+    @property
+    def primary(self) -> str:
+        """Where the overall bounds are: the Input section (bounds inline, as Codeforces writes them), the
+        constraints, and the legend of a statement that has neither."""
+        parts = [self.input, self.constraints]
+        if not self.constraints:
+            parts.append(self.legend)
+        return "\n".join(p for p in parts if p)
+
+
+def find_sections(statement: str) -> Sections:
+    """The sections of a statement by meaning. Unknown headings are kept with the section before them only when
+    that section is the Input or the Constraints (a ``For each test case:`` line inside the Input section)."""
+    found = Sections()
+    marks = []
+    for match in _HEADING.finditer(statement):
+        title = next((g for g in match.groupdict().values() if g), "")
+        if match.group("end"):
+            marks.append((match.start(), match.end(), "end"))
+            continue
+        meaning = _meaning(title)
+        if meaning is None and match.group("bare"):
+            continue  # a bare line that is only text
+        marks.append((match.start(), match.end(), meaning or "unknown"))
+    current, start = "legend", 0
+    chunks: dict[str, list[str]] = {}
+    for begin, end, meaning in marks:
+        chunks.setdefault(current, []).append(statement[start:begin])
+        if meaning in ("unknown",) and current in ("input", "constraints"):
+            start = begin  # a sub-heading inside a section: stays in it
+            continue
+        if meaning in ("input", "output") and (current == "sample" or meaning in chunks):
+            meaning = "sample"  # Codeforces' ``## Examples`` then ``### Input``: a sample's parts
+        current = "other" if meaning in ("unknown", "end") else meaning
+        start = end
+    chunks.setdefault(current, []).append(statement[start:])
+    for meaning, parts in chunks.items():
+        text = "\n".join(parts).strip("\n")
+        if meaning in ("input", "constraints", "subtasks", "output", "legend"):
+            setattr(found, meaning, text)
+        else:
+            found.other.append(text)
+    found.headed = bool(found.input)
+    if not found.headed:
+        found.input = found.legend
+    return found
