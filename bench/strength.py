@@ -1,5 +1,13 @@
 """Test strength on real jury data: the shared ICPC packages, with their official tests withheld.
 
+Two modes (``CPDATA_BENCH_STRENGTH_MODE=jury|scraped|both``, default both):
+
+- ``jury``: generation may use the jury's input validator (the package as the jury ships it);
+- ``scraped``: each package is copied without ``input_validators/``, ``data/secret/`` and ``generators/``, so cpdata
+  sees only what a scraped problem has (statement, samples, limits, checker, labelled solutions) and must read the
+  statement to generate; the jury's validator is used only afterwards, to judge the generated inputs, and the
+  jury's solutions to judge the tests.
+
 Per problem: import the package (the official store with its secret tests, committed or made by the jury's own
 generators); calibrate its time limit on this machine by the jury's rule (as ``cpdata import package`` does); hide
 the official (secret) tests; verify the jury's solutions on the samples only;
@@ -17,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 import time
 from collections import defaultdict
@@ -70,16 +79,38 @@ def _timed(function: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
     return value, round(time.perf_counter() - started, 1)
 
 
+def _scraped_copies(sources: list[Path], into: Path) -> list[Path]:
+    """The packages as a scraper would see them: no input validator, no secret tests, no generators."""
+    copies = []
+    for source in sources:
+        for package in [source] if (source / "problem.yaml").is_file() else sorted(p for p in source.iterdir() if (p / "problem.yaml").is_file()):
+            target = into / package.name
+            shutil.copytree(package, target, symlinks=True, ignore=shutil.ignore_patterns("secret", "input_validators", "generators"))
+            copies.append(target)
+    return copies
+
+
 def run() -> dict[str, Any]:
     if not PACKAGES.is_dir():
         return {"skipped": f"{PACKAGES} is absent: the shared packages are only beside the project in development"}
-    figures: dict[str, Any] = {}
+    mode = os.environ.get("CPDATA_BENCH_STRENGTH_MODE", "both")
+    modes = ["jury", "scraped"] if mode == "both" else [mode]
+    return {chosen: run_mode(chosen) for chosen in modes}
+
+
+def run_mode(mode: str) -> dict[str, Any]:
+    figures: dict[str, Any] = {"mode": mode}
     with tempfile.TemporaryDirectory(prefix="cpdata-strength-") as scratch, Sandbox() as sandbox:
         executor = LocalExecutor(2, sandbox)
         withheld, official = Store(Path(scratch) / "withheld.sqlite"), Store(Path(scratch) / "official.sqlite")
         chosen = [PACKAGES / name for name in os.environ.get("CPDATA_BENCH_PACKAGES", "").split(",") if name]
         sources = chosen or [PACKAGES]
-        import_packages(withheld, sources)
+        if mode == "scraped":
+            copies = Path(scratch) / "scraped"
+            copies.mkdir()
+            import_packages(withheld, _scraped_copies(sources, copies))
+        else:
+            import_packages(withheld, sources)
 
         def jury_tests(package: Path, problem: Problem) -> tuple[list[Test], list[str]]:
             made = generate_jury_tests(sandbox, package, problem)
@@ -116,11 +147,12 @@ def run() -> dict[str, Any]:
         for batch in withheld.iter_problem_batches():
             for problem, _ in batch:
                 tests = [t.input or "" for t in withheld.tests_for([problem.key])[problem.key] if t.kind == TestKind.generated]
-                jury = [p for p in withheld.programs_for(problem.key) if p.role == "input_validator"]
+                # judged by the jury's own validator (in scraped mode, the one hidden from generation)
+                jury = [p for p in official.programs_for(problem.key) if p.role == "input_validator"]
                 if not tests or not jury:
                     validity[problem.index] = {"generated": len(tests), "valid": None}
                     continue
-                validators = InputValidators.for_problem(withheld, sandbox, problem)
+                validators = InputValidators.for_problem(official, sandbox, problem)
                 assert validators is not None
                 validators.cache = None  # judged afresh, not read back from what gen-tests cached
                 verdicts = validators.check(tests)
@@ -155,6 +187,10 @@ def run() -> dict[str, Any]:
             "generated_valid_by_jury_validator": sum(v["valid"] or 0 for v in validity.values() if v["valid"] is not None),
             "candidates": summary.candidates,
             "candidates_valid": summary.valid_candidates,
+            "problems": len(validity),
+            "problems_with_10_generated": sum(1 for v in validity.values() if v["generated"] >= 10),
+            "problems_without_specification": summary.no_spec,
+            "inferred_specifications": summary.inferred,
             "correct_not_compiling": summary.not_compiling,
             "interactive_skipped": sum(summary.interactive.values()),
             "official_tests": official.run_sql("SELECT COUNT(*) FROM test WHERE kind = 'private'")[1][0][0],

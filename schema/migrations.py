@@ -17,7 +17,7 @@ from cpdata.schema.views import VIEWS
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def _crawl_units_and_optional_test_input(conn: Connection) -> None:
@@ -75,6 +75,13 @@ def _calibrated_limits(conn: Connection) -> None:
             conn.execute(text(f"ALTER TABLE problem ADD COLUMN {name} {kind}"))
 
 
+def _validated_tests(conn: Connection) -> None:
+    """Version 8 adds test.validated: whether a generated test's input passed a validator (``gen-tests
+    --unvalidated`` marks the ones that did not)."""
+    if "validated" not in {c["name"] for c in inspect(conn).get_columns("test")}:
+        conn.execute(text("ALTER TABLE test ADD COLUMN validated BOOLEAN"))
+
+
 # MIGRATIONS[n] upgrades a store at version n-1 to version n.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _crawl_units_and_optional_test_input,
@@ -83,6 +90,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     5: _packages,
     6: _real_site_fields,
     7: _calibrated_limits,
+    8: _validated_tests,
 }
 
 

@@ -175,6 +175,10 @@ class Test(_EntityBase):
     hack made with a generator): the input is then unknown (None) until someone runs it."""
     generator_args: str | None = None
     """The generator's command-line arguments, as the site showed them."""
+    validated: bool | None = None
+    """For a generated test: whether an input validator (the jury's, or a specification inferred from the statement)
+    accepted its input (False: made by ``gen-tests --unvalidated`` from mutations where no specification exists,
+    kept only because every correct solution agreed). None for tests that were not generated."""
 
     @property
     def problem_key(self) -> ProblemKey:

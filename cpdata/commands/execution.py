@@ -168,6 +168,14 @@ def gen_tests(
     budget: Annotated[float, typer.Option(min=1, help="Seconds per problem at most.")] = 60.0,
     time_factor: TimeFactor = 2.0,
     seed: Annotated[int, typer.Option(help="Seed of the draws and mutations (the same seed gives the same tests).")] = 0,
+    unvalidated: Annotated[
+        bool,
+        typer.Option(
+            "--unvalidated",
+            help="Where no validator or specification exists, mutate the known inputs anyway (AlphaCode's way): keep "
+            "what every correct solution agrees on, marked validated: false in the store and the export.",
+        ),
+    ] = False,
     workers: Workers = None,
     unsafe: UnsafeOption = False,
     executor: ExecutorOption = "local",
@@ -182,7 +190,9 @@ def gen_tests(
     Hack inputs (output unknown) get their outputs the same way. Stored as tests of kind 'generated'."""
     from cpdata.curation.testgen.generate import GenerateOptions, generate_tests
 
-    options = GenerateOptions(min_agree=min_agree, max_tests=max_tests, budget_seconds=budget, time_factor=time_factor, seed=seed)
+    options = GenerateOptions(
+        min_agree=min_agree, max_tests=max_tests, budget_seconds=budget, time_factor=time_factor, seed=seed, unvalidated=unvalidated
+    )
     with (
         open_store(db, create=False) as store,
         open_executor(executor, workers, unsafe, ray_address) as runner,
@@ -205,6 +215,12 @@ def gen_tests(
         stderr.print(f"no specification for {name}: {reason}; nothing generated", style="yellow", markup=False)
     for name, reason in summary.inferred.items():
         stderr.print(f"inferred a specification for {name}: {reason} (cpdata spec {name})", markup=False)
+    for name in list(summary.narrow)[:20]:
+        stderr.print(f"{name}: some bounds come from the known inputs (the statement states none): its tests stay as small", style="yellow", markup=False)
+    for name, reason in list(summary.mutations_only.items())[:20]:
+        stderr.print(f"warning: {name}: {reason}", style="yellow", markup=False)
+    for name, count in list(summary.unvalidated.items())[:20]:
+        stderr.print(f"{name}: {count} tests from mutations, not validated (--unvalidated)", style="yellow", markup=False)
     for name, reason in list(summary.generator_specification.items())[:20]:
         stderr.print(f"proposing inputs for {name} from its inferred structure: {reason}", markup=False)
     for entry in summary.not_compiling[:20]:
@@ -292,43 +308,75 @@ def doctor(json_output: JsonOption = False) -> None:
         raise typer.Exit(1)
 
 
-@COMMANDS.command(example=["cpdata spec atcoder/abc998/A", "cpdata spec package/winter-contest-2023/infinityissues --json"])
+@COMMANDS.command(
+    example=[
+        "cpdata spec atcoder/abc998/A",
+        "cpdata spec package/winter-contest-2023/infinityissues --json",
+        "cpdata spec --all --site codechef",
+        "cpdata spec --all --json > coverage.json",
+    ]
+)
 def spec(
-    problem: Annotated[str, typer.Argument(metavar="PROBLEM", help="site/contest/index, or the site's problem id.")],
+    problem: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[PROBLEM]", help="site/contest/index, or the site's problem id.", show_default="with --all: every problem"
+        ),
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Every problem of the store: its specification or why none, and totals by reason.")
+    ] = False,
+    site: SiteFilter = None,
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Show a problem's input specification: its jury validators, the one cpdata inferred (stored by gen-tests), or
-    what would be inferred now from its samples and statement, and why not when nothing can be."""
-    from cpdata.curation.testgen.spec import infer_spec
+    what would be inferred now from its statement and samples, and why not when nothing can be.
 
+    With --all, every problem's status (jury validator; inferred with every bound stated; inferred with some bounds
+    taken from the known inputs; none, and why) and the totals: what gen-tests will be able to do before it runs."""
+    from cpdata.curation.testgen.coverage import SpecStatus, Totals, specification_status
+
+    if (problem is None) == (not every):
+        raise fail("give a PROBLEM, or --all")
     with open_store(db, create=False, write=False) as store:
-        found = next(
-            (
-                p
-                for batch in store.iter_problem_batches()
-                for p, _ in batch
-                if "/".join(p.key) == problem or p.problem_id == problem
-            ),
-            None,
+        chosen = [
+            p
+            for batch in store.iter_problem_batches()
+            for p, _ in batch
+            if (problem is None or "/".join(p.key) == problem or p.problem_id == problem)
+            and (site is None or p.site.value == site)
+        ]
+        if not chosen:
+            raise fail(f"no problem {problem!r} in the store" if problem else "no problem in the store matches")
+        statuses: list[SpecStatus] = []
+        with progress_bar("reading statements", len(chosen), enabled=every and not json_output) as bar:
+            for found in chosen:
+                programs = store.programs_for(found.key)
+                tests = store.tests_for([found.key])[found.key]
+                inputs = [t.input for t in tests if t.input and t.kind.value != "generated"]
+                interactor = found.validation == "custom interactive" and any(p.role == "output_validator" for p in programs)
+                statuses.append(specification_status(found, inputs, programs, interactor=interactor))
+                bar.advance()
+    if every:
+        totals = Totals.of(statuses).as_dict()
+        if json_output:
+            print_json({"totals": totals, "problems": [s.as_dict() for s in statuses]})
+            return
+        rows = [(s.problem, s.status, s.reason[:160]) for s in statuses]
+        print_rows(["problem", "specification", "what it covers, or why none"], rows, "table")
+        stdout.print(
+            f"{totals['with_specification']} of {totals['problems']} problems have a specification "
+            f"({totals['by_status']}); without one, by reason: {totals['without_specification_by_reason']}",
+            markup=False,
         )
-        if found is None:
-            raise fail(f"no problem {problem!r} in the store")
-        programs = [p for p in store.programs_for(found.key) if p.role == "input_validator"]
-        inputs = [t.input for t in store.tests_for([found.key])[found.key] if t.input and t.kind.value != "generated"]
-    inference = infer_spec(found, inputs) if not programs else None
-    result = {
-        "problem": "/".join(found.key),
-        "validators": [{"name": p.name, "language": p.language, "source": p.files[p.entry]} for p in programs],
-        "inferred_now": None if inference is None else {"script": inference.script, "reason": inference.reason},
-    }
-    if json_output:
-        print_json(result)
         return
-    for program in programs:
-        stdout.print(f"[bold]{program.name}[/] ({program.language}):", highlight=False)
-        stdout.print(program.files[program.entry], markup=False, highlight=False)
-    if inference is not None:
-        stdout.print(f"no validator stored; inferred now: {inference.reason}", markup=False)
-        if inference.script:
-            stdout.print(inference.script, markup=False, highlight=False)
+    (status,) = statuses
+    if json_output:
+        print_json({**status.as_dict(), "script": status.script})
+        return
+    stdout.print(f"[bold]{status.problem}[/]: {status.status}", highlight=False)
+    stdout.print(status.reason, markup=False, highlight=False)
+    if status.script:
+        stdout.print(status.script, markup=False, highlight=False)
+

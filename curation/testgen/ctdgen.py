@@ -27,7 +27,18 @@ from dataclasses import dataclass, field
 from types import CodeType
 from typing import Any
 
-__all__ = ["SIZES", "VALUES", "Script", "TooLarge", "UnsupportedScript", "parse_script", "split_profile"]
+__all__ = [
+    "SIZES",
+    "VALUES",
+    "Drawing",
+    "Script",
+    "TooLarge",
+    "UnsupportedScript",
+    "draw_size",
+    "largest_fitting",
+    "parse_script",
+    "split_profile",
+]
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_]\w*)"
@@ -160,10 +171,10 @@ def _compiled(tokens: tuple[str, ...]) -> tuple[CodeType, tuple[str, ...]]:
 # A profile is how big an input is and how its values are drawn. Sizes are the variables the script uses as sizes
 # (repetition counts, bounds of other integers, string lengths, factors of an asserted product); the rest are values.
 SIZES = ("max", "random", "small", "min")
-VALUES = ("uniform", "few", "skewed", "high", "spread", "low", "small", "mixed")
+VALUES = ("uniform", "few", "skewed", "high", "spread", "low", "small", "special", "mixed")
 Fits = Callable[[int], bool]
 """Whether a size's value meets the assertions over it and the sizes read before it."""
-_MIXED = ("uniform", "few", "skewed", "high", "low", "small")
+_MIXED = ("uniform", "few", "skewed", "high", "low", "small", "special")
 """``mixed``: each field of the input draws its values its own way (large costs with short lengths, say)."""
 # The single-word profiles of the first generator: every integer at its bound, or all drawn one way.
 _PLAIN = {"max": ("max", "high"), "min": ("min", "low"), "random": ("random", "spread"), "small": ("small", "small")}
@@ -203,8 +214,8 @@ def _size_names(nodes: list[_Node]) -> set[str]:
 
 
 @dataclass
-class _Drawing:
-    """One input being drawn: its size and value modes, the pools of its ``few`` and ``skewed`` values, and its text
+class Drawing:
+    """One input being drawn (by a script here, or by a specification in ``draw``): its size and value modes, the pools of its ``few`` and ``skewed`` values, and its text
     so far (with the integers written before the values that define them, such as a total, still to fill in)."""
 
     rng: random.Random
@@ -244,7 +255,7 @@ class _Drawing:
         self.out[place] = str(value)
         self.written += len(self.out[place])
 
-    def mode(self, node: _Node) -> str:
+    def mode(self, node: object) -> str:
         if self.value != "mixed":
             return self.value
         found = self.modes.get(id(node))
@@ -263,15 +274,15 @@ class _Drawing:
             return min(high, low + 1)
         return self.rng.randint(low, high)
 
-    def integer(self, node: _Node, low: int, high: int, *, is_size: bool, fits: Fits | None = None, defer: bool = False) -> int:
+    def integer(self, node: object, low: int, high: int, *, is_size: bool, fits: Fits | None = None, defer: bool = False) -> int:
         if high < low:
             raise UnsupportedScript(f"an empty range [{low}, {high}]")
         if is_size:
             mode = "random" if defer and self.size == "max" else self.size
-            number = _draw(low, high, self.rng, mode)
+            number = draw_size(low, high, self.rng, mode)
             if fits is not None and not fits(number):  # an assertion over sizes already read: the largest that holds
-                largest = _largest(low, high, fits)
-                number = largest if mode == "max" else _draw(low, largest, self.rng, mode)
+                largest = largest_fitting(low, high, fits)
+                number = largest if mode == "max" else draw_size(low, largest, self.rng, mode)
             return number
         mode = self.mode(node)
         if mode in ("few", "skewed"):
@@ -285,12 +296,21 @@ class _Drawing:
             return self.rng.choice(pool[1:]) if len(pool) > 1 else self.rng.randint(low, high)
         if mode == "uniform":
             return self.rng.randint(low, high)
-        return _draw(low, high, self.rng, {"high": "max", "low": "min", "spread": "random", "small": "small"}[mode])
+        if mode == "special":
+            return special_number(low, high, self.rng)
+        return draw_size(low, high, self.rng, {"high": "max", "low": "min", "spread": "random", "small": "small"}[mode])
 
-    def text(self, node: _Node, alphabet: str, length: int) -> str:
+    def text(self, node: object, alphabet: str, length: int) -> str:
         mode = self.mode(node)
-        if mode in ("uniform", "spread", "small") or len(alphabet) == 1:
+        if len(alphabet) == 1 or mode == "uniform":
             return "".join(self.rng.choices(alphabet, k=length))
+        if mode in ("spread", "special"):  # periodic: a random word repeated (borders, repeated substrings)
+            period = self.rng.randint(1, max(1, min(length, 1 + int(length**0.5))))
+            word = "".join(self.rng.choices(alphabet, k=period))
+            return (word * (length // period + 1))[:length]
+        if mode == "small":  # a palindrome
+            half = "".join(self.rng.choices(alphabet, k=(length + 1) // 2))
+            return half + half[: length // 2][::-1]
         if mode in ("high", "low"):
             return (alphabet[-1] if mode == "high" else alphabet[0]) * length
         chosen = self.alphabets.get((id(node), alphabet))
@@ -305,7 +325,66 @@ class _Drawing:
         return "".join(dominant if self.rng.random() < 0.995 else self.rng.choice(others) for _ in range(length))
 
 
-def _largest(low: int, high: int, fits: Fits) -> int:
+# Highly composite numbers (more divisors than any smaller number): the inputs that slow divisor loops most.
+_HIGHLY_COMPOSITE = (
+    1, 2, 4, 6, 12, 24, 36, 48, 60, 120, 180, 240, 360, 720, 840, 1260, 1680, 2520, 5040, 7560, 10080, 15120, 20160,
+    25200, 27720, 45360, 50400, 55440, 83160, 110880, 166320, 221760, 277200, 332640, 498960, 554400, 665280, 720720,
+    1081080, 1441440, 2162160, 2882880, 3603600, 4324320, 6486480, 7207200, 8648640, 10810800, 21621600, 32432400,
+    61261200, 73513440, 110270160, 245044800, 294053760, 367567200, 551350800, 698377680, 735134400, 1102701600,
+    1396755360, 2095133040, 2205403200, 2327925600, 2793510720, 3491888400, 4655851200, 5587021440, 6983776800,
+    10475665200, 13967553600, 20951330400, 27935107200, 41902660800, 48886437600, 64250746560, 73329656400,
+    80313433200, 97772875200, 128501493120, 146659312800, 160626866400, 240940299600, 293318625600, 321253732800,
+    481880599200, 642507465600, 963761198400, 1124388064800, 1606268664000, 1686582097200, 1927522396800,
+    2248776129600, 3212537328000, 3373164194400, 4497552259200, 6746328388800, 8995104518400, 9316358251200,
+    13492656777600, 18632716502400, 26985313555200, 33108590316000, 37265433004800, 56423405047200, 74530866009600,
+    897612484786617600,
+)  # fmt: skip
+
+
+def _is_prime(n: int) -> bool:
+    """Miller-Rabin with the bases that decide every 64-bit integer (and, beyond, with high probability)."""
+    if n < 2:
+        return False
+    for p in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37):
+        if n % p == 0:
+            return n == p
+    d, r = n - 1, 0
+    while d % 2 == 0:
+        d, r = d // 2, r + 1
+    for a in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37):
+        x = pow(a, d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(r - 1):
+            x = x * x % n
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
+
+
+def special_number(low: int, high: int, rng: random.Random) -> int:
+    """A number-theoretic extreme in [low, high]: the largest prime, a highly composite number, a power of two (or
+    one less), or a prime near a random point. Falls back to any value where the range holds none of them."""
+    roll = rng.random()
+    if roll < 0.35:
+        start = high if roll < 0.2 else rng.randint(low, high)
+        for candidate in range(start, max(low, start - 2000) - 1, -1):  # primes are dense: a gap of 2000 is rare
+            if _is_prime(candidate):
+                return candidate
+    elif roll < 0.7:
+        fitting = [h for h in _HIGHLY_COMPOSITE if low <= h <= high]
+        if fitting:
+            return fitting[-1] if roll < 0.6 else rng.choice(fitting)
+    else:
+        powers = [p for k in range(0, 64) for p in (2**k, 2**k - 1) if low <= p <= high]
+        if powers:
+            return rng.choice(powers[-4:])
+    return rng.randint(low, high)
+
+
+def largest_fitting(low: int, high: int, fits: Fits) -> int:
     """The largest value in [low, high] an assertion allows, for assertions that hold up to a point (sizes whose
     product is bounded); ``low`` when none does (the validator will then decide)."""
     if not fits(low):
@@ -333,11 +412,11 @@ class Script:
         sizes the script allows, values from a pool of one to three) or one of the plain ``max``, ``min``,
         ``random``, ``small``."""
         size, value = split_profile(profile)
-        drawing = _Drawing(rng, size, value, self._sizes)
+        drawing = Drawing(rng, size, value, self._sizes)
         self._run(self.nodes, {}, drawing)
         return "".join(drawing.out)
 
-    def _run(self, nodes: list[_Node], variables: dict[str, Any], draw: _Drawing) -> None:
+    def _run(self, nodes: list[_Node], variables: dict[str, Any], draw: Drawing) -> None:
         for position, node in enumerate(nodes):
             if node.kind == "SPACE":
                 draw.emit(" ")
@@ -421,7 +500,7 @@ def _constraints(name: str | None, following: list[_Node], variables: dict[str, 
     return fits, defer
 
 
-def _draw(low: int, high: int, rng: random.Random, profile: str) -> int:
+def draw_size(low: int, high: int, rng: random.Random, profile: str) -> int:
     if high < low:
         raise UnsupportedScript(f"an empty range [{low}, {high}]")
     if profile == "max":
@@ -435,7 +514,7 @@ def _draw(low: int, high: int, rng: random.Random, profile: str) -> int:
     return rng.randint(low, high)
 
 
-def _string(node: _Node, following: list[_Node], variables: dict[str, Any], draw: _Drawing, room: int) -> str:
+def _string(node: _Node, following: list[_Node], variables: dict[str, Any], draw: Drawing, room: int) -> str:
     pattern = node.args[0][0].strip('"')
     match = re.fullmatch(r"\[([^\]]+)\]([*+])", pattern)
     if not match:
@@ -456,9 +535,9 @@ def _string(node: _Node, following: list[_Node], variables: dict[str, Any], draw
                 length = bound
             elif tokens[4] in ("<=", "<"):
                 high = bound - (tokens[4] == "<")
-                length = _draw(max(shortest, 0), high, draw.rng, draw.size) if high >= shortest else shortest
+                length = draw_size(max(shortest, 0), high, draw.rng, draw.size) if high >= shortest else shortest
     if length is None:
-        length = _draw(shortest, max(shortest, 20), draw.rng, draw.size if draw.size != "max" else "random")
+        length = draw_size(shortest, max(shortest, 20), draw.rng, draw.size if draw.size != "max" else "random")
     if length > room:
         raise TooLarge(f"a string of {length} characters would exceed the size budget")
     return draw.text(node, alphabet, length)

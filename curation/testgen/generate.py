@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from cpdata.curation.judging.checkers import CheckerUnavailable, InputValidators, Judge
 from cpdata.curation.judging.judge import (
@@ -34,13 +34,15 @@ from cpdata.curation.judging.judge import (
 from cpdata.curation.judging.verify import problems_with_tests
 from cpdata.curation.sandbox.sandbox import RunStatus, Sandbox
 from cpdata.curation.testgen.ctdgen import Script, TooLarge, UnsupportedScript, parse_script
-from cpdata.curation.testgen.spec import infer_spec
+from cpdata.curation.testgen.draw import SpecGenerator
+from cpdata.curation.testgen.spec import canonical, infer_spec
+from cpdata.curation.testgen.specification import Specification
 from cpdata.schema import Problem, Store, Submission, Test, TestKind, TestOrigin
 
 __all__ = ["GenerateOptions", "GenerateSummary", "generate_tests", "mutate"]
 
 _TOKEN = re.compile(r"\S+|\s+")
-_EXHAUSTED = Script([])  # a script no longer drawn from
+_EXHAUSTED = Script([])  # a generator no longer drawn from
 _PATIENCE = 40  # candidates a script may have rejected, all of them, before it is no longer drawn from
 # How candidates are drawn from a specification, in turn: mostly the largest inputs allowed (they expose too-slow
 # solutions and overflow) with their values drawn several ways, and small and smallest ones (edge cases).
@@ -60,6 +62,8 @@ _PROFILES = (
     "random/mixed",
     "small/few",
     "max/spread",
+    "max/special",
+    "random/special",
 )
 
 
@@ -123,6 +127,9 @@ class GenerateOptions:
     candidates_per_round: int = 20
     time_factor: float = 2.0
     seed: int = 0
+    unvalidated: bool = False
+    """Where no validator or specification exists, generate from mutations of the known inputs anyway, keep what
+    every correct solution agrees on, and mark those tests ``validated: false`` (AlphaCode's way; off by default)."""
 
 
 @dataclass
@@ -140,8 +147,15 @@ class GenerateSummary:
     """Problems with no validator and no inferable specification: nothing generated, and why."""
     inferred: dict[str, str] = field(default_factory=dict)
     """Problems whose input specification was inferred here (stored; ``cpdata spec`` shows it)."""
+    narrow: dict[str, str] = field(default_factory=dict)
+    """Problems whose inferred specification bounds some value by the known inputs' range (the statement states
+    none): valid tests, but no larger than the samples there."""
     generator_specification: dict[str, str] = field(default_factory=dict)
     """Problems whose jury validator is a program: the structure inferred to propose inputs (not stored)."""
+    mutations_only: dict[str, str] = field(default_factory=dict)
+    """Problems with a validator but nothing to draw from (a jury script outside what is drawn): small tests only."""
+    unvalidated: dict[str, int] = field(default_factory=dict)
+    """Problems given tests by ``--unvalidated``: how many, none of them validated."""
     not_compiling: list[str] = field(default_factory=list)
     voter_failures: int = 0
     interactive: Counter[str] = field(default_factory=Counter)
@@ -158,7 +172,10 @@ class GenerateSummary:
             "per_problem": self.per_problem,
             "no_specification": self.no_spec,
             "inferred_specification": self.inferred,
+            "inferred_with_bounds_from_the_inputs": self.narrow,
             "inferred_for_generation_only": self.generator_specification,
+            "mutations_only": self.mutations_only,
+            "unvalidated_tests": self.unvalidated,
             "correct_but_not_compiling_here": self.not_compiling,
             "correct_solutions_failing_valid_inputs": self.voter_failures,
             "interactive_skipped": sum(self.interactive.values()),
@@ -297,13 +314,15 @@ def generate_tests(
 def _validators(
     store: Store, sandbox: Sandbox, prob: Problem, inputs: list[str], summary: GenerateSummary
 ) -> InputValidators | None:
-    """The problem's input validators: the jury's, else a specification inferred here (stored, so that
-    ``cpdata spec`` shows it), else None (and the reason in the warnings)."""
+    """The problem's input validators: the jury's, else a specification inferred here from the statement and the
+    known inputs (proved against every one of them, then stored, so that ``cpdata spec`` shows it), else None (and
+    the reason, counted)."""
     name = "/".join(prob.key)
     try:
         validators = InputValidators.for_problem(store, sandbox, prob)
     except CheckerUnavailable as exc:
         summary.warnings.append(f"{name}: its input validator does not run here ({exc}); nothing generated")
+        summary.no_spec[name] = f"its input validator does not run here: {exc}"
         return None
     if validators is not None:
         return validators
@@ -314,35 +333,44 @@ def _validators(
         return None
     store.write_programs([program])
     validators = InputValidators.for_problem(store, sandbox, prob)
-    if validators is None or not all(validators.check(inputs)):  # it must accept every sample and official input
-        summary.no_spec[name] = f"the inferred specification ({inference.reason}) rejects a known input"
+    # proved in this process already; run once more as every validator runs (in the sandbox), on the same inputs
+    if validators is None or not all(validators.check([canonical(text) for text in inputs])):
+        summary.no_spec[name] = f"the inferred specification ({inference.reason}) rejects a known input in the sandbox"
         store.delete_program(program)
         return None
     summary.inferred[name] = inference.reason
+    if not inference.stated:
+        summary.narrow[name] = inference.reason
     return validators
 
 
-def _generators(store: Store, prob: Problem, inputs: list[str], summary: GenerateSummary) -> list[Script]:
-    """What proposes inputs: the problem's checktestdata validators (the jury's, or one inferred here); where the
-    jury's validator is a program, a specification inferred from the inputs and the statement, as a generator only
-    (the jury's validator still decides what is valid)."""
-    scripts = []
+class Generator(Protocol):
+    def generate(self, rng: random.Random, profile: str = ...) -> str: ...
+
+
+def _generators(store: Store, prob: Problem, inputs: list[str], summary: GenerateSummary) -> list[Generator]:
+    """What proposes inputs: an inferred specification (drawn structure by structure), the jury's checktestdata
+    validators (drawn by the script); where the jury's validator is a program, a specification inferred from the
+    inputs and the statement, as a generator only (the jury's validator still decides what is valid)."""
+    found: list[Generator] = []
     programs = store.programs_for(prob.key)
     for program in programs:
-        if program.role == "input_validator" and program.language == "checktestdata":
-            try:
-                scripts.append(parse_script(program.files[program.entry]))
-            except UnsupportedScript:
-                continue
-    if not scripts and any(p.role == "input_validator" for p in programs):
+        if program.role != "input_validator" or program.language != "checktestdata":
+            continue
+        if "spec.json" in program.files:
+            found.append(SpecGenerator(Specification.from_json(program.files["spec.json"])))
+            continue
+        try:
+            found.append(parse_script(program.files[program.entry]))
+        except UnsupportedScript as exc:
+            summary.warnings.append(f"{'/'.join(prob.key)}: the jury's checktestdata script is not drawn from ({exc})")
+            continue
+    if not found and any(p.role == "input_validator" for p in programs):
         inference = infer_spec(prob, inputs, for_generation=True)
-        if inference.script is not None:
-            try:
-                scripts.append(parse_script(inference.script))
-                summary.generator_specification["/".join(prob.key)] = inference.reason
-            except UnsupportedScript:
-                pass
-    return scripts
+        if inference.specification is not None:
+            found.append(SpecGenerator(inference.specification))
+            summary.generator_specification["/".join(prob.key)] = inference.reason
+    return found
 
 
 def _generate_for(
@@ -389,11 +417,15 @@ def _generate_for(
         judge.close()
         return
     validators = _validators(store, sandbox, prob, known_inputs, summary)
-    if validators is None:
+    if validators is None and not (options.unvalidated and judge.interactor is None and known_inputs):
         _finish(store, entities, summary, name, 0)
         judge.close()
         return
-    scripts = _generators(store, prob, known_inputs, summary)
+    # --unvalidated (AlphaCode's way, where nothing can validate): mutations of the known inputs, kept when every
+    # correct solution agrees, and marked as not validated
+    scripts = _generators(store, prob, known_inputs, summary) if validators is not None else []
+    if validators is not None and not scripts:
+        summary.mutations_only[name] = "no specification to draw from: only mutations of the known inputs (small)"
     existing = [t for t in all_tests if t.kind == TestKind.generated]
     seen = {t.input for t in all_tests}
     bases = [*known_inputs, *(t.input for t in unlabelled if t.input)]
@@ -415,7 +447,7 @@ def _generate_for(
                 break
             candidates = [text for text, _ in drawn]
             summary.candidates += len(candidates)
-            verdicts = validators.check(candidates)
+            verdicts: list[bool | None] = validators.check(candidates) if validators is not None else [True] * len(candidates)
             valid = [c for c, ok in zip(candidates, verdicts, strict=True) if ok]
             _drop_unproductive(scripts, drawn, verdicts, drawn_from, valid_from)
             summary.rejected["invalid by the validator"] += len(candidates) - len(valid)
@@ -446,14 +478,18 @@ def _generate_for(
                         input=candidate,
                         output=agreed,
                         origin=TestOrigin.generated,
+                        validated=validators is not None,
                     )
                 )
+                if validators is None:
+                    summary.unvalidated[name] = summary.unvalidated.get(name, 0) + 1
                 bases.append(candidate)  # mutations of accepted inputs reach further
                 ordinal += 1
                 made += 1
                 summary.generated += 1
     finally:
-        validators.close()
+        if validators is not None:
+            validators.close()
         judge.close()
     _finish(store, entities, summary, name, made)
 
@@ -465,7 +501,7 @@ def _finish(store: Store, entities: list[Test], summary: GenerateSummary, name: 
 
 
 def _drop_unproductive(
-    scripts: list[Script],
+    scripts: list[Generator],
     drawn: list[tuple[str, int]],
     verdicts: list[bool | None],
     drawn_from: Counter[int],
@@ -483,7 +519,7 @@ def _drop_unproductive(
 
 
 def _candidates(
-    scripts: list[Script], bases: list[str], rng: random.Random, profiles: Iterator[str], seen: set[str | None], count: int
+    scripts: list[Generator], bases: list[str], rng: random.Random, profiles: Iterator[str], seen: set[str | None], count: int
 ) -> list[tuple[str, int]]:
     """New inputs, each with where it came from (a script's index, or -1 for a mutation): from the specification
     (extremes and random sizes) when there is one, and mutations of known valid inputs; none seen before. Every one

@@ -18,6 +18,7 @@ __all__ = ["Column", "Layout", "Section", "read_layout"]
 
 _INT = re.compile(r"[-+]?\d+")
 _BUDGET = 4000  # readings tried before giving up: every input of a real problem is read in far fewer
+_MAX_CASE_SECTIONS = 12  # a test case of a real problem has fewer parts; more means the reading went astray
 
 
 @dataclass
@@ -103,6 +104,8 @@ def _alternatives(state: _State, *, open_ended: bool) -> list[_State]:
     live = [i for i in range(len(state.streams)) if state.at[i] < state.end(i)]
     if len(live) != len(state.streams):
         return out
+    if open_ended and len(state.sections) >= _MAX_CASE_SECTIONS:
+        return out
     strong, weak = [], []
     for var in reversed(state.order):  # the latest integer first: a count is usually read just before its data
         for less in (0, 1):
@@ -111,12 +114,11 @@ def _alternatives(state: _State, *, open_ended: bool) -> list[_State]:
                 continue
             evidence = max(counts) >= 2
             block = _block(state, var, less, counts)
-            if block is not None:
-                (strong if evidence else weak).append(block)
-            if less == 0:
-                array = _array(state, var, counts)
-                if array is not None:
-                    (strong if evidence else weak).append(array)
+            array = _array(state, var, counts) if less == 0 else None
+            # both fit (n = 2, then "2 3" and "1 2"): a line of n values is the likelier reading
+            for reading in (array, block):
+                if reading is not None:
+                    (strong if evidence else weak).append(reading)
     out += strong
     listline = _listline(state)
     if listline is not None:
@@ -190,9 +192,9 @@ def _line(state: _State) -> _State | None:
     return moved
 
 
-def _search(state: _State, budget: list[int], done: Callable[[_State], bool] | None = None) -> _State | None:
+def _search(state: _State, budget: list[int], done: Callable[[_State], bool] | None = None, depth: int = 99) -> _State | None:
     """Depth first over the alternatives until every stream is read to its end (or ``done`` says a reading of the
-    first cases is complete)."""
+    first cases is complete), reading at most ``depth`` more sections."""
     if budget[0] <= 0:
         return None
     budget[0] -= 1
@@ -201,8 +203,20 @@ def _search(state: _State, budget: list[int], done: Callable[[_State], bool] | N
             return state
     elif state.finished():
         return state
+    if depth == 0:
+        return None
     for alternative in _alternatives(state, open_ended=done is not None):
-        found = _search(alternative, budget, done)
+        found = _search(alternative, budget, done, depth - 1)
+        if found is not None:
+            return found
+    return None
+
+
+def _shortest(state: _State, done: Callable[[_State], bool]) -> _State | None:
+    """The reading of the first cases with the fewest sections that ``done`` accepts (iterative deepening: a wrong
+    early guess is not followed through every later line of the input)."""
+    for depth in range(1, _MAX_CASE_SECTIONS + 1):
+        found = _search(state, [_BUDGET], done, depth)
         if found is not None:
             return found
     return None
@@ -276,8 +290,7 @@ def _read_cases(inputs: list[list[list[str]]]) -> Layout | None:
         return _case_bounds(state.sections, inputs) is not None
 
     first = _State(inputs, [1] * len(inputs), [None] * len(inputs))
-    budget = [_BUDGET]
-    found = _search(first, budget, complete)
+    found = _shortest(first, complete)
     if found is None:
         return None
     bounds = _case_bounds(found.sections, inputs)

@@ -30,7 +30,7 @@ from cpdata.curation.testgen.layout import Column, Layout, Section, read_layout
 from cpdata.curation.testgen.specification import Field, Part, Specification
 from cpdata.curation.testgen.statement import hints
 from cpdata.curation.testgen.statement.bounds import Bounds, Range, read_bounds
-from cpdata.curation.testgen.statement.names import index_names, input_names
+from cpdata.curation.testgen.statement.names import index_names, input_names, variable_words
 from cpdata.curation.testgen.statement.sections import find_sections
 from cpdata.curation.testgen.statement.text import plain
 from cpdata.schema import Problem, ProblemProgram
@@ -73,8 +73,9 @@ class Inference:
 
 
 def canonical(text: str) -> str:
-    """An input with one space between tokens and one newline after each line (how a specification writes it)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n")
+    """An input with one space between tokens and one newline after each line (how a specification writes it), and no
+    blank line before its first or after its last (a scraped sample's page layout, not the input's)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n \t").split("\n")
     return "".join(" ".join(line.split()) + "\n" for line in lines) if text.strip() else ""
 
 
@@ -93,20 +94,19 @@ class Reading:
 
 def read_statement(statement: str) -> Reading:
     sections = find_sections(statement)
-    bounds = read_bounds(plain(sections.primary))
+    words = variable_words(statement)
+    bounds = read_bounds(plain(sections.primary), words)
     if not sections.constraints and sections.headed:
-        bounds.merge(read_bounds(plain(statement)))  # old statements bound variables anywhere
+        bounds.merge(read_bounds(plain(statement), words))  # old statements bound variables anywhere
     if sections.subtasks:
-        bounds.merge(read_bounds(plain(sections.subtasks)))  # a subtask's bound only where nothing else says
-    names = input_names(sections.input, set(bounds.ranges), index_names(statement))
+        bounds.merge(read_bounds(plain(sections.subtasks), words))  # a subtask's bound only where nothing else says
+    names = input_names(sections.input, set(bounds.ranges), index_names(statement), words)
     text = plain(statement)
     return Reading(bounds, names, hints.speaks_of_cases(statement), hints.alphabets(text), hints.decimals(text), text)
 
 
 def infer_spec(problem: Problem, inputs: list[str], *, for_generation: bool = False) -> Inference:
     """A specification of the problem's input, proved against every known input, or why there is none."""
-    if problem.interactive:
-        return Inference(None, "interactive: its input is a conversation, not a file", category="interactive")
     known = [canonical(text) for text in inputs if text and text.strip()]
     if not known:
         return Inference(None, "no sample or official input to learn the shape from", category="no sample")

@@ -165,7 +165,7 @@ class _Writer:
 
     @staticmethod
     def uses_array(part: Part) -> bool:
-        return part.kind == "array" and (part.distinct or bool(part.order) or part.permutation) or (
+        return (part.kind == "array" and (part.distinct or bool(part.order) or part.permutation)) or (
             part.kind == "block" and part.distinct
         )
 

@@ -102,11 +102,29 @@ class _Operand:
     expr: str = ""
 
 
-def _tokens(clause: str) -> list[tuple[str, str]]:
-    return [(m.lastgroup or "other", m.group(0)) for m in _TOKEN.finditer(clause)]
+def _tokens(clause: str, words: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """The clause's tokens; a word the statement uses as a variable (``jacketCost``) is a name."""
+    found = [(m.lastgroup or "other", m.group(0)) for m in _TOKEN.finditer(clause)]
+    return [("name", text) if kind == "word" and text in words else (kind, text) for kind, text in found]
+
+
+def _balanced(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """An operand without the brackets and commas around it that belong to the sentence: ``(1`` and ``w),``."""
+    while tokens and tokens[-1][1] in ",.":
+        tokens = tokens[:-1]
+    while tokens and tokens[0][1] in ",":
+        tokens = tokens[1:]
+    while tokens and tokens[0][1] == "(" and sum(t == "(" for _, t in tokens) > sum(t == ")" for _, t in tokens):
+        tokens = tokens[1:]
+    while tokens and tokens[-1][1] == ")" and sum(t == ")" for _, t in tokens) > sum(t == "(" for _, t in tokens):
+        tokens = tokens[:-1]
+        while tokens and tokens[-1][1] in ",.":
+            tokens = tokens[:-1]
+    return tokens
 
 
 def _operand(tokens: list[tuple[str, str]], bounds: Bounds) -> _Operand | None:
+    tokens = _balanced(tokens)
     text = "".join(t if k != "word" else f" {t} " for k, t in tokens).strip()
     if not text:
         return None
@@ -163,13 +181,13 @@ def _expression(tokens: list[tuple[str, str]]) -> str | None:
     for kind, text in tokens:
         if kind == "name":
             out.append(_ctd_name(base_name(text)))
-        elif kind == "num":
-            out.append(text)
-        elif kind == "func" or (kind == "op" and text in "+-*/^(),"):
+        elif kind == "num" or kind == "func" or (kind == "op" and text in "+-*/^(),"):
             out.append(text)
         else:
             return None
     expr = "".join(out)
+    if expr.count("(") != expr.count(")") or re.search(r"[-+*/^(,]$|^[*/^),]", expr):
+        return None
     if not re.search(r"[A-Za-z]", expr.replace("min", "").replace("max", "")):
         return None
     if re.search(r"[A-Za-z_]\w*\s*[A-Za-z(]", expr.replace("min(", "").replace("max(", "")):
@@ -191,24 +209,45 @@ def _clauses(text: str) -> list[str]:
 
 
 def _chains(tokens: list[tuple[str, str]]) -> list[tuple[list[_Part], list[str]]]:
-    """Runs of math separated by relations: ([operand tokens...], [relations])."""
+    """Runs of math separated by relations: ([operand tokens...], [relations]). An operand ends at a word or at a
+    bracket it did not open (``n (1 ≤ n ≤ 10^5)``: the chain is inside the brackets)."""
+
+    def is_math(token: tuple[str, str]) -> bool:
+        return token[0] in ("num", "name", "op", "func", "dots") or token[1] in _WORDS_OK_IN_MATH
+
     chains = []
     at = 0
-    math_kinds = {"num", "name", "op", "func", "dots"}
     while at < len(tokens):
         if tokens[at][0] != "rel":
             at += 1
             continue
-        # a relation: the operand before it is the math run that ends here
-        start = at
-        while start > 0 and (tokens[start - 1][0] in math_kinds or tokens[start - 1][1] in _WORDS_OK_IN_MATH):
+        start, depth = at, 0
+        while start > 0 and is_math(tokens[start - 1]):
+            if start < at and _juxtaposed(tokens[start - 1], tokens[start]):
+                break  # "100 1 ≤ N": the end of one chain, then the start of the next
+            text = tokens[start - 1][1]
+            if text == ")":
+                depth += 1
+            elif text == "(":
+                if depth == 0:
+                    break
+                depth -= 1
             start -= 1
         operands: list[_Part] = [tokens[start:at]]
         relations = []
         while at < len(tokens) and tokens[at][0] == "rel":
             relations.append(tokens[at][1])
-            end = at + 1
-            while end < len(tokens) and (tokens[end][0] in math_kinds or tokens[end][1] in _WORDS_OK_IN_MATH):
+            end, depth = at + 1, 0
+            while end < len(tokens) and is_math(tokens[end]):
+                if end > at + 1 and _juxtaposed(tokens[end - 1], tokens[end]):
+                    break
+                text = tokens[end][1]
+                if text == "(":
+                    depth += 1
+                elif text == ")":
+                    if depth == 0:
+                        break
+                    depth -= 1
                 end += 1
             operands.append(tokens[at + 1 : end])
             at = end
@@ -219,24 +258,41 @@ def _chains(tokens: list[tuple[str, str]]) -> list[tuple[list[_Part], list[str]]
 _Part = list[tuple[str, str]]
 
 
+def _juxtaposed(left: tuple[str, str], right: tuple[str, str]) -> bool:
+    """Two values side by side with no operator between them: two clauses run together (``≤ 100 1 ≤``)."""
+    return left[0] in ("num", "name") and right[0] in ("num", "name")
+
+
 def _split_on_chain_commas(operands: list[_Part], relations: list[str]) -> list[tuple[list[_Part], list[str]]]:
     """``1 ≤ a ≤ 10^9, 1 ≤ b ≤ 10^9`` reads as one run: split where a comma ends one chain and starts another (an
-    operand like ``10^9, 1``: a number, then more)."""
+    operand like ``10^9, 1``: a number, then more; or ``n, u`` in ``1 ≤ u, v ≤ n, u ≠ v``, where the relation after it
+    is of another kind)."""
     out: list[tuple[list[_Part], list[str]]] = []
     current: list[_Part] = [operands[0]]
     current_relations: list[str] = []
-    for relation, operand in zip(relations, operands[1:], strict=True):
-        parts = _split_commas(operand)
-        if len(parts) > 1 and not all(_is_name_part(p) for p in parts):
-            current.append(parts[0])
+    for position, (relation, operand) in enumerate(zip(relations, operands[1:], strict=True)):
+        parts = _split_commas(operand) if not _is_number_part(operand) else [operand]
+        following = relations[position + 1] if position + 1 < len(relations) else None
+        changes_kind = following is not None and (following in "=≠") != (relation in "=≠")
+        if len(parts) > 1 and (changes_kind or not all(_is_name_part(p) for p in parts)):
+            head, rest = (parts[:-1], parts[-1:]) if changes_kind else (parts[:1], parts[1:])
+            current.append([t for p in head for t in [*p, ("op", ",")]][:-1])
             current_relations.append(relation)
             out.append((current, current_relations))
-            current, current_relations = [[t for p in parts[1:] for t in [*p, ("op", ",")]][:-1]], []
+            current, current_relations = [[t for p in rest for t in [*p, ("op", ",")]][:-1]], []
             continue
         current.append(operand)
         current_relations.append(relation)
     out.append((current, current_relations))
     return out
+
+
+def _is_number_part(part: _Part) -> bool:
+    """``100,000``: one number with a thousands separator, not two operands."""
+    try:
+        return number("".join(text for _, text in _balanced(part))) is not None
+    except NumberError:
+        return True
 
 
 def _is_name_part(part: _Part) -> bool:
@@ -251,13 +307,14 @@ def _trim_leading(part: _Part) -> _Part:
     return part
 
 
-def read_bounds(text: str) -> Bounds:
-    """Every bound stated in ``text`` (in the plain notation)."""
+def read_bounds(text: str, words: frozenset[str] = frozenset()) -> Bounds:
+    """Every bound stated in ``text`` (in the plain notation). ``words``: names longer than a letter that the
+    statement uses as variables (``names.variable_words``)."""
     bounds = Bounds()
     for clause in _clauses(text):
         _read_sums(clause, bounds)
         _read_words(clause, bounds)
-        tokens = _tokens(clause)
+        tokens = _tokens(clause, words)
         for operands, relations in _chains(tokens):
             for chain, chain_relations in _split_on_chain_commas(operands, relations):
                 if len(chain) < 2:

@@ -42,7 +42,7 @@ def alphabets(statement: str) -> list[str]:
         found.append(_LOWER)
     if upper:
         found.append(_UPPER)
-    if lower and upper or re.search(r"(?i)(?:english|latin)\s+(?:alphabets?|letters)(?!.{0,5}lower|.{0,5}upper)", text):
+    if (lower and upper) or re.search(r"(?i)(?:english|latin)\s+(?:alphabets?|letters)(?!.{0,5}lower|.{0,5}upper)", text):
         found.append(_LOWER + _UPPER)
     if found:
         found.append("".join(dict.fromkeys("".join(found))))

@@ -14,13 +14,24 @@ import re
 from cpdata.curation.testgen.statement.bounds import base_name
 from cpdata.curation.testgen.statement.text import plain
 
-__all__ = ["index_names", "input_names"]
+__all__ = ["index_names", "input_names", "variable_words"]
 
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\*\*(.+?)\*\*|\\\((.+?)\\\)|`([^`\n]+)`|<var>(.+?)</var>", re.S)
 _IDENTIFIER = re.compile(r"(?<![\\A-Za-z0-9_])([A-Za-z](?:_(?:\{[^{}]{1,12}\}|[A-Za-z0-9]+)|[0-9]{1,2}(?![0-9]))?'?)(?![A-Za-z(])")
 _FUNCTIONS = {"min", "max", "gcd", "lcm", "mod", "log", "sum", "le", "ge", "lt", "gt", "cdot", "dots", "ldots"}
 # plain-text capitals that are English words, not variables, unless they carry an index
 _ENGLISH = {"A", "I", "a"}
+
+
+def variable_words(statement: str) -> frozenset[str]:
+    """Names longer than one letter that the statement writes as mathematics on their own (``**jacketCost**``,
+    ``$cnt$``): variables, where plain text would read them as words."""
+    found = set()
+    for match in _MATH.finditer(statement):
+        body = plain(next(g for g in match.groups() if g is not None)).strip()
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{1,24}", body) and body.lower() not in _FUNCTIONS and not re.fullmatch(r"[A-Za-z]_?\d+|[A-Za-z]_\w+", body):
+            found.add(body)
+    return frozenset(found)
 
 
 def index_names(statement: str) -> set[str]:
@@ -33,7 +44,7 @@ def index_names(statement: str) -> set[str]:
     return found
 
 
-def input_names(section: str, known: set[str], indices: set[str]) -> list[str]:
+def input_names(section: str, known: set[str], indices: set[str], words: frozenset[str] = frozenset()) -> list[str]:
     """The base names the Input section mentions, in order of first mention. ``known``: names the constraints bound
     (recognised in plain text too); ``indices``: names used as indices (dropped unless ``known``)."""
     mentions: list[tuple[int, str]] = []
@@ -41,7 +52,11 @@ def input_names(section: str, known: set[str], indices: set[str]) -> list[str]:
     for match in _MATH.finditer(section):
         body = next(g for g in match.groups() if g is not None)
         spans.append((match.start(), match.end()))
-        for name in _IDENTIFIER.finditer(plain(body)):
+        body = plain(body)
+        for word in re.finditer(r"(?<![\\A-Za-z0-9_])[A-Za-z][A-Za-z0-9]{1,24}(?![A-Za-z0-9_])", body):
+            if word.group(0) in words:
+                mentions.append((match.start() + word.start(), word.group(0)))
+        for name in _IDENTIFIER.finditer(body):
             mentions.append((match.start() + name.start(), name.group(1)))
     rest = section
     for start, end in reversed(spans):

@@ -60,7 +60,7 @@ def plain(text: str) -> str:
         text = text.replace(old, "*")
     text = text.replace("−", "-").replace("…", "...").replace("∑", "Σ").replace("＄", "$")
     text = text.replace("$", " ").replace("**", " ").replace("`", " ").replace("~", " ")
-    text = re.sub(r"\^\{\s*\}|_\{\s*\}", "", text)  # 10^{5^{}}: empty groups
+    text = re.sub(r"\^\{\s*\}|_\{\s*\}|\{\s*\}", "", text)  # 10^{5^{}}, \cdot{}: empty groups
     for _ in range(3):  # 10^{9}, x_{i}, 10^{5^{}} -> 10^9, x_i
         text = re.sub(r"([\^_])\{\s*([-+]?\w+)\s*\}", r"\1\2", text)
     text = re.sub(r"(?<=\d)\s*\^\s*(?=[-\d{])", "^", text)

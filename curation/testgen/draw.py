@@ -1,0 +1,333 @@
+"""Inputs drawn from a specification (``specification.Specification``), structure by structure.
+
+Sizes and values are drawn apart, by the profiles ``ctdgen`` uses (``max/few``: the largest sizes allowed, values
+from a pool of one to three; ``small/small``, ``random/special``: primes and highly composite numbers, ...), with
+``ctdgen.Drawing`` doing the drawing of single integers and strings, so a jury's script and an inferred
+specification draw alike. What a script cannot draw, this does:
+
+- test cases whose sizes fill a stated sum (``the sum of N over all test cases does not exceed 2*10^5``: at the
+  largest size, the cases share the whole sum);
+- trees of many shapes (random, path, star, caterpillar, binary, broom, deep), relabelled and with each edge's
+  ends in random order; connected graphs (a tree plus extra edges), simple when the statement says so;
+- permutations (random, identity, reversed, one swap away), distinct values, sorted sequences;
+- strings (random, over few letters, one letter, periodic, palindromes), reals at the stated precision.
+
+Every draw still goes through the specification's validator before it is run: the drawer proposes.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from cpdata.curation.testgen.ctdgen import Drawing, TooLarge, draw_size, split_profile
+from cpdata.curation.testgen.specification import Field, Part, Specification
+
+__all__ = ["SpecGenerator"]
+
+_MAX_CHARS = 4_000_000
+_TREE_SHAPES = ("random", "path", "star", "caterpillar", "binary", "broom", "deep")
+
+
+def _evaluate(expression: str, env: dict[str, Any]) -> int | Fraction:
+    """A bound's expression over the variables drawn so far (``n``, ``2*n``, ``n - 1``, ``1000000000``)."""
+    if re.fullmatch(r"-?\d+", expression):
+        return int(expression)
+    if re.fullmatch(r"-?\d+\.\d+", expression):
+        return Fraction(expression)
+    python = re.sub(r"[a-z][a-z0-9]*", lambda m: f"__env[{m.group(0)!r}]", expression).replace("^", "**")
+    python = python.replace("/", "//")
+    value = eval(python, {"__builtins__": {}}, {"__env": env})  # our own expressions, over integers drawn here
+    return value if isinstance(value, Fraction) else int(value)
+
+
+def _length(value: Any) -> Any:
+    return len(value) if isinstance(value, str) else value
+
+
+@dataclass
+class SpecGenerator:
+    """A specification as a generator, with the ``generate(rng, profile)`` of a checktestdata ``Script``."""
+
+    spec: Specification
+
+    def generate(self, rng: random.Random, profile: str = "random") -> str:
+        size, value = split_profile(profile)
+        return _Draw(self.spec, Drawing(rng, size, value, set()), rng).run()
+
+
+class _Draw:
+    def __init__(self, spec: Specification, drawing: Drawing, rng: random.Random) -> None:
+        self.spec = spec
+        self.drawing = drawing
+        self.rng = rng
+        self.out: list[str] = []
+        self.written = 0
+        self.sizes = _size_vars(spec)
+        self.tree_shape = rng.choice(_TREE_SHAPES)
+
+    def emit(self, text: str) -> None:
+        self.written += len(text)
+        if self.written > _MAX_CHARS:
+            raise TooLarge(f"the input would exceed {_MAX_CHARS} characters")
+        self.out.append(text)
+
+    def run(self) -> str:
+        env: dict[str, Any] = {}
+        spec = self.spec
+        if spec.cases is None:
+            for part in spec.parts:
+                self.part(part, env, {})
+            return "".join(self.out)
+        cases = self.integer(spec.cases, env, is_size=True)
+        if spec.sums and self.drawing.size == "max":
+            # the largest inputs fill each stated sum: few cases, each large (a sum of 2*10^5 with T up to 10^4 is
+            # more often broken by one case of 2*10^5 than by 10^4 cases of 20)
+            cases = self.rng.choice((int(_evaluate(spec.cases.low[0], env)), min(cases, self.rng.randint(1, 4)), cases))
+            cases = max(cases, max(int(_evaluate(v, env)) for v in spec.cases.low))
+        self.emit(f"{cases}\n")
+        remaining = {var: int(_evaluate(limit, env)) for var, limit in spec.sums.items()}
+        for number in range(cases):
+            case_env = dict(env)
+            budget = {var: (left, cases - number) for var, left in remaining.items()}
+            for part in spec.parts:
+                self.part(part, case_env, budget)
+            for var in remaining:
+                remaining[var] -= int(_length(case_env.get(var, 0)))
+                if remaining[var] < 0:
+                    raise TooLarge("a sum over the test cases is exceeded")
+        return "".join(self.out)
+
+    # --- single values
+
+    def bounds(self, f: Field, env: dict[str, Any]) -> tuple[int | Fraction, int | Fraction]:
+        try:
+            low = max(_evaluate(v, env) for v in f.low)
+            high = min(_evaluate(v, env) for v in f.high)
+        except (KeyError, ZeroDivisionError, TypeError) as exc:
+            raise TooLarge(f"a bound of {f.var} cannot be evaluated ({exc})") from exc
+        if low > high:
+            raise TooLarge(f"{f.var}: an empty range [{low}, {high}]")
+        return low, high
+
+    def integer(self, f: Field, env: dict[str, Any], *, is_size: bool, budget: tuple[int, int] | None = None) -> int:
+        low, high = (int(b) for b in self.bounds(f, env))
+        if budget is not None:  # a share of what a sum over the cases leaves, so that later cases still fit
+            left, cases_left = budget
+            share = left - (cases_left - 1) * low
+            high = min(high, share if self.drawing.size != "max" else max(low, share))
+            if self.drawing.size == "max" and cases_left > 1:
+                high = min(high, max(low, left // cases_left))
+            if high < low:
+                raise TooLarge(f"{f.var}: the sum over the test cases leaves no room")
+        fits = self.fits(f, env) if is_size else None
+        for _ in range(20):
+            value = self.drawing.integer(f, low, high, is_size=is_size, fits=fits)
+            if not any(env.get(other) == value for other in f.not_equal):
+                break
+        else:
+            raise TooLarge(f"{f.var}: no value differs from {f.not_equal}")
+        env[f.var] = value
+        return value
+
+    def fits(self, f: Field, env: dict[str, Any]) -> Any:
+        """The assertions over this size and sizes drawn before (``n*m <= 10^6``) as a test of a candidate value."""
+        checks = [a for a in self.spec.assertions if f.var in re.findall(r"[a-z][a-z0-9]*", a)]
+        if not checks:
+            return None
+
+        def fits(candidate: int) -> bool:
+            trial = {**env, f.var: candidate}
+            for assertion in checks:
+                left, relation, right = re.split(r"\s*(<=|<|>=|>|==|!=)\s*", assertion, maxsplit=1)
+                try:
+                    a, b = _evaluate(left, trial), _evaluate(right, trial)
+                except KeyError:
+                    continue  # a variable not drawn yet: the later one takes the room left
+                if not {"<=": a <= b, "<": a < b, ">=": a >= b, ">": a > b, "==": a == b, "!=": a != b}[relation]:
+                    return False
+            return True
+
+        return fits
+
+    def value(self, f: Field, env: dict[str, Any], budget: dict[str, tuple[int, int]]) -> str:
+        if f.kind == "int":
+            return str(self.integer(f, env, is_size=f.var in self.sizes, budget=budget.get(f.var)))
+        if f.kind == "real":
+            return self.real(f, env)
+        return self.word(f, env, budget.get(f.var))
+
+    def real(self, f: Field, env: dict[str, Any]) -> str:
+        low, high = self.bounds(f, env)
+        scale = 10**f.decimals
+        lo, hi = int(Fraction(low) * scale + Fraction(scale - 1, scale)) if low != int(low) else int(low) * scale, int(
+            Fraction(high) * scale
+        )
+        if hi < lo:
+            raise TooLarge(f"{f.var}: no value at {f.decimals} decimals in [{low}, {high}]")
+        units = self.drawing.integer(f, lo, hi, is_size=False)
+        value = Fraction(units, scale)
+        env[f.var] = value
+        if f.decimals == 0:
+            return str(units)
+        sign = "-" if units < 0 else ""
+        whole, frac = divmod(abs(units), scale)
+        return f"{sign}{whole}.{frac:0{f.decimals}d}"
+
+    def word(self, f: Field, env: dict[str, Any], budget: tuple[int, int] | None) -> str:
+        low, high = (int(b) for b in self.bounds(f, env))
+        if budget is not None:
+            left, cases_left = budget
+            high = min(high, max(low, left - (cases_left - 1) * low) if self.drawing.size != "max" else max(low, left // cases_left))
+        room = _MAX_CHARS - self.written
+        if low > room:
+            raise TooLarge("a string would exceed the size budget")
+        high = min(high, room)
+        length = low if low == high else draw_size(low, high, self.rng, self.drawing.size)
+        text = self.drawing.text(f, f.alphabet, length)
+        env[f.var] = text
+        return text
+
+    # --- parts
+
+    def part(self, part: Part, env: dict[str, Any], budget: dict[str, tuple[int, int]]) -> None:
+        if part.kind == "line":
+            self.emit(" ".join(self.value(f, env, budget) for f in part.fields) + "\n")
+        elif part.kind == "listline":
+            head, body = part.fields
+            count = self.integer(head, env, is_size=True)
+            scratch = dict(env)
+            self.emit(" ".join([str(count), *(self.value(body, scratch, budget) for _ in range(count))]) + "\n")
+        elif part.kind == "array":
+            count = int(_evaluate(part.count, env))
+            if count * 2 > _MAX_CHARS - self.written:
+                raise TooLarge("an array would exceed the size budget")
+            self.emit(" ".join(self.array(part, count, env, budget)) + "\n")
+        else:
+            count = int(_evaluate(part.count, env))
+            if count * (2 * len(part.fields)) > _MAX_CHARS - self.written:
+                raise TooLarge("a block would exceed the size budget")
+            rows = self.edges(part, count, env) if part.graph else None
+            for number in range(count):
+                row_env = dict(env)
+                values = []
+                for position, f in enumerate(part.fields):
+                    if rows is not None and position < 2:
+                        row_env[f.var] = rows[number][position]
+                        values.append(str(rows[number][position]))
+                    else:
+                        values.append(self.value(f, row_env, budget))
+                self.emit(" ".join(values) + "\n")
+
+    def array(self, part: Part, count: int, env: dict[str, Any], budget: dict[str, tuple[int, int]]) -> list[str]:
+        element = part.fields[0]
+        if part.permutation:
+            order = list(range(1, count + 1))
+            shape = self.rng.choice(("random", "random", "identity", "reversed", "swap"))
+            if shape == "random":
+                self.rng.shuffle(order)
+            elif shape == "reversed":
+                order.reverse()
+            elif shape == "swap" and count >= 2:
+                i, j = self.rng.sample(range(count), 2)
+                order[i], order[j] = order[j], order[i]
+            return [str(v) for v in order]
+        if element.kind == "int" and (part.distinct or part.order == "<"):
+            low, high = (int(b) for b in self.bounds(element, env))
+            if high - low + 1 < count:
+                raise TooLarge("fewer distinct values than the array's length")
+            values = _distinct(self.rng, low, high, count, self.drawing.value)
+            if part.order:
+                values.sort()
+            elif self.rng.random() < 0.2:
+                values.sort(reverse=self.rng.random() < 0.5)
+            return [str(v) for v in values]
+        scratch = dict(env)  # an element's own variable is overwritten by the next
+        drawn = [self.value(element, scratch, budget) for _ in range(count)]
+        if part.order and element.kind == "int":
+            drawn = [str(v) for v in sorted(int(v) for v in drawn)]
+        return drawn
+
+    def edges(self, part: Part, count: int, env: dict[str, Any]) -> list[tuple[int, int]]:
+        vertices = int(_evaluate(part.vertices, env))
+        base = int(self.bounds(part.fields[0], env)[0])  # 0- or 1-based, as the bounds say
+        if part.graph == "tree":
+            if count != vertices - 1:
+                raise TooLarge("a tree needs one edge fewer than its vertices")
+            pairs = _tree(self.rng, vertices, self.tree_shape)
+        else:
+            if count < vertices - 1:
+                raise TooLarge("a connected graph needs at least one edge fewer than its vertices")
+            pairs = _tree(self.rng, vertices, self.tree_shape)
+            limit = vertices * (vertices - 1) // 2
+            if part.simple and count > limit:
+                raise TooLarge("more edges than a simple graph has")
+            seen = {(min(a, b), max(a, b)) for a, b in pairs}
+            while len(pairs) < count:
+                a, b = self.rng.randrange(vertices), self.rng.randrange(vertices)
+                if part.simple and (a == b or (min(a, b), max(a, b)) in seen):
+                    continue
+                seen.add((min(a, b), max(a, b)))
+                pairs.append((a, b))
+            self.rng.shuffle(pairs)
+        labels = list(range(vertices))
+        if self.rng.random() < 0.8:  # relabelled, but sometimes kept in the shape's own order (a path 1-2-3...)
+            self.rng.shuffle(labels)
+        out = []
+        for a, b in pairs:
+            if self.rng.random() < 0.5:
+                a, b = b, a
+            out.append((labels[a] + base, labels[b] + base))
+        return out
+
+
+def _size_vars(spec: Specification) -> set[str]:
+    """Variables used as sizes: counts, bounds of other fields, lengths, factors of asserted products."""
+    found: set[str] = set()
+    for part in spec.parts:
+        found |= set(re.findall(r"[a-z][a-z0-9]*", part.count))
+        if part.kind == "listline":
+            found.add(part.fields[0].var)
+        for f in part.fields:
+            for bound in [*f.low, *f.high]:
+                found |= set(re.findall(r"[a-z][a-z0-9]*", bound))
+    for assertion in spec.assertions:
+        found |= set(re.findall(r"[a-z][a-z0-9]*", assertion))
+    found |= set(spec.sums)
+    return found
+
+
+def _distinct(rng: random.Random, low: int, high: int, count: int, mode: str) -> list[int]:
+    if mode in ("high", "low") or high - low + 1 <= 2 * count:  # as tight as allowed: the top or bottom of the range
+        pool = list(range(high - count + 1, high + 1)) if mode != "low" else list(range(low, low + count))
+        if high - low + 1 <= 2 * count:
+            pool = rng.sample(range(low, high + 1), count)
+        return pool
+    chosen: set[int] = set()
+    while len(chosen) < count:
+        chosen.add(rng.randint(low, high))
+    return list(chosen)
+
+
+def _tree(rng: random.Random, n: int, shape: str) -> list[tuple[int, int]]:
+    """The edges of a tree on vertices 0..n-1, in the given shape (before relabelling)."""
+    if n <= 1:
+        return []
+    if shape == "path":
+        return [(i, i + 1) for i in range(n - 1)]
+    if shape == "star":
+        return [(0, i) for i in range(1, n)]
+    if shape == "binary":
+        return [((i - 1) // 2, i) for i in range(1, n)]
+    if shape == "caterpillar":  # a spine with legs
+        spine = max(1, n // 2)
+        return [(i, i + 1) for i in range(spine - 1)] + [(rng.randrange(spine), i) for i in range(spine, n)]
+    if shape == "broom":  # a long handle, then a star
+        handle = max(1, (2 * n) // 3)
+        return [(i, i + 1) for i in range(handle - 1)] + [(handle - 1, i) for i in range(handle, n)]
+    if shape == "deep":  # each vertex joins one of the last few: depth about n / 3
+        return [(rng.randrange(max(0, i - 3), i), i) for i in range(1, n)]
+    return [(rng.randrange(i), i) for i in range(1, n)]
