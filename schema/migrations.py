@@ -76,10 +76,10 @@ def _calibrated_limits(conn: Connection) -> None:
 
 
 def _validated_tests(conn: Connection) -> None:
-    """Version 8 adds test.validated: whether a generated test's input passed a validator (``gen-tests
-    --unvalidated`` marks the ones that did not)."""
-    if "validated" not in {c["name"] for c in inspect(conn).get_columns("test")}:
-        conn.execute(text("ALTER TABLE test ADD COLUMN validated BOOLEAN"))
+    """Version 8 adds test.validated_by: what accepted a generated test's input (``gen-tests --unvalidated`` marks
+    the ones nothing did)."""
+    if "validated_by" not in {c["name"] for c in inspect(conn).get_columns("test")}:
+        conn.execute(text("ALTER TABLE test ADD COLUMN validated_by VARCHAR"))
 
 
 # MIGRATIONS[n] upgrades a store at version n-1 to version n.

@@ -175,10 +175,10 @@ class Test(_EntityBase):
     hack made with a generator): the input is then unknown (None) until someone runs it."""
     generator_args: str | None = None
     """The generator's command-line arguments, as the site showed them."""
-    validated: bool | None = None
-    """For a generated test: whether an input validator (the jury's, or a specification inferred from the statement)
-    accepted its input (False: made by ``gen-tests --unvalidated`` from mutations where no specification exists,
-    kept only because every correct solution agreed). None for tests that were not generated."""
+    validated_by: Literal["jury validator", "inferred specification", "none"] | None = None
+    """For a generated test, what accepted its input: the problem's jury validator, a specification cpdata inferred
+    from the statement, or nothing (``none``: ``gen-tests --unvalidated`` made it from mutations where no
+    specification exists, kept only because every correct solution agreed). None for tests not generated here."""
 
     @property
     def problem_key(self) -> ProblemKey:
@@ -237,9 +237,14 @@ def derive_submission_fields(values: dict[str, Any], *, is_correct_given: bool) 
         values["is_correct"] = is_correct_verdict(values["verdict"])
 
 
+INFERRED_SPECIFICATION = "cpdata-inferred"
+"""The name of an input validator cpdata inferred from a statement (not a jury's): a ``ProblemProgram``'s ``name``."""
+
+
 class ProblemProgram(BaseModel):
     """A program that belongs to a problem (not a stream entity): an input validator, an output validator (a checker),
-    or an interactor, with its files (path -> text) and the file to build or run."""
+    or an interactor, with its files (path -> text) and the file to build or run. An input validator named
+    ``INFERRED_SPECIFICATION`` is cpdata's reading of the statement, not the jury's."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -115,7 +115,7 @@ class TestRow(SQLModel, table=True):
     origin: str | None = None
     generator: str | None = Field(default=None, sa_column=_text())
     generator_args: str | None = Field(default=None, sa_column=_text())
-    validated: bool | None = None
+    validated_by: str | None = None
 
 
 class SubmissionRow(SQLModel, table=True):

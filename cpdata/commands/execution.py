@@ -364,7 +364,7 @@ def spec(
             print_json({"totals": totals, "problems": [s.as_dict() for s in statuses]})
             return
         rows = [(s.problem, s.status, s.reason[:160]) for s in statuses]
-        print_rows(["problem", "specification", "what it covers, or why none"], rows, "table")
+        print_rows(["problem", "specification", "what it covers, or why none"], rows, OutputFormat.table)
         stdout.print(
             f"{totals['with_specification']} of {totals['problems']} problems have a specification "
             f"({totals['by_status']}); without one, by reason: {totals['without_specification_by_reason']}",

@@ -28,6 +28,9 @@ __all__ = [
     "NotCodeContests",
     "SolutionsField",
     "TestsField",
+    "VALIDATION_INFERRED",
+    "VALIDATION_JURY",
+    "VALIDATION_NONE",
     "build_record",
     "check_codecontests_files",
     "codecontests_difficulty",
@@ -142,6 +145,12 @@ class CodeContestsRecord(BaseModel):
     """Correct solutions disagree on some test (several answers are accepted); None when nothing ran."""
     multiple_answers_without_checker: bool | None = None
     """Several answers and no checker to judge them: the tests reject correct programs, so use it with care."""
+    generated_tests_validation: str | None = None
+    """What accepted the generated tests' inputs: ``jury validator``, ``inferred specification`` (read from the
+    statement and proved on the known inputs) or ``none`` (``gen-tests --unvalidated``: mutations that every correct
+    solution agreed on); None when there are no generated tests."""
+    generated_tests_validated: list[bool] | None = None
+    """Per generated test, in order: whether a validator accepted its input."""
 
 
 CODECONTESTS_FIELDS = [
@@ -186,10 +195,33 @@ def _solutions(submissions: list[Submission], correct: bool) -> SolutionsField:
     return SolutionsField(language=languages, solution=[s.source_code or "" for s in chosen])
 
 
+VALIDATION_JURY, VALIDATION_INFERRED, VALIDATION_NONE = "jury validator", "inferred specification", "none"
+
+
+def _generated_validation(tests: list[Test], validator: str | None) -> tuple[str | None, list[bool] | None]:
+    """How the generated tests were validated: each test's own mark (``validated_by``), else the problem's input
+    validator (tests generated before tests were marked); the problem's label is the weakest of its tests'."""
+    chosen = [t for t in tests if t.kind == TestKind.generated and t.input is not None and t.output is not None]
+    if not chosen:
+        return None, None
+    labels = [t.validated_by or validator or VALIDATION_NONE for t in chosen]
+    flags = [label != VALIDATION_NONE for label in labels]
+    for weakest in (VALIDATION_NONE, VALIDATION_INFERRED, VALIDATION_JURY):
+        if weakest in labels:
+            return weakest, flags
+    return labels[0], flags
+
+
 def build_record(
-    problem: Problem, contest: Contest | None, tests: list[Test], submissions: list[Submission]
+    problem: Problem,
+    contest: Contest | None,
+    tests: list[Test],
+    submissions: list[Submission],
+    validator: str | None = None,
 ) -> CodeContestsRecord:
-    """The CodeContests record of one problem. Tests whose output is unknown (hack inputs) are left out."""
+    """The CodeContests record of one problem. Tests whose output is unknown (hack inputs) are left out.
+    ``validator``: the problem's input validator, ``VALIDATION_JURY`` or ``VALIDATION_INFERRED`` (None: none)."""
+    validation, validated = _generated_validation(tests, validator)
     is_cf = problem.site is Site.codeforces
     time_limit = None
     if problem.time_limit_ms is not None:
@@ -203,6 +235,8 @@ def build_record(
         public_tests=_tests(tests, TestKind.public),
         private_tests=_tests(tests, TestKind.private),
         generated_tests=_tests(tests, TestKind.generated),
+        generated_tests_validation=validation,
+        generated_tests_validated=validated,
         source=SOURCE.get(problem.site, 0),
         difficulty=codecontests_difficulty(problem),
         solutions=_solutions(submissions, True),

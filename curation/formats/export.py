@@ -37,6 +37,10 @@ _COUNTED = (
     "solutions",
     "incorrect_solutions",
     "tests_without_output_left_out",
+    "problems_with_generated_tests",
+    "generated_by_jury_validator",
+    "generated_by_inferred_specification",
+    "generated_not_validated",
 )
 
 
@@ -58,6 +62,13 @@ def _count_record(counter: Counter[str], record: Any, dropped_tests: int) -> Non
     counter["solutions"] += len(record.solutions.solution)
     counter["incorrect_solutions"] += len(record.incorrect_solutions.solution)
     counter["tests_without_output_left_out"] += dropped_tests
+    if record.generated_tests.input:  # problems with generated tests, by what validated their inputs
+        counter["problems_with_generated_tests"] += 1
+        key = {
+            "jury validator": "generated_by_jury_validator",
+            "inferred specification": "generated_by_inferred_specification",
+        }.get(record.generated_tests_validation or "", "generated_not_validated")
+        counter[key] += 1
     counter[f"site:{record.site}"] += 1
 
 
@@ -159,6 +170,11 @@ def _dataset_card(result: ExportResult, cutoffs: SplitCutoffs) -> str:
         f"{c['generated_tests']} | {c['solutions']} | {c['incorrect_solutions']} |"
         for split, c in result.counts.items()
     )
+    generated_rows = "\n".join(
+        f"| {split} | {c['problems_with_generated_tests']} | {c['generated_by_jury_validator']} | "
+        f"{c['generated_by_inferred_specification']} | {c['generated_not_validated']} |"
+        for split, c in result.counts.items()
+    )
     return f"""---
 configs:
 - config_name: default
@@ -183,6 +199,17 @@ A problem with no known date is always in train.
 
 Tests whose expected output is unknown (e.g. hack inputs not yet labelled) are left out; their count per split is
 `tests_without_output_left_out` in `manifest.json`, which also holds the options and file checksums.
+
+## Generated tests
+
+Problems with generated tests, per split, by what accepted their inputs: the jury's input validator, a
+specification cpdata read from the statement and proved on every known input, or nothing (`gen-tests
+--unvalidated`: mutations every correct solution agreed on). Each record says it in `generated_tests_validation`,
+and each test in `generated_tests_validated`.
+
+| split | problems with generated tests | jury validator | inferred specification | not validated |
+|---|---|---|---|---|
+{generated_rows}
 
 ## Loading
 

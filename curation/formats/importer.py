@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from cpdata.curation.formats.codecontests import (
     IMPORTED_DIFFICULTY,
@@ -69,6 +69,19 @@ def _tests(site: Site, contest_id: str, index: str, kind: TestKind, field_value:
         Test(site=site, contest_id=contest_id, index=index, kind=kind, ordinal=n, input=i, output=o, origin=TestOrigin.imported)
         for n, (i, o) in enumerate(pairs)
     ]
+
+
+def _mark_validation(generated: list[Test], row: dict[str, Any]) -> None:
+    """What validated each generated test, as our export says it; DeepMind's generated tests were mutations that
+    nothing validated (CodeContests paper, section 3.2.1), so they are ``none``."""
+    label = row.get("generated_tests_validation")
+    known: Literal["jury validator", "inferred specification", "none"] = (
+        label if label in ("jury validator", "inferred specification") else "none"
+    )
+    flags = row.get("generated_tests_validated") or []
+    for position, test in enumerate(generated):
+        validated = flags[position] if position < len(flags) else known != "none"
+        test.validated_by = known if validated else "none"
 
 
 def _solutions(site: Site, contest_id: str, index: str, field_value: dict[str, Any] | None, correct: bool) -> list[Submission]:
@@ -145,6 +158,7 @@ def _entities(row: dict[str, Any], file_split: str | None) -> list[Any]:
         (TestKind.generated, "generated_tests"),
     ):
         entities += _tests(site, contest_id, index, kind, row.get(column))
+    _mark_validation([e for e in entities if isinstance(e, Test) and e.kind == TestKind.generated], row)
     entities += _solutions(site, contest_id, index, row.get("solutions"), True)
     entities += _solutions(site, contest_id, index, row.get("incorrect_solutions"), False)
     return entities

@@ -62,6 +62,8 @@ PARQUET_SCHEMA = pa.schema(
         ("statement_language", pa.string()),
         ("multiple_answers", pa.bool_()),
         ("multiple_answers_without_checker", pa.bool_()),
+        ("generated_tests_validation", pa.string()),
+        ("generated_tests_validated", pa.list_(pa.bool_())),
     ]
 )
 

@@ -12,7 +12,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cpdata.curation.formats.codecontests import CodeContestsRecord, build_record, release_time
+from cpdata.curation.formats.codecontests import (
+    VALIDATION_INFERRED,
+    VALIDATION_JURY,
+    CodeContestsRecord,
+    build_record,
+    release_time,
+)
 from cpdata.curation.steps.base import Item, Rejects, Step, run_steps
 from cpdata.curation.steps.dedup import DedupResult, run_dedup
 from cpdata.curation.steps.filters import (
@@ -27,6 +33,7 @@ from cpdata.curation.steps.splits import DEFAULT_CUTOFFS, SplitCutoffs, assign_s
 from cpdata.curation.steps.strength import MeasureStrength, execution_steps
 from cpdata.schema import Language, ProblemKey, Store
 from cpdata.schema.collection import batch_collection
+from cpdata.schema.models import INFERRED_SPECIFICATION
 from cpdata.schema.store import ClusterInfo
 
 __all__ = ["Curation", "CurationOptions", "iter_items"]
@@ -100,6 +107,18 @@ def iter_items(store: Store, batch_size: int = 200, clusters: dict[ProblemKey, C
             )
 
 
+def input_validator_kinds(store: Store) -> dict[tuple[str, str, str], str]:
+    """Each problem's input validator, as the record names it: the jury's, else the specification cpdata inferred
+    (one query for the whole store, as the export starts)."""
+    rows = store.run_sql('SELECT site, contest_id, "index", name FROM problem_program WHERE role = \'input_validator\'')[1]
+    found: dict[tuple[str, str, str], str] = {}
+    for site, contest_id, index, name in rows:
+        kind = VALIDATION_INFERRED if name == INFERRED_SPECIFICATION else VALIDATION_JURY
+        if found.get((site, contest_id, index)) != VALIDATION_JURY:
+            found[(site, contest_id, index)] = kind
+    return found
+
+
 @dataclass
 class Curation:
     """One run of the pipeline over a store: call ``items()`` once, then read ``report()``."""
@@ -143,8 +162,10 @@ class Curation:
     def records(self) -> Iterator[tuple[str, CodeContestsRecord, Item]]:
         """(split, record, item) for every problem the steps keep; the split follows the cluster's earliest date,
         so a later copy of a problem never lands in valid or test."""
+        validators = input_validator_kinds(self.store)
         for item in self.items():
-            record = build_record(item.problem, item.contest, item.tests, item.solutions)
+            validator = validators.get(item.problem.key)
+            record = build_record(item.problem, item.contest, item.tests, item.solutions, validator)
             record = record.model_copy(
                 update={
                     "published_at": item.released,

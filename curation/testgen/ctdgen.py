@@ -378,7 +378,7 @@ def special_number(low: int, high: int, rng: random.Random) -> int:
         if fitting:
             return fitting[-1] if roll < 0.6 else rng.choice(fitting)
     else:
-        powers = [p for k in range(0, 64) for p in (2**k, 2**k - 1) if low <= p <= high]
+        powers = [p for k in range(0, 64) for p in (1 << k, (1 << k) - 1) if low <= p <= high]
         if powers:
             return rng.choice(powers[-4:])
     return rng.randint(low, high)

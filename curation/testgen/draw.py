@@ -68,6 +68,9 @@ class _Draw:
         self.written = 0
         self.sizes = _size_vars(spec)
         self.tree_shape = rng.choice(_TREE_SHAPES)
+        self.held: dict[str, tuple[int, int, int]] = {}
+        """Totals written before the values they total: variable -> (its place in the output, low, high)."""
+        self.totalled = {total: column for column, total in spec.totals.items()}
 
     def emit(self, text: str) -> None:
         self.written += len(text)
@@ -113,6 +116,21 @@ class _Draw:
             raise TooLarge(f"{f.var}: an empty range [{low}, {high}]")
         return low, high
 
+    def hold(self, f: Field, env: dict[str, Any]) -> str:
+        """A total is drawn last: leave its place, filled in when the column it totals has been drawn."""
+        low, high = (int(b) for b in self.bounds(f, env))
+        self.held[f.var] = (len(self.out), low, high)
+        env[f.var] = 0
+        return "\x00"
+
+    def fill(self, column: str, total: int) -> None:
+        var = self.spec.totals[column]
+        place, low, high = self.held.pop(var)
+        if not low <= total <= high:
+            raise TooLarge(f"{var} = {total}, the total of {column}, is out of [{low}, {high}]")
+        self.out[place] = self.out[place].replace("\x00", str(total), 1)
+        self.written += len(str(total))
+
     def integer(self, f: Field, env: dict[str, Any], *, is_size: bool, budget: tuple[int, int] | None = None) -> int:
         low, high = (int(b) for b in self.bounds(f, env))
         if budget is not None:  # a share of what a sum over the cases leaves, so that later cases still fit
@@ -154,6 +172,8 @@ class _Draw:
         return fits
 
     def value(self, f: Field, env: dict[str, Any], budget: dict[str, tuple[int, int]]) -> str:
+        if f.var in self.totalled:
+            return self.hold(f, env)
         if f.kind == "int":
             return str(self.integer(f, env, is_size=f.var in self.sizes, budget=budget.get(f.var)))
         if f.kind == "real":
@@ -194,6 +214,17 @@ class _Draw:
     # --- parts
 
     def part(self, part: Part, env: dict[str, Any], budget: dict[str, tuple[int, int]]) -> None:
+        start = len(self.out)
+        self.draw_part(part, env, budget)
+        for f in part.fields:
+            if f.var in self.spec.totals:
+                drawn = "".join(self.out[start:]).split()
+                position = part.fields.index(f)
+                width = len(part.fields)
+                values = drawn[position::width] if part.kind == "block" else drawn
+                self.fill(f.var, sum(int(v) for v in values))
+
+    def draw_part(self, part: Part, env: dict[str, Any], budget: dict[str, tuple[int, int]]) -> None:
         if part.kind == "line":
             self.emit(" ".join(self.value(f, env, budget) for f in part.fields) + "\n")
         elif part.kind == "listline":
@@ -206,6 +237,16 @@ class _Draw:
             if count * 2 > _MAX_CHARS - self.written:
                 raise TooLarge("an array would exceed the size budget")
             self.emit(" ".join(self.array(part, count, env, budget)) + "\n")
+        elif part.kind == "queries":
+            count = int(_evaluate(part.count, env))
+            kind = part.fields[0]
+            types = list(part.variants)
+            for _ in range(count):
+                row_env = dict(env)
+                chosen = self.rng.choice(types)
+                row_env[kind.var] = int(chosen)
+                values = [self.value(f, row_env, budget) for f in part.variants[chosen]]
+                self.emit(" ".join([chosen, *values]) + "\n")
         else:
             count = int(_evaluate(part.count, env))
             if count * (2 * len(part.fields)) > _MAX_CHARS - self.written:
@@ -291,7 +332,7 @@ def _size_vars(spec: Specification) -> set[str]:
         found |= set(re.findall(r"[a-z][a-z0-9]*", part.count))
         if part.kind == "listline":
             found.add(part.fields[0].var)
-        for f in part.fields:
+        for f in [*part.fields, *(f for fields in part.variants.values() for f in fields)]:
             for bound in [*f.low, *f.high]:
                 found |= set(re.findall(r"[a-z][a-z0-9]*", bound))
     for assertion in spec.assertions:

@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from cpdata.curation.judging.checkers import CheckerUnavailable, InputValidators, Judge
 from cpdata.curation.judging.judge import (
@@ -38,6 +38,7 @@ from cpdata.curation.testgen.draw import SpecGenerator
 from cpdata.curation.testgen.spec import canonical, infer_spec
 from cpdata.curation.testgen.specification import Specification
 from cpdata.schema import Problem, Store, Submission, Test, TestKind, TestOrigin
+from cpdata.schema.models import INFERRED_SPECIFICATION
 
 __all__ = ["GenerateOptions", "GenerateSummary", "generate_tests", "mutate"]
 
@@ -344,6 +345,12 @@ def _validators(
     return validators
 
 
+def _provenance(store: Store, prob: Problem) -> Literal["jury validator", "inferred specification"]:
+    """What validates the problem's generated inputs, as each test records it."""
+    names = {p.name for p in store.programs_for(prob.key) if p.role == "input_validator"}
+    return "inferred specification" if names == {INFERRED_SPECIFICATION} else "jury validator"
+
+
 class Generator(Protocol):
     def generate(self, rng: random.Random, profile: str = ...) -> str: ...
 
@@ -424,6 +431,7 @@ def _generate_for(
     # --unvalidated (AlphaCode's way, where nothing can validate): mutations of the known inputs, kept when every
     # correct solution agrees, and marked as not validated
     scripts = _generators(store, prob, known_inputs, summary) if validators is not None else []
+    provenance = _provenance(store, prob) if validators is not None else "none"
     if validators is not None and not scripts:
         summary.mutations_only[name] = "no specification to draw from: only mutations of the known inputs (small)"
     existing = [t for t in all_tests if t.kind == TestKind.generated]
@@ -478,7 +486,7 @@ def _generate_for(
                         input=candidate,
                         output=agreed,
                         origin=TestOrigin.generated,
-                        validated=validators is not None,
+                        validated_by=provenance,
                     )
                 )
                 if validators is None:

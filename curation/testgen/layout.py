@@ -14,10 +14,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["Column", "Layout", "Section", "read_layout"]
+__all__ = ["Column", "Layout", "Section", "read_layout", "read_layouts"]
 
 _INT = re.compile(r"[-+]?\d+")
 _BUDGET = 4000  # readings tried before giving up: every input of a real problem is read in far fewer
+_MAX_DETOURS = 2  # readings other than the likeliest taken on one path, when looking for several readings
 _MAX_CASE_SECTIONS = 12  # a test case of a real problem has fewer parts; more means the reading went astray
 
 
@@ -39,10 +40,13 @@ class Column:
 class Section:
     kind: str
     """``line`` (fixed width), ``array`` (one line of ``count`` tokens), ``listline`` (a line whose first token is the
-    count of the rest), ``block`` (``count`` lines of fixed width)."""
+    count of the rest), ``block`` (``count`` lines of fixed width), ``queries`` (``count`` lines whose first token, a
+    type, decides how many tokens follow: ``1 x y``, ``2 l``; ``columns`` holds the type column)."""
     columns: list[Column]
     count: str = ""
     """The variable (and ``- 1``) an array's length or a block's lines come from: ``x0``, ``x1 - 1``."""
+    variants: dict[str, list[Column]] = field(default_factory=dict)
+    """``queries``: the columns after the first token, for each value of the first token (``1 x y``, ``2 l``)."""
 
 
 @dataclass
@@ -71,7 +75,11 @@ def _split(text: str) -> list[list[str]]:
 class _State:
     """A reading in progress: where each stream is, and the integers read so far (per stream)."""
 
-    def __init__(self, streams: list[list[list[str]]], starts: list[int], ends: list[int | None]) -> None:
+    def __init__(
+        self, streams: list[list[list[str]]], starts: list[int], ends: list[int | None], *, queries: bool = True
+    ) -> None:
+        self.queries = queries
+        """Whether lines of several shapes chosen by their first token may be read (the statement speaks of queries)."""
         self.streams = streams
         self.at = list(starts)
         self.ends = ends
@@ -80,7 +88,7 @@ class _State:
         self.sections: list[Section] = []
 
     def copy(self) -> _State:
-        other = _State(self.streams, self.at, self.ends)
+        other = _State(self.streams, self.at, self.ends, queries=self.queries)
         other.values = [dict(v) for v in self.values]
         other.order = list(self.order)
         other.sections = list(self.sections)
@@ -106,7 +114,8 @@ def _alternatives(state: _State, *, open_ended: bool) -> list[_State]:
         return out
     if open_ended and len(state.sections) >= _MAX_CASE_SECTIONS:
         return out
-    strong, weak = [], []
+    strong: list[_State] = []
+    weak: list[_State] = []
     for var in reversed(state.order):  # the latest integer first: a count is usually read just before its data
         for less in (0, 1):
             counts = [values.get(var, -1) - less for values in state.values]
@@ -116,7 +125,8 @@ def _alternatives(state: _State, *, open_ended: bool) -> list[_State]:
             block = _block(state, var, less, counts)
             array = _array(state, var, counts) if less == 0 else None
             # both fit (n = 2, then "2 3" and "1 2"): a line of n values is the likelier reading
-            for reading in (array, block):
+            queries = _queries(state, var, counts) if less == 0 and block is None and state.queries else None
+            for reading in (array, block, queries):
                 if reading is not None:
                     (strong if evidence else weak).append(reading)
     out += strong
@@ -154,6 +164,30 @@ def _block(state: _State, var: str, less: int, counts: list[int]) -> _State | No
     return _advance(state, Section("block", columns, var if not less else f"{var} - 1"), counts)
 
 
+def _queries(state: _State, var: str, counts: list[int]) -> _State | None:
+    """``count`` lines of several shapes, the first token of each naming its shape (a query's type)."""
+    spans = []
+    for stream, count in enumerate(counts):
+        if state.at[stream] + count > state.end(stream):
+            return None
+        spans += [(stream, state.at[stream] + k) for k in range(count)]
+    rows = [state.row(s, line) for s, line in spans]
+    if not rows or any(not row or not _INT.fullmatch(row[0]) or abs(int(row[0])) > 100 for row in rows):
+        return None
+    widths: dict[str, int] = {}
+    for row in rows:
+        if widths.setdefault(row[0], len(row)) != len(row):
+            return None  # one type, two shapes: not queries
+    if len(widths) < 2:
+        return None
+    kinds = Column([row[0] for row in rows], [s for s, _ in spans])
+    variants = {}
+    for kind, width in sorted(widths.items(), key=lambda item: int(item[0])):
+        chosen = [(s, row) for (s, _), row in zip(spans, rows, strict=True) if row[0] == kind]
+        variants[kind] = [Column([row[c] for _, row in chosen], [s for s, _ in chosen]) for c in range(1, width)]
+    return _advance(state, Section("queries", [kinds], var, variants), counts)
+
+
 def _array(state: _State, var: str, counts: list[int]) -> _State | None:
     for stream, count in enumerate(counts):
         if len(state.row(stream, state.at[stream])) != count:
@@ -163,12 +197,12 @@ def _array(state: _State, var: str, counts: list[int]) -> _State | None:
     return _advance(state, Section("array", [column], var), [1] * len(state.streams))
 
 
-def _listline(state: _State) -> _State | None:
+def _listline(state: _State, *, need_evidence: bool = True) -> _State | None:
     """``k v_1 ... v_k`` on one line (an adjacency list, a set given with its size)."""
     rows = [state.row(s, state.at[s]) for s in range(len(state.streams))]
     if not all(row and _INT.fullmatch(row[0]) and int(row[0]) == len(row) - 1 for row in rows):
         return None
-    if max(len(row) for row in rows) < 3 or len({len(row) for row in rows}) < 2:
+    if need_evidence and (max(len(row) for row in rows) < 3 or len({len(row) for row in rows}) < 2):
         return None  # no evidence: a fixed line reads it as well
     head = Column([row[0] for row in rows], list(range(len(rows))))
     pairs = [(s, t) for s, row in enumerate(rows) for t in row[1:]]
@@ -192,39 +226,68 @@ def _line(state: _State) -> _State | None:
     return moved
 
 
-def _search(state: _State, budget: list[int], done: Callable[[_State], bool] | None = None, depth: int = 99) -> _State | None:
-    """Depth first over the alternatives until every stream is read to its end (or ``done`` says a reading of the
-    first cases is complete), reading at most ``depth`` more sections."""
-    if budget[0] <= 0:
-        return None
+def _search(
+    state: _State,
+    budget: list[int],
+    found: list[_State],
+    limit: int,
+    done: Callable[[_State], bool] | None = None,
+    depth: int = 99,
+    detours: int = 0,
+) -> None:
+    """Depth first over the alternatives, collecting up to ``limit`` complete readings: every stream read to its end
+    (or, with ``done``, a reading of the first cases that ``done`` accepts), at most ``depth`` more sections, taking
+    a reading other than the likeliest at most ``detours`` times (a limited-discrepancy search: readings that differ
+    early are found, not only variations of the first one's end)."""
+    if budget[0] <= 0 or len(found) >= limit:
+        return
     budget[0] -= 1
-    if done is not None:
-        if state.sections and done(state):
-            return state
-    elif state.finished():
-        return state
+    if (state.sections and done(state)) if done is not None else state.finished():
+        if all(_signature(state) != _signature(other) for other in found):
+            found.append(state)
+        return
     if depth == 0:
-        return None
-    for alternative in _alternatives(state, open_ended=done is not None):
-        found = _search(alternative, budget, done, depth - 1)
-        if found is not None:
-            return found
-    return None
+        return
+    for rank, alternative in enumerate(_alternatives(state, open_ended=done is not None)):
+        cost = 1 if rank else 0
+        if cost > detours:
+            break
+        _search(alternative, budget, found, limit, done, depth - 1, detours - cost)
 
 
-def _shortest(state: _State, done: Callable[[_State], bool]) -> _State | None:
-    """The reading of the first cases with the fewest sections that ``done`` accepts (iterative deepening: a wrong
-    early guess is not followed through every later line of the input)."""
-    for depth in range(1, _MAX_CASE_SECTIONS + 1):
-        found = _search(state, [_BUDGET], done, depth)
-        if found is not None:
-            return found
-    return None
+def _signature(state: _State) -> tuple[tuple[str, str, int], ...]:
+    return tuple((s.kind, s.count, len(s.columns)) for s in state.sections)
 
 
-def _read(streams: list[list[list[str]]]) -> _State | None:
-    state = _State(streams, [0] * len(streams), [None] * len(streams))
-    return _search(state, [_BUDGET])
+def _read(streams: list[list[list[str]]], limit: int, queries: bool) -> list[_State]:
+    found: list[_State] = []
+    start = _State(streams, [0] * len(streams), [None] * len(streams), queries=queries)
+    for detours in range(_MAX_DETOURS + 1):
+        _search(start, [_BUDGET], found, limit, detours=detours)
+    return found
+
+
+def _replay(sections: list[Section], streams: list[list[list[str]]]) -> _State | None:
+    """The same sections read again over other streams (every case, once the first cases showed where each ends)."""
+    state = _State(streams, [0] * len(streams), [None] * len(streams), queries=True)
+    for section in sections:
+        if any(at >= state.end(i) for i, at in enumerate(state.at)):
+            return None
+        var, _, less = section.count.partition(" - ")
+        counts = [values.get(var, -1) - (1 if less else 0) for values in state.values]
+        if section.count and min(counts) < 0:
+            return None
+        moved = {
+            "line": lambda: _line(state),
+            "listline": lambda: _listline(state, need_evidence=False),
+            "array": lambda: _array(state, var, counts),
+            "block": lambda: _block(state, var, 1 if less else 0, counts),
+            "queries": lambda: _queries(state, var, counts),
+        }[section.kind]()
+        if moved is None:
+            return None
+        state = moved
+    return state if state.finished() else None
 
 
 def _match(sections: list[Section], lines: list[list[str]], at: int, values: dict[str, int]) -> int | None:
@@ -254,6 +317,11 @@ def _match(sections: list[Section], lines: list[list[str]], at: int, values: dic
                 if at >= len(lines) or len(lines[at]) != count:
                     return None
                 at += 1
+            elif section.kind == "queries":
+                widths = {kind: len(columns) + 1 for kind, columns in section.variants.items()}
+                if at + count > len(lines) or any(widths.get(lines[at + k][0] if lines[at + k] else "") != len(lines[at + k]) for k in range(count)):
+                    return None
+                at += count
             else:
                 if at + count > len(lines) or any(len(lines[at + k]) != len(section.columns) for k in range(count)):
                     return None
@@ -279,54 +347,57 @@ def _case_bounds(sections: list[Section], inputs: list[list[list[str]]]) -> list
     return found
 
 
-def _read_cases(inputs: list[list[list[str]]]) -> Layout | None:
+def _read_cases(inputs: list[list[list[str]]], limit: int, queries: bool) -> list[Layout]:
     if not all(lines and len(lines[0]) == 1 and _INT.fullmatch(lines[0][0]) for lines in inputs):
-        return None
+        return []
     counts = [int(lines[0][0]) for lines in inputs]
     if min(counts) < 1 or any(c > len(lines) - 1 for c, lines in zip(counts, inputs, strict=True)):
-        return None
+        return []
 
     def complete(state: _State) -> bool:
         return _case_bounds(state.sections, inputs) is not None
 
-    first = _State(inputs, [1] * len(inputs), [None] * len(inputs))
-    found = _shortest(first, complete)
-    if found is None:
-        return None
-    bounds = _case_bounds(found.sections, inputs)
-    assert bounds is not None
-    # Read again over every case of every input (now that each case's lines are known): more evidence per count.
-    streams = [inputs[i][start:end] for i, cases in enumerate(bounds) for start, end in cases]
-    owner = [i for i, cases in enumerate(bounds) for _ in cases]
-    again = _read(streams)
-    if again is None or _case_bounds(again.sections, inputs) != bounds:
-        again = _State(streams, [0] * len(streams), [None] * len(streams))
-        refined = _search(again, [_BUDGET])
-        if refined is None:
-            return None
-        again = refined
+    first = _State(inputs, [1] * len(inputs), [None] * len(inputs), queries=queries)
+    found: list[_State] = []
+    for depth in range(1, _MAX_CASE_SECTIONS + 1):  # the fewest sections first: iterative deepening
+        for detours in range(_MAX_DETOURS + 1):
+            _search(first, [_BUDGET], found, limit, complete, depth, detours)
+        if found:
+            break
+    layouts = []
     head = Column([lines[0][0] for lines in inputs], list(range(len(inputs))))
-    return Layout(again.sections, cases=head, case_owner=owner, values=again.values, order=again.order)
+    for reading in found:
+        bounds = _case_bounds(reading.sections, inputs)
+        assert bounds is not None
+        # read again over every case of every input: the columns then hold every case's tokens
+        streams = [inputs[i][start:end] for i, cases in enumerate(bounds) for start, end in cases]
+        owner = [i for i, cases in enumerate(bounds) for _ in cases]
+        again = _replay(reading.sections, streams)
+        if again is not None:
+            layouts.append(Layout(again.sections, cases=head, case_owner=owner, values=again.values, order=again.order))
+    return layouts
 
 
-def read_layout(inputs: list[str], *, cases: bool | None = None) -> Layout | str:
-    """The structure every input shares, or the reason there is none. ``cases``: True when the statement speaks of
-    test cases (then that reading is tried first), False when it does not (then last), None when unknown."""
+def read_layouts(
+    inputs: list[str], *, cases: bool | None = None, queries: bool = True, limit: int = 10
+) -> list[Layout] | str:
+    """The structures every input shares (up to ``limit`` of each kind, likeliest first), or the reason there are
+    none. ``cases``: True when the statement speaks of test cases (those readings come first), False when it does
+    not (they come last), None when unknown. ``queries``: whether lines whose first token chooses their shape may be
+    read (the statement speaks of queries or operations)."""
     streams = [_split(text) for text in inputs]
     if any(not lines for lines in streams):
         return "an input is empty"
-    readers = [lambda: _read_cases(streams), lambda: _whole(streams)]
-    if cases is False:
-        readers.reverse()
-    for reader in readers:
-        found = reader()
-        if found is not None:
-            return found
-    return "the inputs differ in shape in a way no count read before explains"
+    with_cases = _read_cases(streams, limit, queries)
+    whole = [
+        Layout(s.sections, case_owner=list(range(len(streams))), values=s.values, order=s.order)
+        for s in _read(streams, limit, queries)
+    ]
+    found = [*whole, *with_cases] if cases is False else [*with_cases, *whole]
+    return found or "the inputs differ in shape in a way no count read before explains"
 
 
-def _whole(streams: list[list[list[str]]]) -> Layout | None:
-    found = _read(streams)
-    if found is None:
-        return None
-    return Layout(found.sections, case_owner=list(range(len(streams))), values=found.values, order=found.order)
+def read_layout(inputs: list[str], *, cases: bool | None = None) -> Layout | str:
+    """The likeliest structure (``read_layouts``'s first), or the reason there is none."""
+    found = read_layouts(inputs, cases=cases, limit=1)
+    return found if isinstance(found, str) else found[0]

@@ -26,18 +26,19 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from cpdata.curation.testgen.ctdcheck import CompiledScript, ScriptError
-from cpdata.curation.testgen.layout import Column, Layout, Section, read_layout
-from cpdata.curation.testgen.specification import Field, Part, Specification
+from cpdata.curation.testgen.layout import Column, Layout, Section, read_layouts
+from cpdata.curation.testgen.specification import Field, FieldKind, Part, Specification
 from cpdata.curation.testgen.statement import hints
 from cpdata.curation.testgen.statement.bounds import Bounds, Range, read_bounds
 from cpdata.curation.testgen.statement.names import index_names, input_names, variable_words
 from cpdata.curation.testgen.statement.sections import find_sections
 from cpdata.curation.testgen.statement.text import plain
 from cpdata.schema import Problem, ProblemProgram
+from cpdata.schema.models import INFERRED_SPECIFICATION
 
 __all__ = ["INFERRED_NAME", "Inference", "canonical", "infer_spec", "read_statement"]
 
-INFERRED_NAME = "cpdata-inferred"
+INFERRED_NAME = INFERRED_SPECIFICATION
 _INT = re.compile(r"-?(?:0|[1-9]\d{0,18})")
 _REAL = re.compile(r"-?\d+(?:\.\d+)?")
 _KEYWORDS = {"int", "rep", "set", "end", "eof"}
@@ -88,6 +89,11 @@ class Reading:
     cases: bool
     alphabets: list[str]
     decimals: int | None
+    line_counts: list[tuple[str, int]]
+    """Counts of lines the Input section names, in order (``N - 1 lines``): (name, how many fewer)."""
+    speaks_of_queries: bool
+    queries: dict[str, list[str]]
+    """The forms of queries the Input section shows (``1 x y``, ``2 l r``): type -> the names that follow it."""
     text: str
     """The statement in the plain notation (hints are looked for in it)."""
 
@@ -97,12 +103,23 @@ def read_statement(statement: str) -> Reading:
     words = variable_words(statement)
     bounds = read_bounds(plain(sections.primary), words)
     if not sections.constraints and sections.headed:
-        bounds.merge(read_bounds(plain(statement), words))  # old statements bound variables anywhere
+        bounds.merge(read_bounds(plain(statement), words, equalities=False))  # old statements bound variables anywhere
     if sections.subtasks:
-        bounds.merge(read_bounds(plain(sections.subtasks), words))  # a subtask's bound only where nothing else says
+        bounds.merge(read_bounds(plain(sections.subtasks), words, widest=True))  # only where nothing else says
     names = input_names(sections.input, set(bounds.ranges), index_names(statement), words)
     text = plain(statement)
-    return Reading(bounds, names, hints.speaks_of_cases(statement), hints.alphabets(text), hints.decimals(text), text)
+    queries = hints.query_forms(plain(sections.input))
+    return Reading(
+        bounds,
+        names,
+        hints.speaks_of_cases(statement),
+        hints.alphabets(text),
+        hints.decimals(text),
+        hints.line_counts(plain(sections.input)),
+        hints.mentions(statement, "quer", "operation", "type", "command", "event", "instruction", "request"),
+        queries,
+        text,
+    )
 
 
 def infer_spec(problem: Problem, inputs: list[str], *, for_generation: bool = False) -> Inference:
@@ -111,14 +128,32 @@ def infer_spec(problem: Problem, inputs: list[str], *, for_generation: bool = Fa
     if not known:
         return Inference(None, "no sample or official input to learn the shape from", category="no sample")
     reading = read_statement(problem.statement or "")
-    layout = read_layout(known, cases=reading.cases)
-    if isinstance(layout, str):
-        return Inference(None, layout, category="structure")
-    try:
-        built = _Builder(layout, reading, for_generation=for_generation).build()
-    except _Unusable as exc:
-        return Inference(None, str(exc), category=exc.category)
-    return _prove(built, known, for_generation=for_generation)
+    layouts = read_layouts(known, cases=reading.cases, queries=reading.speaks_of_queries)
+    if isinstance(layouts, str):
+        return Inference(None, layouts, category="structure")
+    # Several readings of the inputs may fit them (n = 2 then "2 3" / "1 2": an array, or two lines of a block):
+    # the one the statement explains best wins (most bounds stated, fewest parts), the statement's own hint of
+    # test cases breaking ties.
+    candidates: list[tuple[float, int, _Built]] = []
+    unusable: _Unusable | None = None
+    for order, layout in enumerate(layouts):
+        try:
+            built = _Builder(layout, reading, for_generation=for_generation).build()
+        except _Unusable as exc:
+            unusable = unusable or exc
+            continue
+        candidates.append((-built.score(), order, built))
+    if not candidates:
+        assert unusable is not None
+        return Inference(None, str(unusable), category=unusable.category)
+    first: Inference | None = None
+    for _, _, built in sorted(candidates, key=lambda c: (c[0], c[1])):
+        inference = _prove(built, known, for_generation=for_generation)
+        if inference.script is not None:
+            return inference
+        first = first or inference
+    assert first is not None
+    return first
 
 
 class _Unusable(ValueError):
@@ -132,6 +167,24 @@ class _Built:
     spec: Specification
     unstated: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    line_counts: list[tuple[str, int]] = field(default_factory=list)
+
+    def score(self) -> float:
+        """How well the statement explains this reading: bounds it states, less bounds it leaves to the inputs and
+        parts it needed (a reading that splits one block into several explains less), and blocks whose number of
+        lines the statement names (``N - 1 lines follow``)."""
+        fields = self.spec.fields()
+        stated = sum(1 for f in fields if f.stated)
+        names = {f.var: f.name for f in fields}
+        named_blocks, at = 0, 0  # blocks whose counts the statement names, in the order it names them
+        for part in self.spec.parts:
+            if part.kind in ("block", "queries") and part.count:
+                var, _, less = part.count.partition(" - ")
+                wanted = (names.get(var), 1 if less else 0)
+                if wanted in self.line_counts[at:]:
+                    at += self.line_counts[at:].index(wanted) + 1
+                    named_blocks += 1
+        return stated - 2 * (len(fields) - stated) - 0.5 * len(self.spec.parts) + 2 * named_blocks
 
 
 def _prove(built: _Built, known: list[str], *, for_generation: bool) -> Inference:
@@ -230,6 +283,9 @@ class _Builder:
         """id(column) -> its checktestdata variable."""
         self.layout_var: dict[str, str] = {}
         """The layout's own variables (x0, x1, ...) -> checktestdata variables."""
+        self.reversed: dict[str, list[tuple[str, str]]] = {}
+        """Bounds that name a variable read later (``a ≤ n`` with ``a`` before ``n``): that name -> (side, variable),
+        given to the later variable the other way round (``n ≥ a``)."""
 
     def build(self) -> _Built:
         columns = self.layout.columns
@@ -256,9 +312,9 @@ class _Builder:
                     if limit is not None:
                         sums[f.var] = limit
         assertions = self.assertions(visible)
-        spec = Specification(parts, cases, sums, assertions)
+        spec = Specification(parts, cases, sums, assertions, self.totals(parts))
         self.structures(spec)
-        return _Built(spec, self.unstated, self.notes)
+        return _Built(spec, self.unstated, self.notes, self.reading.line_counts)
 
     def new_var(self, name: str | None) -> str:
         base = re.sub(r"[^a-z0-9]", "", (name or "").lower()) or "v"
@@ -290,13 +346,32 @@ class _Builder:
             count = self.layout_var[var] + (" - 1" if less else "")
         if section.kind == "line":
             visible.update(row_visible)  # a fixed line's values stay readable (counts, bounds of what follows)
-        return Part(section.kind, fields, count)  # type: ignore[arg-type]
+        variants: dict[str, list[Field]] = {}
+        if section.kind == "queries":
+            kind = fields[0]
+            kind.low, kind.high, kind.stated = [min(section.variants, key=int)], [max(section.variants, key=int)], True
+            self.unstated = [u for u in self.unstated if not u.startswith(kind.name or f"column {self.layout.columns.index(section.columns[0]) + 1} ")]
+            for value, columns in section.variants.items():
+                query_visible = dict(visible)
+                named = self.reading.queries.get(value, [])
+                labels = named if len(named) == len(columns) else [None] * len(columns)
+                made = []
+                for column, label in zip(columns, labels, strict=True):
+                    self.var_of[id(column)] = self.new_var(label)
+                    made.append(self.field(column, label, query_visible, columns, f"query {value}"))
+                variants[value] = made
+        return Part(section.kind, fields, count, variants=variants)  # type: ignore[arg-type]
 
-    def field(self, column: Column, name: str | None, visible: dict[str, str], row: list[Column]) -> Field:
+    def field(self, column: Column, name: str | None, visible: dict[str, str], row: list[Column], where: str = "") -> Field:
         var = self.var_of[id(column)]
         found = self.reading.bounds.get(name) if name else None
         tokens = column.tokens
-        label = name or f"column {self.layout.columns.index(column) + 1}"
+        if name:
+            label = name
+        elif where:
+            label = f"{where}, column {row.index(column) + 2}"
+        else:
+            label = f"column {self.layout.columns.index(column) + 1}"
         kind = _kind(column, found)
         made = Field(kind, var, name)
         if kind == "int":
@@ -334,6 +409,12 @@ class _Builder:
                 high.append(str(found.length_high))
             low += self.expressions(found.low_exprs, visible)
             high += self.expressions(found.high_exprs, visible)
+            for texts, side in ((found.high_exprs, "low"), (found.low_exprs, "high")):
+                for text in texts:
+                    if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", text) and text not in visible:
+                        self.reversed.setdefault(text, []).append((side, made.var))
+        for side, other in self.reversed.pop(made.name or "", []):
+            (low if side == "low" else high).append(other)
             if not high and found.sum_limit is not None:
                 high.append(_ctd_number(found.sum_limit))  # a count bounded only by its sum over the cases
         self.fill(made, low, high, min(values), max(values), label)
@@ -405,6 +486,29 @@ class _Builder:
                 return target
         return None
 
+    def totals(self, parts: list[Part]) -> dict[str, str]:
+        """Integer columns (of an array or a block) that an integer read before them totals in every input (``m``, the
+        sum of the ports): the script checks the total, and a draw writes it after the column."""
+        found: dict[str, str] = {}
+        streams = len(self.layout.values)
+        for part, section in zip(parts, self.layout.sections, strict=True):
+            if section.kind not in ("array", "block"):
+                continue
+            for f, column in zip(part.fields, section.columns, strict=True):
+                if f.kind != "int" or len(column.tokens) <= streams:
+                    continue
+                sums = [0] * streams
+                for owner, token in zip(column.owners, column.tokens, strict=True):
+                    sums[owner] += int(token)
+                for var in self.layout.order:
+                    counted = section.count.split(" ")[0] == var and all(token == "1" for token in column.tokens)
+                    if counted or var not in self.layout_var or self.layout_var[var] in found.values():
+                        continue  # a column of ones totals its own count: nothing learned
+                    if all(values.get(var) == total for values, total in zip(self.layout.values, sums, strict=True)):
+                        found[f.var] = self.layout_var[var]
+                        break
+        return found
+
     def assertions(self, visible: dict[str, str]) -> list[str]:
         out = []
         for assertion in self.reading.bounds.assertions:
@@ -416,7 +520,10 @@ class _Builder:
     def structures(self, spec: Specification) -> None:
         from cpdata.curation.testgen.structures import mark_structures
 
-        mark_structures(spec, self.layout, self.reading.text, self.var_of)
+        bounded = mark_structures(spec, self.layout, self.reading.text, self.var_of)
+        if bounded:
+            labels = {f.var: f.name for f in spec.fields()}
+            self.unstated = [u for u in self.unstated if not any(u.startswith(f"{labels[v] or v} (") for v in bounded)]
 
 
 def _ceil(value: int | Fraction) -> int | Fraction:
@@ -435,7 +542,7 @@ def _ctd_number(value: int | Fraction | float) -> str:
     return str(value)
 
 
-def _kind(column: Column, found: Range | None) -> str:
+def _kind(column: Column, found: Range | None) -> FieldKind:
     tokens = column.tokens
     is_string_name = found is not None and (found.length_low is not None or found.length_high is not None)
     is_value_name = found is not None and (found.low is not None or found.high is not None)

@@ -20,10 +20,10 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Field", "Part", "Specification"]
+__all__ = ["Field", "FieldKind", "Part", "PartKind", "Specification"]
 
 FieldKind = Literal["int", "word", "real"]
-PartKind = Literal["line", "array", "listline", "block"]
+PartKind = Literal["line", "array", "listline", "block", "queries"]
 
 
 @dataclass
@@ -67,6 +67,8 @@ class Part:
     """The number of vertices, as an expression, when ``graph``."""
     simple: bool = False
     """No vertex joined to itself and no edge twice."""
+    variants: dict[str, list[Field]] = field(default_factory=dict)
+    """``queries``: ``count`` lines, each its type (``fields[0]``) then the fields of that type (``1 x y``, ``2 l``)."""
 
 
 @dataclass
@@ -78,10 +80,14 @@ class Specification:
     """A case variable (a string's variable: its length) -> the limit of its sum over all cases."""
     assertions: list[str] = field(default_factory=list)
     """Relations over several variables of one case (``n*m <= 1000000``), checked once all are read."""
+    totals: dict[str, str] = field(default_factory=dict)
+    """A column's variable -> the integer read before it that is the column's total (``m``, then ports summing to
+    m): checked after the column, and written after the column when drawing."""
 
     def fields(self) -> list[Field]:
         head = [self.cases] if self.cases is not None else []
-        return [*head, *(f for part in self.parts for f in part.fields)]
+        variants = [f for part in self.parts for fields in part.variants.values() for f in fields]
+        return [*head, *(f for part in self.parts for f in part.fields), *variants]
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1, sort_keys=True)
@@ -93,9 +99,18 @@ class Specification:
         def make_field(raw: dict[str, Any]) -> Field:
             return Field(**raw)
 
-        parts = [Part(**{**p, "fields": [make_field(f) for f in p["fields"]]}) for p in data["parts"]]
+        parts = [
+            Part(
+                **{
+                    **p,
+                    "fields": [make_field(f) for f in p["fields"]],
+                    "variants": {k: [make_field(f) for f in v] for k, v in p.get("variants", {}).items()},
+                }
+            )
+            for p in data["parts"]
+        ]
         cases = make_field(data["cases"]) if data.get("cases") else None
-        return cls(parts, cases, dict(data.get("sums", {})), list(data.get("assertions", [])))
+        return cls(parts, cases, dict(data.get("sums", {})), list(data.get("assertions", [])), dict(data.get("totals", {})))
 
     def script(self) -> str:
         """The checktestdata script that accepts exactly the inputs this specification describes."""
@@ -142,7 +157,12 @@ class _Writer:
         pending = list(spec.assertions)
         seen: set[str] = set()
         for part in spec.parts:
+            totalled = [f.var for f in part.fields if f.var in spec.totals]
+            for var in totalled:
+                self.emit(f"SET(zztotal{var} = 0)", depth)
             self.part(part, depth)
+            for var in totalled:
+                self.emit(f"ASSERT({spec.totals[var]} == zztotal{var})", depth)
             seen |= {f.var for f in part.fields}
             ready = [a for a in pending if set(_names(a)) <= seen]
             for assertion in ready:
@@ -208,7 +228,8 @@ class _Writer:
     def row(self, fields: list[Field], index: str = "") -> str:
         tokens = []
         for f in fields:
-            tokens.append(" ".join([self.token(f, index), *self.checks(f, index)]))
+            added = [f"SET(zztotal{f.var} = zztotal{f.var} + {f.var}{f'[{index}]' if index else ''})"] if f.var in self.spec.totals else []
+            tokens.append(" ".join([self.token(f, index), *self.checks(f, index), *added]))
         return " SPACE ".join(tokens)
 
     def part(self, part: Part, depth: int) -> None:
@@ -229,8 +250,29 @@ class _Writer:
                     self.emit(f"ASSERT(UNIQUE({element.var}))", depth)
             else:
                 self.emit(f"REP({part.count}, SPACE) {self.row([element])} END NEWLINE", depth)
+        elif part.kind == "queries":
+            self.queries(part, depth)
         else:
             self.block(part, depth)
+
+    def queries(self, part: Part, depth: int) -> None:
+        """Each line: its type, then the fields that type has (checktestdata's IF ... ELSE ... END, nested)."""
+        kind = part.fields[0]
+        types = list(part.variants)
+        self.emit(f"REP({part.count})", depth)
+        self.emit(f"  {self.row([kind])}", depth)
+        self.emit(f"  ASSERT({' || '.join(f'{kind.var} == {t}' for t in types)})", depth)
+        for position, value in enumerate(types):
+            fields = part.variants[value]
+            body = f"SPACE {self.row(fields)} " if fields else ""
+            prefix = "IF" if position == 0 else "ELSE IF"
+            if position == len(types) - 1:
+                self.emit(f"  {'ELSE' if position else 'IF(' + kind.var + ' == ' + value + ')'} {body}".rstrip(), depth)
+            else:
+                self.emit(f"  {prefix}({kind.var} == {value}) {body}".rstrip(), depth)
+        self.emit("  " + "END " * max(1, len(types) - 1), depth)
+        self.emit("  NEWLINE", depth)
+        self.emit("END", depth)
 
     def block(self, part: Part, depth: int) -> None:
         u = part.fields[0].var

@@ -5,6 +5,7 @@ the specification's script checks them and ``draw`` generates them.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 
@@ -33,14 +34,20 @@ def _sorted_claim(text: str, name: str | None) -> str:
     return ""
 
 
-def mark_structures(spec: Specification, layout: Layout, text: str, var_of: dict[int, str]) -> None:
+_GRAPH_WORDS = ("edge", "vertex", "vertices", "vertice", "node", "tree", "graph", "road", "connected")
+
+
+def mark_structures(spec: Specification, layout: Layout, text: str, var_of: dict[int, str]) -> set[str]:
+    """Mark the structures the statement claims and the known inputs show. Returns the variables whose bounds the
+    structure states (the ends of an edge lie among the vertices) though the statement's bounds did not."""
     del var_of
-    sections = layout.sections
-    for part, section in zip(spec.parts, sections, strict=True):
+    bounded: set[str] = set()
+    for part, section in zip(spec.parts, layout.sections, strict=True):
         if part.kind == "array" and part.fields[0].kind == "int":
             _array(part, section.columns[0].tokens, section.columns[0].owners, text)
         elif part.kind == "block" and len(part.fields) >= 2 and all(f.kind == "int" for f in part.fields[:2]):
-            _edges(part, [c.tokens for c in section.columns[:2]], section.columns[0].owners, text, layout)
+            bounded |= _edges(spec, part, [c.tokens for c in section.columns[:2]], text)
+    return bounded
 
 
 def _array(part: Part, tokens: list[str], owners: list[int], text: str) -> None:
@@ -51,30 +58,49 @@ def _array(part: Part, tokens: list[str], owners: list[int], text: str) -> None:
     all_distinct = all(len(set(a)) == len(a) for a in arrays)
     if mentions(text, "permutation") and all(sorted(a) == list(range(1, len(a) + 1)) for a in arrays):
         part.permutation = True
-        element.low, element.high = ["1"], [part.count]
+        element.low, element.high, element.stated = ["1"], [part.count], True
         return
     if all_distinct and (mentions(text, "distinct", "pairwise different", "all different", "unique", "different integers")):
         part.distinct = True
     order = _sorted_claim(text, element.name)
-    if order and all(all((x < y) if order == "<" else (x <= y) for x, y in zip(a, a[1:], strict=False)) for a in arrays):
+    if order and all(all((x < y) if order == "<" else (x <= y) for x, y in itertools.pairwise(a)) for a in arrays):
         part.order = order
 
 
-def _edges(part: Part, columns: list[list[str]], owners: list[int], text: str, layout: Layout) -> None:
+def _vertices(spec: Specification, part: Part) -> str:
+    """The variable that counts the vertices: the bound the statement gives an edge's end (``u ≤ n``), the count of a
+    tree's ``n - 1`` edges, or the integer read just before the edges' count on its line (``n m``, then m edges)."""
+    u = part.fields[0]
+    named = next((h for h in u.high if re.fullmatch(r"[a-z][a-z0-9]*", h)), "")
+    if named:
+        return named
+    if part.count.endswith(" - 1"):
+        return part.count[: -len(" - 1")]
+    for other in spec.parts:
+        variables = [f.var for f in other.fields]
+        if other.kind == "line" and part.count in variables and variables.index(part.count) > 0:
+            before = other.fields[variables.index(part.count) - 1]
+            if before.kind == "int" and (before.name or "") in ("n", "N", "v", "V"):
+                return before.var
+    return ""
+
+
+def _edges(spec: Specification, part: Part, columns: list[list[str]], text: str) -> set[str]:
     u, v = part.fields[0], part.fields[1]
-    vertices = next((h for h in u.high if re.fullmatch(r"[a-z][a-z0-9]*", h)), "")
-    if not vertices and part.count.endswith(" - 1"):
-        vertices = part.count[: -len(" - 1")]
-    if not vertices:
-        return
-    if u.not_equal or v.not_equal or mentions(text, "no self[- ]loops", "simple graph", "u_i \\ne v_i"):
+    vertices = _vertices(spec, part)
+    if not vertices or not mentions(text, *_GRAPH_WORDS):
+        return set()
+    bounded = set()
+    values = [int(x) for column in columns for x in column]
+    base = 0 if min(values) == 0 else 1
+    for end in (u, v):
+        if not end.stated:  # the statement bounds neither end: the vertices do
+            end.low, end.high, end.stated = [str(base)], [vertices if base else f"{vertices} - 1"], True
+            bounded.add(end.var)
+    if u.not_equal or v.not_equal or mentions(text, "no self[- ]loops", "simple graph", "no multiple edges"):
         part.simple = True
     if part.count == f"{vertices} - 1" and mentions(text, "tree"):
         part.graph, part.vertices = "tree", vertices
     elif mentions(text, "connected") and not mentions(text, "not connected", "disconnected", "not necessarily connected"):
         part.graph, part.vertices = "connected", vertices
-    else:
-        part.graph, part.vertices = "graph", vertices
-    if part.graph == "graph":
-        part.graph, part.vertices = "", ""  # nothing to check or draw beyond the bounds
-    del columns, owners, layout
+    return bounded

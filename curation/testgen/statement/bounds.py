@@ -57,23 +57,32 @@ class Range:
     """The sum of this variable over all test cases (of its length, for a string) is at most this."""
     not_equal: list[str] = field(default_factory=list)
 
+    widest: bool = False
+    """Several bounds of one variable are alternatives (subtasks), not all true at once: keep the widest."""
+
     def add_low(self, value: Value) -> None:
-        self.low = value if self.low is None else max(self.low, value)
+        pick = min if self.widest else max
+        self.low = value if self.low is None else pick(self.low, value)
 
     def add_high(self, value: Value) -> None:
-        self.high = value if self.high is None else min(self.high, value)
+        pick = max if self.widest else min
+        self.high = value if self.high is None else pick(self.high, value)
 
 
 @dataclass
 class Bounds:
     ranges: dict[str, Range] = field(default_factory=dict)
+    widest: bool = False
+    """Read from subtasks: each bound holds in some subtask, so a variable's range is the widest of them."""
+    equalities: bool = True
+    """Whether ``T = 5`` is read as a bound (not in a legend's prose, where ``a = 2`` is an example)."""
     assertions: list[str] = field(default_factory=list)
     """Relations over several variables (``N*M <= 1000000``), as checktestdata expressions."""
     problems: list[str] = field(default_factory=list)
     """Bounds seen but not usable, and why (``10^{10^9}``)."""
 
     def range(self, name: str) -> Range:
-        return self.ranges.setdefault(name, Range())
+        return self.ranges.setdefault(name, Range(widest=self.widest))
 
     def get(self, name: str) -> Range | None:
         return self.ranges.get(name)
@@ -135,6 +144,15 @@ def _operand(tokens: list[tuple[str, str]], bounds: Bounds) -> _Operand | None:
         return None
     if value is not None:
         return _Operand(text, "number", value=value)
+    if tokens and tokens[-1][1] == ")" and "(" in (t for _, t in tokens):  # 9223372036854775807 (2^63-1)
+        opening = max(i for i, (_, t) in enumerate(tokens) if t == "(")
+        head = "".join(t for _, t in tokens[:opening])
+        try:
+            value = number(head.replace(" ", "")) if opening else None
+        except NumberError:
+            value = None
+        if value is not None:
+            return _Operand(head, "number", value=value)
     parts = _split_commas(tokens)
     names = []
     lengths = []
@@ -307,10 +325,12 @@ def _trim_leading(part: _Part) -> _Part:
     return part
 
 
-def read_bounds(text: str, words: frozenset[str] = frozenset()) -> Bounds:
+def read_bounds(text: str, words: frozenset[str] = frozenset(), *, widest: bool = False, equalities: bool = True) -> Bounds:
     """Every bound stated in ``text`` (in the plain notation). ``words``: names longer than a letter that the
-    statement uses as variables (``names.variable_words``)."""
-    bounds = Bounds()
+    statement uses as variables (``names.variable_words``). ``widest``: the text is subtasks, each bound holds in one
+    of them (a variable's range is the widest). ``equalities``: read ``T = 5`` as a bound (not in a legend's prose,
+    where ``a = 2`` is an example)."""
+    bounds = Bounds(widest=widest, equalities=equalities)
     for clause in _clauses(text):
         _read_sums(clause, bounds)
         _read_words(clause, bounds)
@@ -340,6 +360,8 @@ def _apply_chain(operands: list[_Operand | None], relations: list[str], bounds: 
     if all(r in "≥>" for r in relations):  # 10^5 ≥ N ≥ 1: read it the other way round
         operands, relations = operands[::-1], [_flip(r) for r in relations[::-1]]
     if not all(r in "≤<" for r in relations):
+        if relations == ["="] and not bounds.equalities:
+            return
         if len(operands) == 2 and relations[0] in "=≠" and operands[0] is not None and operands[1] is not None:
             _apply_pair(operands[0], relations[0], operands[1], bounds)
         elif len(operands) == 2 and relations[0] in "≥>" and operands[0] is not None and operands[1] is not None:

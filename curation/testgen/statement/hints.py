@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 
-__all__ = ["alphabets", "decimals", "mentions", "speaks_of_cases"]
+__all__ = ["alphabets", "decimals", "line_counts", "mentions", "query_forms", "speaks_of_cases"]
 
 _LOWER, _UPPER, _DIGITS = string.ascii_lowercase, string.ascii_uppercase, string.digits
 
@@ -66,3 +66,29 @@ def decimals(statement: str) -> int | None:
         statement,
     )
     return int(match.group(1)) if match else None
+
+
+_QUERY = re.compile(r"(?<![\w.,^_])([0-9]{1,2})((?:[ \t]+[A-Za-z](?:_\{?\w{1,3}\}?|[0-9])?(?![\w(]))+)")
+
+
+def query_forms(section: str) -> dict[str, list[str]]:
+    """Query formats an Input section shows: ``1 x y``, ``"2 L R"``, ``3 u`` -> {"1": ["x", "y"], "2": ["L", "R"],
+    "3": ["u"]}. The first form seen for a type wins."""
+    found: dict[str, list[str]] = {}
+    for match in _QUERY.finditer(section):
+        names = match.group(2).split()
+        if any(len(n) == 1 and n in "aAI" for n in names) and len(names) == 1:
+            continue  # "1 a" in prose: too weak
+        found.setdefault(match.group(1), [re.sub(r"_.*$|(?<=[A-Za-z])[0-9]$", "", n) for n in names])
+    return found
+
+
+_LINES = re.compile(
+    r"(?<![A-Za-z_])([A-Za-z])(?:_\{?\w{1,3}\}?)?\s*(?:(-)\s*1\s*)?(?:\)\s*)?(?:more\s+|further\s+|following\s+|subsequent\s+|next\s+)?lines"
+)
+
+
+def line_counts(text: str) -> list[tuple[str, int]]:
+    """Counts of lines the statement names, in order: ``N - 1 lines follow``, ``each of the next M lines`` ->
+    [("N", 1), ("M", 0)]: (the variable, how many fewer lines than it)."""
+    return [(match.group(1), 1 if match.group(2) else 0) for match in _LINES.finditer(text)]

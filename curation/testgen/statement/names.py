@@ -19,6 +19,15 @@ __all__ = ["index_names", "input_names", "variable_words"]
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\*\*(.+?)\*\*|\\\((.+?)\\\)|`([^`\n]+)`|<var>(.+?)</var>", re.S)
 _IDENTIFIER = re.compile(r"(?<![\\A-Za-z0-9_])([A-Za-z](?:_(?:\{[^{}]{1,12}\}|[A-Za-z0-9]+)|[0-9]{1,2}(?![0-9]))?'?)(?![A-Za-z(])")
 _FUNCTIONS = {"min", "max", "gcd", "lcm", "mod", "log", "sum", "le", "ge", "lt", "gt", "cdot", "dots", "ldots"}
+# words statements set in bold for emphasis, not as variables
+_EMPHASIS = {
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "zero", "and", "or", "not", "no",
+    "yes", "only", "exactly", "strictly", "distinct", "different", "all", "any", "each", "every", "first", "last",
+    "next", "must", "will", "can", "cannot", "minimum", "maximum", "minimal", "maximal", "least", "most", "at",
+    "impossible", "possible", "none", "the", "of", "is", "are", "be", "integer", "integers", "string", "strings",
+    "note", "input", "output", "example", "explanation", "modulo", "mod", "odd", "even", "positive", "negative",
+    "lowercase", "uppercase", "unique", "subsequence", "substring", "subarray", "permutation", "tree", "graph",
+}  # fmt: skip
 # plain-text capitals that are English words, not variables, unless they carry an index
 _ENGLISH = {"A", "I", "a"}
 
@@ -29,7 +38,7 @@ def variable_words(statement: str) -> frozenset[str]:
     found = set()
     for match in _MATH.finditer(statement):
         body = plain(next(g for g in match.groups() if g is not None)).strip()
-        if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{1,24}", body) and body.lower() not in _FUNCTIONS and not re.fullmatch(r"[A-Za-z]_?\d+|[A-Za-z]_\w+", body):
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{1,24}", body) and body.lower() not in _FUNCTIONS | _EMPHASIS and not re.fullmatch(r"[A-Za-z]_?\d+|[A-Za-z]_\w+", body):
             found.add(body)
     return frozenset(found)
 
@@ -53,9 +62,9 @@ def input_names(section: str, known: set[str], indices: set[str], words: frozens
         body = next(g for g in match.groups() if g is not None)
         spans.append((match.start(), match.end()))
         body = plain(body)
-        for word in re.finditer(r"(?<![\\A-Za-z0-9_])[A-Za-z][A-Za-z0-9]{1,24}(?![A-Za-z0-9_])", body):
-            if word.group(0) in words:
-                mentions.append((match.start() + word.start(), word.group(0)))
+        for long_name in re.finditer(r"(?<![\\A-Za-z0-9_])[A-Za-z][A-Za-z0-9]{1,24}(?![A-Za-z0-9_])", body):
+            if long_name.group(0) in words:
+                mentions.append((match.start() + long_name.start(), long_name.group(0)))
         for name in _IDENTIFIER.finditer(body):
             mentions.append((match.start() + name.start(), name.group(1)))
     rest = section

@@ -63,12 +63,9 @@ class Sections:
 
     @property
     def primary(self) -> str:
-        """Where the overall bounds are: the Input section (bounds inline, as Codeforces writes them), the
-        constraints, and the legend of a statement that has neither."""
-        parts = [self.input, self.constraints]
-        if not self.constraints:
-            parts.append(self.legend)
-        return "\n".join(p for p in parts if p)
+        """Where the overall bounds are: the Input section (bounds inline, as Codeforces writes them) and the
+        constraints (a statement with neither heading has its whole text as ``input``)."""
+        return "\n".join(p for p in (self.input, self.constraints) if p)
 
 
 def find_sections(statement: str) -> Sections:

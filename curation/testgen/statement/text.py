@@ -49,7 +49,12 @@ def plain(text: str) -> str:
     text = _html(text)
     text = text.replace("\\\\", "\n")
     text = re.sub(r"(\d)\\[,;!: ](?=\d)", r"\1", text)  # 100\,000
-    text = re.sub(r"(\d)[\u2009\u202f\u00a0](?=\d{3}\b)", r"\1", text)  # 100 000 with thin spaces
+    # 100 000 (thin, no-break or plain spaces between groups of three digits, the last 000: "1 100" stays two)
+    text = re.sub(
+        r"(?<![\d.])\d{1,3}(?:[ \u2009\u202f\u00a0]\d{3})*[ \u2009\u202f\u00a0]000(?![\d.])",
+        lambda m: re.sub(r"\s", "", m.group(0)),
+        text,
+    )
     text = re.sub(r"\\[,;!: >]", " ", text)
     text = text.replace("\\{", "{").replace("\\}", "}").replace("\\%", "%").replace("\\_", "_").replace("\\#", "#")
     text = _COMMAND.sub(lambda m: _COMMANDS.get(m.group(1), m.group(1)) + " ", text)
