@@ -372,7 +372,8 @@ class _Builder:
             label = f"{where}, column {row.index(column) + 2}"
         else:
             label = f"column {self.layout.columns.index(column) + 1}"
-        kind = _kind(column, found)
+        digit_strings = any(set(a) <= set("0123456789") for a in self.reading.alphabets)
+        kind = _kind(column, found, digit_strings)
         made = Field(kind, var, name)
         if kind == "int":
             values = [int(t) for t in tokens]
@@ -542,11 +543,14 @@ def _ctd_number(value: int | Fraction | float) -> str:
     return str(value)
 
 
-def _kind(column: Column, found: Range | None) -> FieldKind:
+def _kind(column: Column, found: Range | None, digit_strings: bool) -> FieldKind:
+    """An integer, a real or a word. A column of digits is a word where its name has a length (``|S| ≤ 100``) and
+    no value bound, and the statement speaks of strings of digits (``a binary string``): ``101`` is then a string."""
     tokens = column.tokens
     is_string_name = found is not None and (found.length_low is not None or found.length_high is not None)
     is_value_name = found is not None and (found.low is not None or found.high is not None)
-    if all(_INT.fullmatch(t) for t in tokens) and not (is_string_name and not is_value_name and max(map(len, tokens)) > 1):
+    digits = all(t.isdigit() for t in tokens) and max(map(len, tokens)) > 1
+    if all(_INT.fullmatch(t) for t in tokens) and not (is_string_name and not is_value_name and digits and digit_strings):
         return "int"
     if all(_REAL.fullmatch(t) for t in tokens) and any("." in t for t in tokens):
         return "real"

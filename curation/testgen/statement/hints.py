@@ -61,7 +61,7 @@ def _quoted_characters(text: str) -> str:
 def decimals(statement: str) -> int | None:
     """``at most 5 digits after the decimal point``, ``with exactly 2 decimal places``."""
     match = re.search(
-        r"(?i)(?:at most|not more than|no more than|exactly|up to|with)\s+(\d+)\s+(?:digits?|decimal\s+(?:places|digits))"
+        r"(?i)(?:at most|more than|no more than|exactly|up to|with)\s+(\d+)\s+(?:digits?|decimal\s+(?:places|digits))"
         r"(?:\s+after\s+the\s+(?:decimal\s+)?(?:point|dot))?",
         statement,
     )

@@ -38,8 +38,13 @@ def variable_words(statement: str) -> frozenset[str]:
     found = set()
     for match in _MATH.finditer(statement):
         body = plain(next(g for g in match.groups() if g is not None)).strip()
-        if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{1,24}", body) and body.lower() not in _FUNCTIONS | _EMPHASIS and not re.fullmatch(r"[A-Za-z]_?\d+|[A-Za-z]_\w+", body):
-            found.add(body)
+        parts = [part.strip() for part in re.split(r",|\band\b", body)]  # **jacketCost, sockCost, money**
+        if not all(re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,24}", part) for part in parts):
+            continue
+        for part in parts:
+            indexed = re.fullmatch(r"[A-Za-z]_?\d+|[A-Za-z]_\w+", part)
+            if len(part) > 1 and part.lower() not in _FUNCTIONS | _EMPHASIS and not indexed:
+                found.add(part)
     return frozenset(found)
 
 

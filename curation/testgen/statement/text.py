@@ -94,6 +94,8 @@ def number(text: str) -> int | Fraction | None:
         return None
     try:
         value, rest = _sum(_lex(text))
+    except NumberError:
+        raise
     except (IndexError, ValueError, ZeroDivisionError):
         return None
     if rest:
