@@ -6,7 +6,7 @@ import importlib
 import json
 import sys
 
-BENCHMARKS = ["startup", "ingest", "export", "parse", "rate", "dedup", "sandbox", "gentests", "strength", "corpus"]
+BENCHMARKS = ["startup", "ingest", "export", "parse", "rate", "dedup", "sandbox", "gentests", "spec", "strength", "corpus"]
 
 
 def main(argv: list[str]) -> None:

@@ -83,9 +83,15 @@ def _scraped_copies(sources: list[Path], into: Path) -> list[Path]:
     """The packages as a scraper would see them: no input validator, no secret tests, no generators."""
     copies = []
     for source in sources:
-        for package in [source] if (source / "problem.yaml").is_file() else sorted(p for p in source.iterdir() if (p / "problem.yaml").is_file()):
+        for package in (
+            [source]
+            if (source / "problem.yaml").is_file()
+            else sorted(p for p in source.iterdir() if (p / "problem.yaml").is_file())
+        ):
             target = into / package.name
-            shutil.copytree(package, target, symlinks=True, ignore=shutil.ignore_patterns("secret", "input_validators", "generators"))
+            shutil.copytree(
+                package, target, symlinks=True, ignore=shutil.ignore_patterns("secret", "input_validators", "generators")
+            )
             copies.append(target)
     return copies
 

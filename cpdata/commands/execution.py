@@ -191,7 +191,12 @@ def gen_tests(
     from cpdata.curation.testgen.generate import GenerateOptions, generate_tests
 
     options = GenerateOptions(
-        min_agree=min_agree, max_tests=max_tests, budget_seconds=budget, time_factor=time_factor, seed=seed, unvalidated=unvalidated
+        min_agree=min_agree,
+        max_tests=max_tests,
+        budget_seconds=budget,
+        time_factor=time_factor,
+        seed=seed,
+        unvalidated=unvalidated,
     )
     with (
         open_store(db, create=False) as store,
@@ -216,7 +221,11 @@ def gen_tests(
     for name, reason in summary.inferred.items():
         stderr.print(f"inferred a specification for {name}: {reason} (cpdata spec {name})", markup=False)
     for name in list(summary.narrow)[:20]:
-        stderr.print(f"{name}: some bounds come from the known inputs (the statement states none): its tests stay as small", style="yellow", markup=False)
+        stderr.print(
+            f"{name}: some bounds come from the known inputs (the statement states none): its tests stay as small",
+            style="yellow",
+            markup=False,
+        )
     for name, reason in list(summary.mutations_only.items())[:20]:
         stderr.print(f"warning: {name}: {reason}", style="yellow", markup=False)
     for name, count in list(summary.unvalidated.items())[:20]:
@@ -279,17 +288,22 @@ def validate(
         raise typer.Exit(1)
 
 
-@COMMANDS.command(example=["cpdata doctor", "cpdata doctor --json"])
-def doctor(json_output: JsonOption = False) -> None:
+@COMMANDS.command(example=["cpdata doctor", "cpdata doctor --json", "cpdata doctor --db data/cpdata.sqlite"])
+def doctor(
+    json_output: JsonOption = False,
+    db: DbOption = None,
+) -> None:
     """What this machine gives the sandbox: bubblewrap and user namespaces, cgroups, seccomp, a uid per run,
-    compilers and interpreters with their versions, and what is missing with the package that brings it.
+    compilers and interpreters with their versions, and what is missing with the package that brings it; and the
+    libraries the store's jury programs include (Boost, GMP), with the Debian package for each.
 
     Exits 1 when untrusted code cannot be run with isolation here."""
     from cpdata.curation.sandbox.doctor import examine
 
     report = examine()
+    needs = _library_needs(db)
     if json_output:
-        print_json(report.as_dict())
+        print_json({**report.as_dict(), "jury_programs_need": needs})
     else:
         print_rows(
             ["check", "ok", "what it means here"],
@@ -304,8 +318,31 @@ def doctor(json_output: JsonOption = False) -> None:
         )
         for item in report.missing:
             stdout.print(f"missing {item['what']} (for {item['for']}): apt-get install {item['package']}", markup=False)
+        for need in needs:
+            stdout.print(f"{need['program']} needs {need['library']}", markup=False)
     if not report.isolated:
         raise typer.Exit(1)
+
+
+def _library_needs(db: str | None) -> list[dict[str, str]]:
+    """The store's jury programs (validators, checkers, interactors) that include a library beyond the standard one
+    (nothing when the store does not exist: the doctor examines the machine first)."""
+    from pathlib import Path
+
+    from cpdata.curation.judging.checkers import needed_libraries
+    from cpdata.schema.location import resolve_db_url
+
+    url = resolve_db_url(db)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return []
+    found = []
+    with open_store(db, create=False, write=False) as store:
+        for batch in store.iter_problem_batches():
+            for problem, _ in batch:
+                for program in store.programs_for(problem.key):
+                    for library in needed_libraries(program):
+                        found.append({"program": f"{'/'.join(problem.key)}: {program.name}", "library": library})
+    return found
 
 
 @COMMANDS.command(
@@ -379,4 +416,3 @@ def spec(
     stdout.print(status.reason, markup=False, highlight=False)
     if status.script:
         stdout.print(status.script, markup=False, highlight=False)
-

@@ -33,6 +33,7 @@ __all__ = [
     "Judge",
     "check_key",
     "known_validity",
+    "needed_libraries",
     "pack_files",
     "validator_program",
     "validators_identity",
@@ -59,6 +60,27 @@ except OSError:
     pass
 sys.exit(done.returncode)
 """
+
+
+# What a forgiving judge includes before a jury's C or C++ program that forgot a standard header.
+_PRELUDES = {
+    Language.cpp: "#include <bits/stdc++.h>\n",
+    Language.c: "".join(
+        f"#include <{h}.h>\n" for h in ("stdio", "stdlib", "string", "math", "stdint", "stdbool", "limits", "ctype", "assert")
+    ),
+}
+# Libraries jury programs use beyond the standard one: (what a missing header's error mentions, the library, its package).
+_LIBRARIES = (
+    ("boost/", "Boost", "libboost-dev"),
+    ("gmp", "GMP", "libgmp-dev"),
+    ("testlib.h", "testlib", "a testlib.h beside it"),
+)
+
+
+def needed_libraries(program: ProblemProgram) -> list[str]:
+    """Libraries a jury program includes that a machine may lack (``cpdata doctor`` lists them with their packages)."""
+    text = "\n".join(program.files.values())
+    return [f"{library} (apt-get install {package})" for header, library, package in _LIBRARIES[:2] if f"<{header}" in text]
 
 
 class CheckerUnavailable(RuntimeError):
@@ -97,10 +119,20 @@ def validator_program(
     if harness:
         extra["cpdata_check.py"] = _HARNESS
     extra.update(beside or {})
-    built = sandbox.prepare(language, code, language_raw="C++20" if language is Language.cpp else None, files=extra)
+    raw = "C++20" if language is Language.cpp else None
+    built = sandbox.prepare(language, code, language_raw=raw, files=extra)
+    if not built.ok and language in _PRELUDES:
+        # Judges build jury programs with whatever their compiler's headers pull in; GCC 12's do not bring <cstring> or
+        # <array> along with <iostream>. Built again with every standard header included first (not the first try:
+        # a program may use a name, such as y1, that <cmath> declares).
+        again = sandbox.prepare(language, _PRELUDES[language] + code, language_raw=raw, files=extra)
+        built = again if again.ok else built
     if not built.ok:
         assert built.compile_result is not None
-        raise CheckerUnavailable(f"{program.role} {program.name} does not build here: {built.compile_result.stderr[-500:]}")
+        error = built.compile_result.stderr
+        needs = [f"{library} (Debian: apt-get install {package})" for header, library, package in _LIBRARIES if header in error]
+        hint = f"; it needs {', '.join(needs)}" if needs else ""
+        raise CheckerUnavailable(f"{program.role} {program.name} does not build here{hint}: {error[-500:]}")
     if harness:  # the harness runs the checker with the three files it unpacked, then the flags after "--"
         built.run = ["python3", "-S", "{PROGRAM}/cpdata_check.py", *built.run, "--"]
     return built

@@ -110,7 +110,7 @@ def iter_items(store: Store, batch_size: int = 200, clusters: dict[ProblemKey, C
 def input_validator_kinds(store: Store) -> dict[tuple[str, str, str], str]:
     """Each problem's input validator, as the record names it: the jury's, else the specification cpdata inferred
     (one query for the whole store, as the export starts)."""
-    rows = store.run_sql('SELECT site, contest_id, "index", name FROM problem_program WHERE role = \'input_validator\'')[1]
+    rows = store.run_sql("SELECT site, contest_id, \"index\", name FROM problem_program WHERE role = 'input_validator'")[1]
     found: dict[tuple[str, str, str], str] = {}
     for site, contest_id, index, name in rows:
         kind = VALIDATION_INFERRED if name == INFERRED_SPECIFICATION else VALIDATION_JURY

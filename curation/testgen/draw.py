@@ -71,6 +71,8 @@ class _Draw:
         self.held: dict[str, tuple[int, int, int]] = {}
         """Totals written before the values they total: variable -> (its place in the output, low, high)."""
         self.totalled = {total: column for column, total in spec.totals.items()}
+        self.running: dict[str, int] = {}
+        """The sums so far of the columns being drawn whose totals are held."""
 
     def emit(self, text: str) -> None:
         self.written += len(text)
@@ -175,7 +177,10 @@ class _Draw:
         if f.var in self.totalled:
             return self.hold(f, env)
         if f.kind == "int":
-            return str(self.integer(f, env, is_size=f.var in self.sizes, budget=budget.get(f.var)))
+            value = self.integer(f, env, is_size=f.var in self.sizes, budget=budget.get(f.var))
+            if f.var in self.running:
+                self.running[f.var] += value
+            return str(value)
         if f.kind == "real":
             return self.real(f, env)
         return self.word(f, env, budget.get(f.var))
@@ -183,8 +188,9 @@ class _Draw:
     def real(self, f: Field, env: dict[str, Any]) -> str:
         low, high = self.bounds(f, env)
         scale = 10**f.decimals
-        lo, hi = int(Fraction(low) * scale + Fraction(scale - 1, scale)) if low != int(low) else int(low) * scale, int(
-            Fraction(high) * scale
+        lo, hi = (
+            int(Fraction(low) * scale + Fraction(scale - 1, scale)) if low != int(low) else int(low) * scale,
+            int(Fraction(high) * scale),
         )
         if hi < lo:
             raise TooLarge(f"{f.var}: no value at {f.decimals} decimals in [{low}, {high}]")
@@ -201,7 +207,9 @@ class _Draw:
         low, high = (int(b) for b in self.bounds(f, env))
         if budget is not None:
             left, cases_left = budget
-            high = min(high, max(low, left - (cases_left - 1) * low) if self.drawing.size != "max" else max(low, left // cases_left))
+            high = min(
+                high, max(low, left - (cases_left - 1) * low) if self.drawing.size != "max" else max(low, left // cases_left)
+            )
         room = _MAX_CHARS - self.written
         if low > room:
             raise TooLarge("a string would exceed the size budget")
@@ -214,15 +222,11 @@ class _Draw:
     # --- parts
 
     def part(self, part: Part, env: dict[str, Any], budget: dict[str, tuple[int, int]]) -> None:
-        start = len(self.out)
+        totalled = [f.var for f in part.fields if f.var in self.spec.totals]
+        self.running = dict.fromkeys(totalled, 0)
         self.draw_part(part, env, budget)
-        for f in part.fields:
-            if f.var in self.spec.totals:
-                drawn = "".join(self.out[start:]).split()
-                position = part.fields.index(f)
-                width = len(part.fields)
-                values = drawn[position::width] if part.kind == "block" else drawn
-                self.fill(f.var, sum(int(v) for v in values))
+        for var in totalled:
+            self.fill(var, self.running[var])
 
     def draw_part(self, part: Part, env: dict[str, Any], budget: dict[str, tuple[int, int]]) -> None:
         if part.kind == "line":

@@ -319,7 +319,9 @@ def _match(sections: list[Section], lines: list[list[str]], at: int, values: dic
                 at += 1
             elif section.kind == "queries":
                 widths = {kind: len(columns) + 1 for kind, columns in section.variants.items()}
-                if at + count > len(lines) or any(widths.get(lines[at + k][0] if lines[at + k] else "") != len(lines[at + k]) for k in range(count)):
+                if at + count > len(lines) or any(
+                    widths.get(lines[at + k][0] if lines[at + k] else "") != len(lines[at + k]) for k in range(count)
+                ):
                     return None
                 at += count
             else:
@@ -378,9 +380,7 @@ def _read_cases(inputs: list[list[list[str]]], limit: int, queries: bool) -> lis
     return layouts
 
 
-def read_layouts(
-    inputs: list[str], *, cases: bool | None = None, queries: bool = True, limit: int = 10
-) -> list[Layout] | str:
+def read_layouts(inputs: list[str], *, cases: bool | None = None, queries: bool = True, limit: int = 10) -> list[Layout] | str:
     """The structures every input shares (up to ``limit`` of each kind, likeliest first), or the reason there are
     none. ``cases``: True when the statement speaks of test cases (those readings come first), False when it does
     not (they come last), None when unknown. ``queries``: whether lines whose first token chooses their shape may be

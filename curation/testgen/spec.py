@@ -350,7 +350,11 @@ class _Builder:
         if section.kind == "queries":
             kind = fields[0]
             kind.low, kind.high, kind.stated = [min(section.variants, key=int)], [max(section.variants, key=int)], True
-            self.unstated = [u for u in self.unstated if not u.startswith(kind.name or f"column {self.layout.columns.index(section.columns[0]) + 1} ")]
+            self.unstated = [
+                u
+                for u in self.unstated
+                if not u.startswith(kind.name or f"column {self.layout.columns.index(section.columns[0]) + 1} ")
+            ]
             for value, columns in section.variants.items():
                 query_visible = dict(visible)
                 named = self.reading.queries.get(value, [])
@@ -438,9 +442,7 @@ class _Builder:
     def real_bounds(self, made: Field, found: Range | None, values: list[Fraction], label: str) -> None:
         low = [_ctd_number(found.low)] if found is not None and found.low is not None else []
         high = [_ctd_number(found.high)] if found is not None and found.high is not None else []
-        made.decimals = max(
-            [len(t.partition(".")[2]) for t in map(str, values)] + [self.reading.decimals or 0]
-        )
+        made.decimals = max([len(t.partition(".")[2]) for t in map(str, values)] + [self.reading.decimals or 0])
         seen = [float(v) for v in values]
         if not low or not high:
             if self.for_generation:
@@ -464,7 +466,7 @@ class _Builder:
             low, high = [equal], [equal]
         if found is not None:
             if found.length_low is not None:
-                low.append(str(found.length_low))
+                low.append(str(max(1, found.length_low)))  # a token is never empty
             if found.length_high is not None:
                 high.append(str(found.length_high))
             high += self.expressions(found.length_exprs, visible)

@@ -228,7 +228,11 @@ class _Writer:
     def row(self, fields: list[Field], index: str = "") -> str:
         tokens = []
         for f in fields:
-            added = [f"SET(zztotal{f.var} = zztotal{f.var} + {f.var}{f'[{index}]' if index else ''})"] if f.var in self.spec.totals else []
+            added = (
+                [f"SET(zztotal{f.var} = zztotal{f.var} + {f.var}{f'[{index}]' if index else ''})"]
+                if f.var in self.spec.totals
+                else []
+            )
             tokens.append(" ".join([self.token(f, index), *self.checks(f, index), *added]))
         return " SPACE ".join(tokens)
 

@@ -132,11 +132,43 @@ def test_too_few_correct_solutions_warn_but_still_generate_and_hacks_get_outputs
     assert sqlite_store.count("execution_result") > 0 and cached is not None
 
 
-def test_without_a_validator_or_a_specification_nothing_is_generated(sqlite_store: Store) -> None:
+def test_without_stated_bounds_the_specification_keeps_to_what_the_samples_show(sqlite_store: Store) -> None:
     _plant(sqlite_store, validator=False)  # "Print the largest of n integers.": no Input section, no bounds
     summary = generate_tests(sqlite_store, options=GenerateOptions(min_agree=4, max_tests=5), executor=LocalExecutor(2))
-    assert summary.generated == 0 and summary.candidates == 0
-    assert "codeforces/2000/A" in summary.no_spec
+    assert summary.generated == 5 and "codeforces/2000/A" in summary.narrow and "codeforces/2000/A" in summary.inferred
+    key = ("codeforces", "2000", "A")
+    generated = [t for t in sqlite_store.tests_for([key])[key] if t.kind == "generated"]
+    for test in generated:  # n within the samples' [3, 4], values within their [1, 9]: valid for the real problem
+        numbers = list(map(int, (test.input or "").split()))
+        assert 3 <= numbers[0] <= 4 and all(1 <= v <= 9 for v in numbers[1:])
+        assert test.validated_by == "inferred specification"
+    program = next(p for p in sqlite_store.programs_for(key) if p.role == "input_validator")
+    assert program.name == "cpdata-inferred" and set(program.files) == {"spec.ctd", "spec.json"}
+
+
+def test_unvalidated_tests_are_made_only_when_asked_and_marked_in_the_store_and_the_export(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    _plant(sqlite_store, validator=False)
+    key = ("codeforces", "2000", "A")
+    # samples of two shapes nothing read before explains: no specification can be inferred
+    sqlite_store.write([f.test_case("2000", "A", 2, input="1 2\n3\n4 5 6\n", output="6\n")])
+    plain = generate_tests(sqlite_store, options=GenerateOptions(min_agree=4, max_tests=5), executor=LocalExecutor(2))
+    assert plain.generated == 0 and plain.candidates == 0 and "codeforces/2000/A" in plain.no_spec
+    options = GenerateOptions(min_agree=4, max_tests=5, unvalidated=True, budget_seconds=60)
+    summary = generate_tests(sqlite_store, options=options, executor=LocalExecutor(2))
+    assert summary.generated == 5 and summary.unvalidated == {"codeforces/2000/A": 5}
+    generated = [t for t in sqlite_store.tests_for([key])[key] if t.kind == "generated"]
+    assert len(generated) == 5 and {t.validated_by for t in generated} == {"none"}
+    result = export_codecontests(sqlite_store, tmp_path / "out", curation=CurationOptions())
+    record = json.loads(next(p for p in (tmp_path / "out").glob("*.jsonl") if p.stat().st_size).read_text().splitlines()[0])
+    assert record["generated_tests_validation"] == "none" and record["generated_tests_validated"] == [False] * 5
+    counts = {split: c for split, c in result.manifest["splits"].items() if c["problems"]}
+    assert [c["generated_not_validated"] for c in counts.values()] == [1]
+    assert (
+        "| problems with generated tests | jury validator | inferred specification | not validated |"
+        in (tmp_path / "out" / "README.md").read_text()
+    )
 
 
 def test_every_generated_input_is_valid_by_the_validator(sqlite_store: Store) -> None:

@@ -100,7 +100,9 @@ def test_sections_are_found_by_what_their_headings_mean() -> None:
     codeforces = "Legend.\n\n## Input\n\nThe first line $n$.\n\n## Output\n\nx\n\n## Examples\n\n### Input\n\n```\n3\n```\n"
     found = find_sections(codeforces)  # the Examples' own "### Input" is a sample, not the Input section
     assert found.input == "The first line $n$."
-    formats = find_sections("## Input Format\n\nA line.\n\n## Constraints\n\n- x\n\n## Subtasks\n\n**Subtask #1 (100 points):** y")
+    formats = find_sections(
+        "## Input Format\n\nA line.\n\n## Constraints\n\n- x\n\n## Subtasks\n\n**Subtask #1 (100 points):** y"
+    )
     assert formats.input == "A line." and formats.constraints == "- x" and "Subtask #1" in formats.subtasks
     bold = find_sections("**Input**\n\nTwo numbers.\n\n**Output**\n\nOne.")
     assert bold.input == "Two numbers."

@@ -18,9 +18,9 @@ from cpdata.curation.testgen.draw import SpecGenerator
 from cpdata.curation.testgen.generate import _PROFILES
 from cpdata.curation.testgen.spec import Inference, canonical, infer_spec
 from cpdata.curation.testgen.specification import Specification
+from cpdata.schema import Problem, Site, Test
 from cpdata.scraper.base import Page
 from cpdata.scraper.registry import route_url
-from cpdata.schema import Problem, Site, Test
 from tests.conftest import REAL_PAGES, ROOT
 
 BASE = {"site": Site.codechef, "contest_id": "PRACTICE", "index": "X"}
@@ -248,7 +248,10 @@ def test_real_codeforces_pages_get_specifications() -> None:
     if not pages.is_dir():
         pytest.skip(f"{pages} is absent: the real pages are only beside the project in development and CI")
     usable = total = 0
-    for name, contest in (("contest_1368_problems_page_2020.html", "1368"), ("contest_1715_problems_page_2022_browser_dom.html", "1715")):
+    for name, contest in (
+        ("contest_1368_problems_page_2020.html", "1368"),
+        ("contest_1715_problems_page_2022_browser_dom.html", "1715"),
+    ):
         url = f"https://codeforces.com/contest/{contest}/problems"
         site, _, _ = route_url(url)
         parsed = site.parse(Page(url=url, status=200, body=(pages / name).read_bytes()))

@@ -526,7 +526,11 @@ def _numbers_in(text: str) -> Value | None:
 
 
 def _names_in(text: str) -> list[str]:
-    return [("|" if "|" in part else "") + base_name(part.strip(" |")) for part in re.split(r"\s*(?:,|\band\b)\s*", text) if part.strip(" |")]
+    return [
+        ("|" if "|" in part else "") + base_name(part.strip(" |"))
+        for part in re.split(r"\s*(?:,|\band\b)\s*", text)
+        if part.strip(" |")
+    ]
 
 
 def _read_words(clause: str, bounds: Bounds) -> None:

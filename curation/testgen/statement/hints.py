@@ -29,8 +29,14 @@ def alphabets(statement: str) -> list[str]:
     ``consisting of characters '.', '#'``, ``only of the letters 'a' and 'b'``)."""
     found: list[str] = []
     text = statement.replace("\\", "")
-    lower = re.search(r"(?i)lower[\s-]?case(?:\s+(?:english|latin))?\s+(?:alphabets?|letters|characters)|small\s+(?:english\s+|latin\s+)?letters", text)
-    upper = re.search(r"(?i)upper[\s-]?case(?:\s+(?:english|latin))?\s+(?:alphabets?|letters|characters)|capital\s+(?:english\s+|latin\s+)?letters", text)
+    lower = re.search(
+        r"(?i)lower[\s-]?case(?:\s+(?:english|latin))?\s+(?:alphabets?|letters|characters)|small\s+(?:english\s+|latin\s+)?letters",
+        text,
+    )
+    upper = re.search(
+        r"(?i)upper[\s-]?case(?:\s+(?:english|latin))?\s+(?:alphabets?|letters|characters)|capital\s+(?:english\s+|latin\s+)?letters",
+        text,
+    )
     if re.search(r"(?i)binary\s+strings?|\b0s?\s+and\s+1s?\b|'0'\s+(?:and|or)\s+'1'|\"0\"\s+(?:and|or)\s+\"1\"", text):
         found.append("01")
     quoted = _quoted_characters(text)
@@ -52,7 +58,9 @@ def alphabets(statement: str) -> list[str]:
 def _quoted_characters(text: str) -> str:
     """Single characters in quotes where the statement lists what a string consists of."""
     chars = []
-    for match in re.finditer(r"(?i)(?:consist|contain|compris|made|each|charact|symbol|either|only|one of|letters?)[^.\n]{0,160}", text):
+    for match in re.finditer(
+        r"(?i)(?:consist|contain|compris|made|each|charact|symbol|either|only|one of|letters?)[^.\n]{0,160}", text
+    ):
         for quoted in re.finditer(r"""['"‘“`]\s?(\S)\s?['"’”`]""", match.group(0)):
             chars.append(quoted.group(1))
     return "".join(dict.fromkeys(chars))

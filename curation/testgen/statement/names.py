@@ -17,7 +17,9 @@ from cpdata.curation.testgen.statement.text import plain
 __all__ = ["index_names", "input_names", "variable_words"]
 
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\*\*(.+?)\*\*|\\\((.+?)\\\)|`([^`\n]+)`|<var>(.+?)</var>", re.S)
-_IDENTIFIER = re.compile(r"(?<![\\A-Za-z0-9_])([A-Za-z](?:_(?:\{[^{}]{1,12}\}|[A-Za-z0-9]+)|[0-9]{1,2}(?![0-9]))?'?)(?![A-Za-z(])")
+_IDENTIFIER = re.compile(
+    r"(?<![\\A-Za-z0-9_])([A-Za-z](?:_(?:\{[^{}]{1,12}\}|[A-Za-z0-9]+)|[0-9]{1,2}(?![0-9]))?'?)(?![A-Za-z(])"
+)
 _FUNCTIONS = {"min", "max", "gcd", "lcm", "mod", "log", "sum", "le", "ge", "lt", "gt", "cdot", "dots", "ldots"}
 # words statements set in bold for emphasis, not as variables
 _EMPHASIS = {
