@@ -215,8 +215,9 @@ def _size_names(nodes: list[_Node]) -> set[str]:
 
 @dataclass
 class Drawing:
-    """One input being drawn (by a script here, or by a specification in ``draw``): its size and value modes, the pools of its ``few`` and ``skewed`` values, and its text
-    so far (with the integers written before the values that define them, such as a total, still to fill in)."""
+    """One input being drawn (by a script here, or by a specification in ``draw``): its size and value modes, the
+    pools of its ``few`` and ``skewed`` values, and its text so far (with the integers written before the values that
+    define them, such as a total, still to fill in)."""
 
     rng: random.Random
     size: str

@@ -273,21 +273,28 @@ def _replay(sections: list[Section], streams: list[list[list[str]]]) -> _State |
     for section in sections:
         if any(at >= state.end(i) for i, at in enumerate(state.at)):
             return None
-        var, _, less = section.count.partition(" - ")
-        counts = [values.get(var, -1) - (1 if less else 0) for values in state.values]
-        if section.count and min(counts) < 0:
-            return None
-        moved = {
-            "line": lambda: _line(state),
-            "listline": lambda: _listline(state, need_evidence=False),
-            "array": lambda: _array(state, var, counts),
-            "block": lambda: _block(state, var, 1 if less else 0, counts),
-            "queries": lambda: _queries(state, var, counts),
-        }[section.kind]()
+        moved = _read_again(state, section)
         if moved is None:
             return None
         state = moved
     return state if state.finished() else None
+
+
+def _read_again(state: _State, section: Section) -> _State | None:
+    """One section of the same kind and count read at the streams' current lines."""
+    var, _, less = section.count.partition(" - ")
+    counts = [values.get(var, -1) - (1 if less else 0) for values in state.values]
+    if section.count and min(counts) < 0:
+        return None
+    if section.kind == "line":
+        return _line(state)
+    if section.kind == "listline":
+        return _listline(state, need_evidence=False)
+    if section.kind == "array":
+        return _array(state, var, counts)
+    if section.kind == "block":
+        return _block(state, var, 1 if less else 0, counts)
+    return _queries(state, var, counts)
 
 
 def _match(sections: list[Section], lines: list[list[str]], at: int, values: dict[str, int]) -> int | None:

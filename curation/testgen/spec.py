@@ -258,7 +258,8 @@ def _describe(spec: Specification) -> str:
     body = ", ".join(parts)
     if spec.cases is not None:
         sums = "".join(f"; sum of {v} at most {limit}" for v, limit in spec.sums.items())
-        return f"{spec.cases.name or 'T'} test cases in [{', '.join(spec.cases.low)}, {', '.join(spec.cases.high)}], each: {body}{sums}"
+        count = f"[{', '.join(spec.cases.low)}, {', '.join(spec.cases.high)}]"
+        return f"{spec.cases.name or 'T'} test cases in {count}, each: {body}{sums}"
     return body
 
 
@@ -418,10 +419,10 @@ class _Builder:
                 for text in texts:
                     if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", text) and text not in visible:
                         self.reversed.setdefault(text, []).append((side, made.var))
-        for side, other in self.reversed.pop(made.name or "", []):
-            (low if side == "low" else high).append(other)
             if not high and found.sum_limit is not None:
                 high.append(_ctd_number(found.sum_limit))  # a count bounded only by its sum over the cases
+        for side, other in self.reversed.pop(made.name or "", []):
+            (low if side == "low" else high).append(other)
         self.fill(made, low, high, min(values), max(values), label)
 
     def fill(self, made: Field, low: list[str], high: list[str], seen_low: int, seen_high: int, label: str) -> None:

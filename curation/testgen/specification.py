@@ -296,7 +296,7 @@ class _Writer:
         if part.distinct:
             self.emit(f"ASSERT(UNIQUE({u}))", depth)
         if part.graph in ("tree", "connected"):
-            self.emit(f"ASSERT(zzparts{u} == {'1' if part.graph == 'connected' else '1'})", depth)
+            self.emit(f"ASSERT(zzparts{u} == 1)", depth)
 
     def graph_step(self, part: Part, depth: int) -> None:
         """Union-find by size over the edges read so far: a tree joins two parts with every edge; a connected graph

@@ -94,7 +94,10 @@ def test_subtasks_widen_and_prose_examples_do_not_bound() -> None:
 
 
 def test_sections_are_found_by_what_their_headings_mean() -> None:
-    codechef = "Story.\n\n###Input:\n- First line $T$.\n\n###Output:\nPrint.\n\n###Constraints \n- $1 \\leq T$\n\n###Sample Input:\n\t1\n"
+    codechef = (
+        "Story.\n\n###Input:\n- First line $T$.\n\n###Output:\nPrint.\n\n###Constraints \n- $1 \\leq T$\n\n"
+        "###Sample Input:\n\t1\n"
+    )
     found = find_sections(codechef)  # ABGAME's headings, with colons and no space
     assert found.input == "- First line $T$." and "1 \\leq T" in found.constraints and found.headed
     codeforces = "Legend.\n\n## Input\n\nThe first line $n$.\n\n## Output\n\nx\n\n## Examples\n\n### Input\n\n```\n3\n```\n"

@@ -340,11 +340,9 @@ def read_bounds(text: str, words: frozenset[str] = frozenset(), *, widest: bool 
                 if len(chain) < 2:
                     continue
                 chain[0] = _trim_leading(chain[0])
-                read = [_operand(part, bounds) for part in chain]
-                if re.search(r"(?i)\bsum\b|Σ|total", clause) and any(k == "word" for k, _ in tokens):
-                    if _is_sum_clause(clause):
-                        continue  # read by _read_sums
-                _apply_chain(read, chain_relations, bounds)
+                if _is_sum_clause(clause):
+                    continue  # "the sum of N over all test cases ≤ 10^5": read by _read_sums, not a bound of N
+                _apply_chain([_operand(part, bounds) for part in chain], chain_relations, bounds)
     return bounds
 
 
@@ -573,9 +571,7 @@ def _read_sums(clause: str, bounds: Bounds) -> None:
         if value is None:
             continue
         what = what.replace("Σ", "").strip()
-        if what.lower().startswith("length"):
-            name = "|*"  # the total length of the strings: applies to the test's only string
-        else:
-            name = ("|" if "|" in what else "") + base_name(what.strip("| "))
-        target = bounds.range(name.lstrip("|")) if name != "|*" else bounds.range("*")
+        # "the total length of the strings" names no variable: "*", the case's string
+        name = "*" if what.lower().startswith("length") else base_name(what.strip("| "))
+        target = bounds.range(name)
         target.sum_limit = value if target.sum_limit is None else min(target.sum_limit, value)
