@@ -170,8 +170,14 @@ class InputValidators:
     identity: str = ""
 
     @classmethod
-    def for_problem(cls, store: Store, sandbox: Sandbox, problem: Problem) -> InputValidators | None:
-        found = [p for p in store.programs_for(problem.key) if p.role == "input_validator"]
+    def for_problem(
+        cls, store: Store, sandbox: Sandbox, problem: Problem, programs: Sequence[ProblemProgram] | None = None
+    ) -> InputValidators | None:
+        """The problem's stored input validators, built (``programs``: these instead, e.g. an inferred specification
+        standing in for a jury validator that does not build here)."""
+        if programs is None:
+            programs = [p for p in store.programs_for(problem.key) if p.role == "input_validator"]
+        found = list(programs)
         if not found:
             return None
         validators = cls(sandbox, flags=problem.validator_flags, cache=ResultCache(store))

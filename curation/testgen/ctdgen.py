@@ -42,7 +42,7 @@ __all__ = [
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_]\w*)"
-    r'|(?P<string>"(?:[^"\\]|\\.)*")|(?P<op><=|>=|==|!=|&&|\|\||[-+*/%^(),<>!=]))'
+    r'|(?P<string>"(?:[^"\\]|\\.)*")|(?P<op><=|>=|==|!=|&&|\|\||[-+*/%^(),<>!=\[\]]))'
 )
 _MAX_CHARS = 4_000_000  # a candidate larger than this is not worth running 30 solutions on
 
@@ -70,11 +70,24 @@ def _tokens(text: str) -> list[str]:
     return found
 
 
+_COMMANDS = ("INT", "REGEX", "REP", "REPI", "ASSERT", "SET", "UNSET", "FLOAT", "FLOATP", "STRING", "WHILE", "WHILEI", "IF")
+
+
 @dataclass
 class _Node:
     kind: str
     args: list[Any] = field(default_factory=list)
     body: list[_Node] = field(default_factory=list)
+    otherwise: list[_Node] = field(default_factory=list)
+    """An IF's ELSE branch."""
+
+
+class _Retry(Exception):
+    """An assertion the draw broke (``ASSERT(n % 2 == 1)``, ``ASSERT(a != b)``): the enclosing repetition, or the whole
+    input, is drawn again."""
+
+
+_RETRIES = 30
 
 
 class _Parser:
@@ -103,13 +116,23 @@ class _Parser:
         word = self.take()
         if word in ("SPACE", "NEWLINE", "EOF"):
             return _Node(word)
-        if word in ("INT", "REGEX", "REP", "REPI", "ASSERT", "SET"):
+        if word in _COMMANDS:
             args = self.arguments()
             node = _Node(word, args)
-            if word in ("REP", "REPI"):
+            if word in ("REP", "REPI", "WHILE", "WHILEI"):
                 node.body = self.block("END")
+            elif word == "IF":
+                node.body = self.block_until(("ELSE", "END"))
+                if self.take() == "ELSE":
+                    node.otherwise = self.block("END")
             return node
         raise UnsupportedScript(f"{word} is not in the subset this generator writes")
+
+    def block_until(self, ends: tuple[str, ...]) -> list[_Node]:
+        nodes = []
+        while (token := self.peek()) is not None and token not in ends:
+            nodes.append(self.statement())
+        return nodes
 
     def arguments(self) -> list[Any]:
         self.take("(")
@@ -131,15 +154,30 @@ class _Parser:
             current.append(token)
 
 
+def _unique(*arrays: dict[Any, Any]) -> bool:
+    """checktestdata's UNIQUE(a[, b...]): no two indices hold the same value (the same tuple of values)."""
+    keys = sorted(arrays[0]) if arrays else []
+    rows = [tuple(array.get(k) for array in arrays) for k in keys]
+    return len(set(rows)) == len(rows)
+
+
+def _in_array(value: Any, array: dict[Any, Any]) -> bool:
+    return value in array.values()
+
+
+_FUNCTIONS: dict[str, Any] = {"len": len, "__unique": _unique, "__inarray": _in_array}
+
+
 def _value(tokens: list[str], variables: dict[str, Any]) -> Any:
-    """Evaluate an expression (numbers, variables, + - * / % ^, comparisons, STRLEN) over the variables so far."""
+    """Evaluate an expression (numbers, variables and array elements, + - * / % ^, comparisons, STRLEN, UNIQUE,
+    INARRAY) over the variables so far."""
     if len(tokens) == 1 and tokens[0].lstrip("-").isdigit():
         return int(tokens[0])  # the common case (INT(1, 100000)): no expression to evaluate
     code, names = _compiled(tuple(tokens))
     missing = next((name for name in names if name not in variables), None)
     if missing is not None:
         raise UnsupportedScript(f"{missing} is used before it is read")
-    return eval(code, {"__builtins__": {}, "len": len}, {"__v": variables})
+    return eval(code, {"__builtins__": {}, **_FUNCTIONS}, {"__v": variables})
 
 
 @functools.lru_cache(maxsize=4096)
@@ -150,6 +188,10 @@ def _compiled(tokens: tuple[str, ...]) -> tuple[CodeType, tuple[str, ...]]:
     for position, token in enumerate(tokens):
         if token == "STRLEN":
             text.append("len")
+        elif token in ("UNIQUE", "INARRAY"):
+            text.append(f"__{token.lower()}")
+        elif token in ("ISEOF", "MATCH"):
+            raise UnsupportedScript(f"{token} depends on the input being read, not on values drawn")
         elif token == "^":
             text.append("**")
         elif token == "&&":
@@ -202,6 +244,8 @@ def _size_names(nodes: list[_Node]) -> set[str]:
         if node.kind in ("REP", "REPI"):
             found |= _names(node.args[1 if node.kind == "REPI" else 0])
             found |= _size_names(node.body)
+        elif node.kind in ("IF", "WHILE", "WHILEI"):
+            found |= _size_names(node.body) | _size_names(node.otherwise)
         elif node.kind == "INT":
             found |= _names(node.args[0]) | _names(node.args[1])
         elif node.kind == "ASSERT":
@@ -243,11 +287,11 @@ class Drawing:
         self.out.append("")
         self.pending[name] = (len(self.out) - 1, low, high)
 
-    def define(self, tokens: list[str], variables: dict[str, Any]) -> None:
-        """At ``ASSERT(name == expression)``: write a held integer, now that its value is known."""
+    def define(self, tokens: list[str], variables: dict[str, Any]) -> bool:
+        """At ``ASSERT(name == expression)``: write a held integer, now that its value is known (True when it did)."""
         name = tokens[0] if len(tokens) > 2 and tokens[1] == "==" else None
         if name is None or name not in self.pending:
-            return
+            return False
         place, low, high = self.pending.pop(name)
         value = int(_value(tokens[2:], variables))
         if not low <= value <= high:
@@ -255,6 +299,7 @@ class Drawing:
         variables[name] = value
         self.out[place] = str(value)
         self.written += len(self.out[place])
+        return True
 
     def mode(self, node: object) -> str:
         if self.value != "mixed":
@@ -413,54 +458,216 @@ class Script:
         sizes the script allows, values from a pool of one to three) or one of the plain ``max``, ``min``,
         ``random``, ``small``."""
         size, value = split_profile(profile)
-        drawing = Drawing(rng, size, value, self._sizes)
-        self._run(self.nodes, {}, drawing)
-        return "".join(drawing.out)
+        for _ in range(_RETRIES):
+            drawing = Drawing(rng, size, value, self._sizes)
+            try:
+                self._run(self.nodes, {}, drawing)
+            except _Retry:
+                continue  # an assertion outside any repetition broke: the whole input again
+            return "".join(drawing.out)
+        raise TooLarge(f"{_RETRIES} draws in a row broke an assertion of the script")
 
     def _run(self, nodes: list[_Node], variables: dict[str, Any], draw: Drawing) -> None:
         for position, node in enumerate(nodes):
+            following = nodes[position + 1 :]
             if node.kind == "SPACE":
                 draw.emit(" ")
             elif node.kind == "NEWLINE":
                 draw.emit("\n")
             elif node.kind == "EOF":
                 continue
+            elif node.kind == "STRING":
+                draw.emit(_literal(node.args[0][0]))
             elif node.kind == "ASSERT":
-                draw.define(node.args[0], variables)  # otherwise the validator checks what it says
+                _check(node.args[0], variables, draw)
             elif node.kind == "SET":
                 for assignment in node.args:
-                    if len(assignment) < 3 or assignment[1] != "=":
+                    if "=" not in assignment:
                         raise UnsupportedScript(f"SET({' '.join(assignment)}) is not an assignment")
-                    variables[assignment[0]] = _value(assignment[2:], variables)
+                    split = assignment.index("=")
+                    _assign(assignment[:split], _value(assignment[split + 1 :], variables), variables)
+            elif node.kind == "UNSET":
+                for name in node.args:
+                    variables.pop(name[0], None)
             elif node.kind == "INT":
-                low, high = int(_value(node.args[0], variables)), int(_value(node.args[1], variables))
-                name = node.args[2][0] if len(node.args) > 2 else None
-                if name is not None and _defined_later(name, nodes[position + 1 :], variables):
-                    draw.hold(name, low, high)  # written when the assertion that defines it is reached
-                    continue
-                is_size = name is not None and name in draw.sizes
-                fits, defer = _constraints(name, nodes[position + 1 :], variables) if is_size else (None, False)
-                number = draw.integer(node, low, high, is_size=is_size, fits=fits, defer=defer)
-                if name is not None:
-                    variables[name] = number
-                draw.emit(str(number))
-            elif node.kind == "REGEX":
-                text = _string(node, nodes[position + 1 :], variables, draw, _MAX_CHARS - draw.written)
-                if len(node.args) > 1:
-                    variables[node.args[1][0]] = text
+                self._integer(node, following, variables, draw)
+            elif node.kind in ("FLOAT", "FLOATP"):
+                text, number = _real(node, variables, draw)
+                if len(node.args) > (2 if node.kind == "FLOAT" else 4):
+                    _assign(node.args[2 if node.kind == "FLOAT" else 4], number, variables)
                 draw.emit(text)
+            elif node.kind == "REGEX":
+                text = _string(node, following, variables, draw, _MAX_CHARS - draw.written)
+                if len(node.args) > 1:
+                    _assign(node.args[1], text, variables)
+                draw.emit(text)
+            elif node.kind == "IF":
+                self._run(node.body if _value(node.args[0], variables) else node.otherwise, variables, draw)
+            elif node.kind in ("WHILE", "WHILEI"):
+                self._loop(node, following, variables, draw)
             elif node.kind in ("REP", "REPI"):
                 first = 1 if node.kind == "REPI" else 0  # REPI(i, n, sep) names its counter first
-                counter = node.args[0][0] if first else None
                 count_expr = node.args[first]
                 separator = node.args[first + 1] if len(node.args) > first + 1 else None
-                times = int(_value(count_expr, variables))
-                for index in range(times):
-                    if index and separator:
-                        self._run([_Node(separator[0])], variables, draw)
-                    if counter is not None:
-                        variables[counter] = index
+                self._repeat(node, int(_value(count_expr, variables)), separator, variables, draw)
+
+    def _integer(self, node: _Node, following: list[_Node], variables: dict[str, Any], draw: Drawing) -> None:
+        low, high = int(_value(node.args[0], variables)), int(_value(node.args[1], variables))
+        target = node.args[2] if len(node.args) > 2 else None
+        name = target[0] if target is not None and len(target) == 1 else None
+        if name is not None and _defined_later(name, following, variables):
+            draw.hold(name, low, high)  # written when the assertion that defines it is reached
+            return
+        if target is not None:  # ASSERT(x < y) after reading y, with x known: y is drawn above x, not by chance
+            low, high = _narrowed(target[0], low, high, following, variables)
+            if low > high:
+                raise _Retry
+        is_size = name is not None and name in draw.sizes
+        fits, defer = _constraints(name, following, variables) if is_size else (None, False)
+        number = draw.integer(node, low, high, is_size=is_size, fits=fits, defer=defer)
+        if target is not None:
+            _assign(target, number, variables)
+        draw.emit(str(number))
+
+    def _repeat(self, node: _Node, times: int, separator: list[str] | None, variables: dict[str, Any], draw: Drawing) -> None:
+        """The body ``times`` times; an iteration whose assertion breaks is drawn again (up to ``_RETRIES`` times)."""
+        counter = node.args[0][0] if node.kind in ("REPI", "WHILEI") else None
+        for index in range(times):
+            if index and separator:
+                self._run([_Node(separator[0])], variables, draw)
+            for attempt in range(_RETRIES):
+                mark, written = len(draw.out), draw.written
+                scalars = {k: v for k, v in variables.items() if not isinstance(v, dict)}
+                if counter is not None:
+                    variables[counter] = index
+                try:
                     self._run(node.body, variables, draw)
+                    break
+                except _Retry:
+                    if attempt == _RETRIES - 1:
+                        raise
+                    del draw.out[mark:]
+                    draw.written = written
+                    variables.update(scalars)
+
+    def _loop(self, node: _Node, following: list[_Node], variables: dict[str, Any], draw: Drawing) -> None:
+        """``WHILE(!ISEOF)``: the body as many times as a size (at most what an assertion after the loop allows on the
+        variable the body counts with, else 20)."""
+        condition = node.args[-1]
+        if condition not in (["!", "ISEOF"], ["!", "(", "ISEOF", ")"]):
+            raise UnsupportedScript(f"WHILE({' '.join(condition)}): only a loop to the end of the input is drawn")
+        limit = _loop_limit(node, following) or 20
+        times = draw_size(1, limit, draw.rng, draw.size)
+        self._repeat(node, times, None, variables, draw)
+
+
+def _literal(token: str) -> str:
+    return token[1:-1].encode().decode("unicode_escape")
+
+
+def _assign(target: list[str], value: Any, variables: dict[str, Any]) -> None:
+    """``x``, or an array element ``a[i]`` / ``a[i, j]`` (an array is a dict from its index, or tuple of indices)."""
+    if len(target) == 1:
+        variables[target[0]] = value
+        return
+    if len(target) < 4 or target[1] != "[" or target[-1] != "]":
+        raise UnsupportedScript(f"cannot assign to {' '.join(target)}")
+    parts, depth, current = [], 0, list[str]()
+    for token in target[2:-1]:
+        if token in ("(", "["):
+            depth += 1
+        elif token in (")", "]"):
+            depth -= 1
+        if token == "," and depth == 0:
+            parts.append(current)
+            current = []
+        else:
+            current.append(token)
+    parts.append(current)
+    index = tuple(_value(part, variables) for part in parts)
+    array = variables.setdefault(target[0], {})
+    array[index[0] if len(index) == 1 else index] = value
+
+
+def _check(tokens: list[str], variables: dict[str, Any], draw: Drawing) -> None:
+    """An assertion: a total it defines is written now; one the draw broke draws again; one that cannot be evaluated
+    here is left to the validator."""
+    if draw.define(tokens, variables):
+        return
+    try:
+        holds = _value(tokens, variables)
+    except (UnsupportedScript, KeyError, TypeError, ZeroDivisionError, IndexError):
+        return
+    if not holds:
+        raise _Retry
+
+
+_COMPARISON = {"<": (1, 0), "<=": (0, 0), ">": (0, 1), ">=": (0, 0)}
+
+
+def _narrowed(name: str, low: int, high: int, following: list[_Node], variables: dict[str, Any]) -> tuple[int, int]:
+    """The range of an integer about to be drawn, narrowed by the assertions of its block that compare it with what
+    is known (``ASSERT(xp < x)``, ``ASSERT(y0 < y1)``, ``ASSERT(x <= 2 * n)``)."""
+    for node in following:
+        if node.kind in ("REP", "REPI", "WHILE", "WHILEI", "IF"):
+            break
+        if node.kind != "ASSERT":
+            continue
+        tokens = node.args[0]
+        relation = next((t for t in tokens if t in _COMPARISON), None)
+        if relation is None or "&&" in tokens or "||" in tokens:
+            continue
+        split = tokens.index(relation)
+        left, right = tokens[:split], tokens[split + 1 :]
+        try:
+            if left == [name] and name not in _names(right):
+                bound = int(_value(right, variables))
+                if relation in ("<", "<="):
+                    high = min(high, bound - (relation == "<"))
+                else:
+                    low = max(low, bound + (relation == ">"))
+            elif right == [name] and name not in _names(left):
+                bound = int(_value(left, variables))
+                if relation in ("<", "<="):
+                    low = max(low, bound + (relation == "<"))
+                else:
+                    high = min(high, bound - (relation == ">"))
+        except (UnsupportedScript, KeyError, TypeError, ZeroDivisionError, ValueError):
+            continue
+    return low, high
+
+
+def _loop_limit(node: _Node, following: list[_Node]) -> int | None:
+    """The most iterations an assertion after a loop allows the variable its body increments (``cases <= 40``)."""
+    counted = {a[0] for n in node.body if n.kind == "SET" for a in n.args if len(a) > 3 and a[0] in a[2:] and "+" in a}
+    for later in following:
+        tokens = later.args[0] if later.kind == "ASSERT" else []
+        for at, token in enumerate(tokens[:-2]):
+            if token in counted and tokens[at + 1] in ("<=", "<") and str(tokens[at + 2]).isdigit():
+                return int(tokens[at + 2]) - int(tokens[at + 1] == "<")
+    return None
+
+
+def _real(node: _Node, variables: dict[str, Any], draw: Drawing) -> tuple[str, float]:
+    """A real in [low, high] for FLOAT (up to 6 decimals) or FLOATP (between its least and greatest decimals), drawn
+    as an integer number of its last decimal, so the value stays in range once written."""
+    low, high = float(_value(node.args[0], variables)), float(_value(node.args[1], variables))
+    if node.kind == "FLOATP":
+        least, most = int(_value(node.args[2], variables)), int(_value(node.args[3], variables))
+        decimals = draw.rng.randint(least, min(most, max(least, 9)))
+    else:
+        decimals = draw.rng.choice((0, 1, 2, 6))
+    scale = 10**decimals
+    units_low, units_high = math.ceil(low * scale), math.floor(high * scale)
+    if units_low > units_high:
+        raise _Retry
+    units = draw.integer(node, units_low, units_high, is_size=False)
+    whole, fraction = divmod(abs(units), scale)
+    sign = "-" if units < 0 else ""
+    text = f"{sign}{whole}.{fraction:0{decimals}d}" if decimals else f"{sign}{whole}"
+    if text in ("-0", "-0." + "0" * decimals):
+        text = text[1:]  # checktestdata refuses a signed zero
+    return text, units / scale
 
 
 def _defined_later(name: str, following: list[_Node], variables: dict[str, Any]) -> bool:
@@ -516,10 +723,13 @@ def draw_size(low: int, high: int, rng: random.Random, profile: str) -> int:
 
 
 def _string(node: _Node, following: list[_Node], variables: dict[str, Any], draw: Drawing, room: int) -> str:
-    pattern = node.args[0][0].strip('"')
-    match = re.fullmatch(r"\[([^\]]+)\]([*+])", pattern)
-    if not match:
-        raise UnsupportedScript(f"REGEX {pattern!r}: only a character class with * or + is written")
+    pattern = _literal(node.args[0][0])
+    match = re.fullmatch(r"\[((?:[^\]\\]|\\.)+)\]([*+])", pattern)
+    if not match:  # any other expression: drawn from its structure; a length assertion after it is checked
+        text = _Regex(pattern).sample(draw.rng, draw_size(1, 40, draw.rng, draw.size if draw.size != "max" else "random"))
+        if len(text) > room:
+            raise TooLarge(f"a string of {len(text)} characters would exceed the size budget")
+        return text
     alphabet = _characters(match.group(1))
     shortest = 1 if match.group(2) == "+" else 0
     length = None
@@ -544,17 +754,110 @@ def _string(node: _Node, following: list[_Node], variables: dict[str, Any], draw
     return draw.text(node, alphabet, length)
 
 
+_PRINTABLE = "".join(chr(c) for c in range(33, 127))
+
+
 def _characters(spec: str) -> str:
-    found = []
+    """A character class's characters: ranges, escapes (``\\-``, ``\\]``), and ``^`` as the printable ones left."""
+    negated = spec.startswith("^")
+    spec = spec[1:] if negated else spec
+    chars: list[str] = []
     at = 0
     while at < len(spec):
+        char = spec[at]
+        if char == "\\" and at + 1 < len(spec):
+            char, at = spec[at + 1], at + 1
         if at + 2 < len(spec) and spec[at + 1] == "-":
-            found += [chr(c) for c in range(ord(spec[at]), ord(spec[at + 2]) + 1)]
-            at += 3
+            end = spec[at + 2] if spec[at + 2] != "\\" or at + 3 >= len(spec) else spec[at + 3]
+            chars += [chr(c) for c in range(ord(char), ord(end) + 1)]
+            at += 3 + (spec[at + 2] == "\\")
         else:
-            found.append(spec[at])
+            chars.append(char)
             at += 1
-    return "".join(found)
+    found = "".join(dict.fromkeys(chars))
+    return "".join(c for c in _PRINTABLE if c not in found) if negated else found
+
+
+class _Regex:
+    """checktestdata's regular expressions as a generator: literals, ``.``, classes, groups with ``|``, and ``?``,
+    ``*``, ``+``, ``{m}``, ``{m,}``, ``{m,n}``. An open repetition takes a share of a target length."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern, self.at = pattern, 0
+        self.tree = self._alternatives()
+        if self.at != len(pattern):
+            raise UnsupportedScript(f"REGEX {pattern!r}: cannot read it near position {self.at}")
+
+    def _alternatives(self) -> list[list[tuple[Any, int, int | None]]]:
+        options = [self._sequence()]
+        while self.at < len(self.pattern) and self.pattern[self.at] == "|":
+            self.at += 1
+            options.append(self._sequence())
+        return options
+
+    def _sequence(self) -> list[tuple[Any, int, int | None]]:
+        items: list[tuple[Any, int, int | None]] = []
+        while self.at < len(self.pattern) and self.pattern[self.at] not in "|)":
+            atom = self._atom()
+            least, most = self._quantifier()
+            items.append((atom, least, most))
+        return items
+
+    def _atom(self) -> Any:
+        char = self.pattern[self.at]
+        if char == "(":
+            self.at += 1
+            inner = self._alternatives()
+            if self.at >= len(self.pattern) or self.pattern[self.at] != ")":
+                raise UnsupportedScript(f"REGEX {self.pattern!r}: an unclosed group")
+            self.at += 1
+            return inner
+        if char == "[":
+            end = self.at + 1
+            while end < len(self.pattern) and (self.pattern[end] != "]" or end == self.at + 1):
+                end += 2 if self.pattern[end] == "\\" else 1
+            if end >= len(self.pattern):
+                raise UnsupportedScript(f"REGEX {self.pattern!r}: an unclosed class")
+            chars = _characters(self.pattern[self.at + 1 : end])
+            self.at = end + 1
+            return chars
+        if char == ".":
+            self.at += 1
+            return _PRINTABLE
+        if char == "\\" and self.at + 1 < len(self.pattern):
+            self.at += 2
+            return self.pattern[self.at - 1]
+        self.at += 1
+        return char
+
+    def _quantifier(self) -> tuple[int, int | None]:
+        if self.at >= len(self.pattern):
+            return 1, 1
+        char = self.pattern[self.at]
+        if char in "?*+":
+            self.at += 1
+            return {"?": (0, 1), "*": (0, None), "+": (1, None)}[char]
+        found = re.match(r"\{(\d*)(,?)(\d*)\}", self.pattern[self.at :])
+        if char == "{" and found:
+            self.at += found.end()
+            least = int(found.group(1) or 0)
+            most = least if not found.group(2) else int(found.group(3)) if found.group(3) else None
+            return least, most
+        return 1, 1
+
+    def sample(self, rng: random.Random, target: int) -> str:
+        return self._draw(self.tree, rng, target)
+
+    def _draw(self, options: list[list[tuple[Any, int, int | None]]], rng: random.Random, target: int) -> str:
+        items = rng.choice(options)
+        open_items = sum(1 for _, _, most in items if most is None) or 1
+        out = []
+        for atom, least, most in items:
+            share = max(0, target // open_items)
+            times = rng.randint(least, most if most is not None else least + share)
+            for _ in range(times):
+                out.append(rng.choice(atom) if isinstance(atom, str) else self._draw(atom, rng, max(1, share)))
+        return "".join(out)
 
 
 def parse_script(text: str) -> Script:

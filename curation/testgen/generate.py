@@ -153,6 +153,8 @@ class GenerateSummary:
     none): valid tests, but no larger than the samples there."""
     generator_specification: dict[str, str] = field(default_factory=dict)
     """Problems whose jury validator is a program: the structure inferred to propose inputs (not stored)."""
+    validator_replaced: dict[str, str] = field(default_factory=dict)
+    """Problems whose jury validator does not build or run here, generated from their statement instead."""
     mutations_only: dict[str, str] = field(default_factory=dict)
     """Problems with a validator but nothing to draw from (a jury script outside what is drawn): small tests only."""
     unvalidated: dict[str, int] = field(default_factory=dict)
@@ -175,6 +177,7 @@ class GenerateSummary:
             "inferred_specification": self.inferred,
             "inferred_with_bounds_from_the_inputs": self.narrow,
             "inferred_for_generation_only": self.generator_specification,
+            "jury_validator_replaced_by_the_statement": self.validator_replaced,
             "mutations_only": self.mutations_only,
             "unvalidated_tests": self.unvalidated,
             "correct_but_not_compiling_here": self.not_compiling,
@@ -314,41 +317,52 @@ def generate_tests(
 
 def _validators(
     store: Store, sandbox: Sandbox, prob: Problem, inputs: list[str], summary: GenerateSummary
-) -> InputValidators | None:
+) -> tuple[InputValidators | None, Specification | None]:
     """The problem's input validators: the jury's, else a specification inferred here from the statement and the
     known inputs (proved against every one of them, then stored, so that ``cpdata spec`` shows it), else None (and
-    the reason, counted)."""
+    the reason, counted). Second: the specification standing in for a jury validator that does not run here."""
     name = "/".join(prob.key)
     try:
         validators = InputValidators.for_problem(store, sandbox, prob)
     except CheckerUnavailable as exc:
-        summary.warnings.append(f"{name}: its input validator does not run here ({exc}); nothing generated")
-        summary.no_spec[name] = f"its input validator does not run here: {exc}"
-        return None
+        # A jury package is a scraped problem with extra help: without its validator, the statement is read instead
+        # (not stored: the jury's validator stays the problem's), and the problem says so loudly.
+        inference = infer_spec(prob, inputs)
+        program = inference.as_program(prob)
+        if program is None:
+            summary.warnings.append(f"{name}: its input validator does not run here ({exc}), and {inference.reason}")
+            summary.no_spec[name] = f"its input validator does not run here, and {inference.reason}"
+            return None, None
+        summary.warnings.append(
+            f"{name}: its input validator does not run here ({str(exc)[:200]}); generating from the statement instead: "
+            f"{inference.reason}"
+        )
+        summary.validator_replaced[name] = inference.reason
+        return InputValidators.for_problem(store, sandbox, prob, [program]), inference.specification
     if validators is not None:
-        return validators
+        return validators, None
     inference = infer_spec(prob, inputs)
     program = inference.as_program(prob)
     if program is None:
         summary.no_spec[name] = inference.reason
-        return None
+        return None, None
     store.write_programs([program])
     validators = InputValidators.for_problem(store, sandbox, prob)
     # proved in this process already; run once more as every validator runs (in the sandbox), on the same inputs
     if validators is None or not all(validators.check([canonical(text) for text in inputs])):
         summary.no_spec[name] = f"the inferred specification ({inference.reason}) rejects a known input in the sandbox"
         store.delete_program(program)
-        return None
+        return None, None
     summary.inferred[name] = inference.reason
     if not inference.stated:
         summary.narrow[name] = inference.reason
-    return validators
+    return validators, None
 
 
-def _provenance(store: Store, prob: Problem) -> Literal["jury validator", "inferred specification"]:
+def _provenance(store: Store, prob: Problem, standin: bool) -> Literal["jury validator", "inferred specification"]:
     """What validates the problem's generated inputs, as each test records it."""
     names = {p.name for p in store.programs_for(prob.key) if p.role == "input_validator"}
-    return "inferred specification" if names == {INFERRED_SPECIFICATION} else "jury validator"
+    return "inferred specification" if standin or names == {INFERRED_SPECIFICATION} else "jury validator"
 
 
 class Generator(Protocol):
@@ -372,7 +386,11 @@ def _generators(store: Store, prob: Problem, inputs: list[str], summary: Generat
         except UnsupportedScript as exc:
             summary.warnings.append(f"{'/'.join(prob.key)}: the jury's checktestdata script is not drawn from ({exc})")
             continue
-    if not found and any(p.role == "input_validator" for p in programs):
+    jury = [p for p in programs if p.role == "input_validator" and p.name != INFERRED_SPECIFICATION]
+    if jury:
+        # The statement read as a generator beside the jury's own (trees, permutations, sums over cases that a
+        # script draws only by chance; the only one where the validator is a program): the jury's validator
+        # decides, and a reading it keeps rejecting stops being drawn from.
         inference = infer_spec(prob, inputs, for_generation=True)
         if inference.specification is not None:
             found.append(SpecGenerator(inference.specification))
@@ -423,15 +441,18 @@ def _generate_for(
         _finish(store, entities, summary, name, 0)
         judge.close()
         return
-    validators = _validators(store, sandbox, prob, known_inputs, summary)
+    validators, standin = _validators(store, sandbox, prob, known_inputs, summary)
     if validators is None and not (options.unvalidated and judge.interactor is None and known_inputs):
         _finish(store, entities, summary, name, 0)
         judge.close()
         return
     # --unvalidated (AlphaCode's way, where nothing can validate): mutations of the known inputs, kept when every
     # correct solution agrees, and marked as not validated
-    scripts = _generators(store, prob, known_inputs, summary) if validators is not None else []
-    provenance = _provenance(store, prob) if validators is not None else "none"
+    if standin is not None:
+        scripts: list[Generator] = [SpecGenerator(standin)]
+    else:
+        scripts = _generators(store, prob, known_inputs, summary) if validators is not None else []
+    provenance = _provenance(store, prob, standin is not None) if validators is not None else "none"
     if validators is not None and not scripts:
         summary.mutations_only[name] = "no specification to draw from: only mutations of the known inputs (small)"
     existing = [t for t in all_tests if t.kind == TestKind.generated]
