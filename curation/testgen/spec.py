@@ -202,7 +202,7 @@ def _prove(built: _Built, known: list[str], *, for_generation: bool) -> Inferenc
             if built.unstated:
                 notes.append(f"bounds from the known inputs (the statement states none): {', '.join(built.unstated)}")
             reason = _describe(spec) + ("; " + "; ".join(notes) if notes else "")
-            stated = not built.unstated or for_generation
+            stated = for_generation or (not built.unstated and all(f.stated for f in spec.fields()))
             return Inference(script.text, reason, spec, stated=stated)
         first_rejection = first_rejection or rejection
     return Inference(None, f"the specification rejects a known input ({first_rejection})", category="rejects an input")
@@ -231,11 +231,13 @@ def _relaxations(spec: Specification) -> list[tuple[str, Specification]]:
 
 
 def _numeric_only(f: Field) -> Field:
+    """The field without bounds that name variables; a side left with none takes the range the inputs show."""
     keep_low = [v for v in f.low if re.fullmatch(r"-?\d+(?:\.\d+)?", v)]
     keep_high = [v for v in f.high if re.fullmatch(r"-?\d+(?:\.\d+)?", v)]
-    if (not keep_low and f.low) or (not keep_high and f.high):
-        return f  # only a variable bound: keep it (a string's length equal to n)
-    return replace(f, low=keep_low, high=keep_high)
+    if (keep_low == f.low and keep_high == f.high) or len(f.seen) != 2:
+        return f
+    stated = f.stated and bool(keep_low) and bool(keep_high)
+    return replace(f, low=keep_low or [f.seen[0]], high=keep_high or [f.seen[1]], stated=stated)
 
 
 def _describe(spec: Specification) -> str:
@@ -384,8 +386,7 @@ class _Builder:
             values = [int(t) for t in tokens]
             self.int_bounds(made, found, values, visible, label)
         elif kind == "real":
-            values_real = [Fraction(t) for t in tokens]
-            self.real_bounds(made, found, values_real, label)
+            self.real_bounds(made, found, tokens, label)
         else:
             self.word(made, found, column, visible, label)
         if name is not None:
@@ -397,9 +398,9 @@ class _Builder:
     def expressions(self, texts: list[str], visible: dict[str, str]) -> list[str]:
         out = []
         for text in texts:
-            names = re.findall(r"[A-Za-z][A-Za-z0-9]*", text.replace("min", "").replace("max", ""))
+            names = [n for n in re.findall(r"[A-Za-z][A-Za-z0-9_]*", text) if n not in ("min", "max")]
             if names and all(n in visible for n in names):
-                out.append(re.sub(r"[A-Za-z][A-Za-z0-9]*", lambda m: visible.get(m.group(0), m.group(0)), text))
+                out.append(re.sub(r"[A-Za-z][A-Za-z0-9_]*", lambda m: visible.get(m.group(0), m.group(0)), text))
         return out
 
     def int_bounds(self, made: Field, found: Range | None, values: list[int], visible: dict[str, str], label: str) -> None:
@@ -417,7 +418,7 @@ class _Builder:
             high += self.expressions(found.high_exprs, visible)
             for texts, side in ((found.high_exprs, "low"), (found.low_exprs, "high")):
                 for text in texts:
-                    if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", text) and text not in visible:
+                    if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", text) and text not in visible:
                         self.reversed.setdefault(text, []).append((side, made.var))
             if not high and found.sum_limit is not None:
                 high.append(_ctd_number(found.sum_limit))  # a count bounded only by its sum over the cases
@@ -426,6 +427,7 @@ class _Builder:
         self.fill(made, low, high, min(values), max(values), label)
 
     def fill(self, made: Field, low: list[str], high: list[str], seen_low: int, seen_high: int, label: str) -> None:
+        made.seen = [str(seen_low), str(seen_high)]
         if self.for_generation:
             if not low:
                 low = [str(min(0, seen_low) if seen_low <= 0 else 1)]
@@ -440,10 +442,11 @@ class _Builder:
             high = high or [str(seen_high)]
         made.low, made.high = low, high
 
-    def real_bounds(self, made: Field, found: Range | None, values: list[Fraction], label: str) -> None:
+    def real_bounds(self, made: Field, found: Range | None, tokens: list[str], label: str) -> None:
+        values = [Fraction(t) for t in tokens]
         low = [_ctd_number(found.low)] if found is not None and found.low is not None else []
         high = [_ctd_number(found.high)] if found is not None and found.high is not None else []
-        made.decimals = max([len(t.partition(".")[2]) for t in map(str, values)] + [self.reading.decimals or 0])
+        made.decimals = max([len(t.partition(".")[2]) for t in tokens] + [self.reading.decimals or 0])
         seen = [float(v) for v in values]
         if not low or not high:
             if self.for_generation:
@@ -516,9 +519,9 @@ class _Builder:
     def assertions(self, visible: dict[str, str]) -> list[str]:
         out = []
         for assertion in self.reading.bounds.assertions:
-            names = re.findall(r"[A-Za-z][A-Za-z0-9]*", assertion)
+            names = re.findall(r"[A-Za-z][A-Za-z0-9_]*", assertion)
             if names and all(n in visible for n in names):
-                out.append(re.sub(r"[A-Za-z][A-Za-z0-9]*", lambda m: visible[m.group(0)], assertion))
+                out.append(re.sub(r"[A-Za-z][A-Za-z0-9_]*", lambda m: visible[m.group(0)], assertion))
         return out
 
     def structures(self, spec: Specification) -> None:

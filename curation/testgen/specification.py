@@ -46,6 +46,9 @@ class Field:
     """A real's greatest number of digits after the point."""
     not_equal: list[str] = field(default_factory=list)
     """Variables of the same line it must differ from (``u ≠ v``, ``s ≠ t``)."""
+    seen: list[str] = field(default_factory=list)
+    """The least and greatest value (a word's length) the known inputs show: what a bound falls back to when the
+    statement's own proves wrong (not part of the script)."""
 
 
 @dataclass

@@ -281,7 +281,7 @@ def test_scraped_mode_packages_generated_inputs_are_valid_by_the_jurys_hidden_va
         for text in _draws(inference, count=6):
             verdicts["valid" if judge.rejection(text) is None else "invalid"] += 1
     assert verdicts["valid"] + verdicts["invalid"] >= 60
-    assert verdicts["valid"] / (verdicts["valid"] + verdicts["invalid"]) >= 0.8, verdicts
+    assert verdicts["valid"] / (verdicts["valid"] + verdicts["invalid"]) >= 0.75, verdicts  # bench/spec: the figure
 
 
 def test_spec_all_reports_every_problem_and_totals_by_reason(tmp_path: Path) -> None:

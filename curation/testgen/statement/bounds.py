@@ -34,8 +34,12 @@ _WORDS_OK_IN_MATH = {"sum"}
 
 
 def base_name(name: str) -> str:
-    """``A_i``, ``A_{i,j}``, ``A_1``, ``A1`` -> ``A``; ``x'`` stays ``x'``; ``N`` -> ``N``."""
+    """``A_i``, ``A_{i,j}``, ``A_1``, ``A1``, ``A_{i+1}`` -> ``A``; ``A_{min}`` stays ``A_min`` (a word as a subscript
+    names another variable, PSGRADE's A_{min} beside A); ``x'`` stays ``x'``; ``N`` -> ``N``."""
     name = name.strip()
+    word = re.fullmatch(r"([A-Za-z]+)_\{?([A-Za-z]{2,})\}?", name)
+    if word and word.group(2).lower() not in ("ij", "ji"):
+        return f"{word.group(1)}_{word.group(2)}"
     name = re.sub(r"_.*$", "", name)
     return re.sub(r"(?<=[A-Za-z])\d+$", "", name)
 
@@ -206,10 +210,12 @@ def _expression(tokens: list[tuple[str, str]]) -> str | None:
     expr = "".join(out)
     if expr.count("(") != expr.count(")") or re.search(r"[-+*/^(,]$|^[*/^),]", expr):
         return None
+    if "," in re.sub(r"(?:min|max)\([^()]*\)", "", expr):
+        return None  # A_{i,1}: an index, not an expression
     if not re.search(r"[A-Za-z]", expr.replace("min", "").replace("max", "")):
         return None
-    if re.search(r"[A-Za-z_]\w*\s*[A-Za-z(]", expr.replace("min(", "").replace("max(", "")):
-        return None  # two names side by side (implied product) or a function we do not know
+    if re.search(r"\w\s+[A-Za-z_]|(?<![a-z])(?!min\(|max\()[A-Za-z_]\w*\(", expr):
+        return None  # two names side by side (an implied product) or a function we do not know
     return expr
 
 

@@ -51,10 +51,14 @@ def variable_words(statement: str) -> frozenset[str]:
 
 
 def index_names(statement: str) -> set[str]:
-    """Names used as indices: subscripts (``A_i``, ``a_{i,j}``) and ordinals (``the i-th``, ``i^{th}``)."""
-    found: set[str] = set()
-    for match in re.finditer(r"_\{?([a-z](?:\s*,\s*[a-z])*)\}?(?![A-Za-z0-9])", statement):
-        found |= set(re.split(r"\s*,\s*", match.group(1)))
+    """Names used as indices: ``i`` and ``j`` as subscripts (``A_i``, ``a_{i,j}``), any other letter as a subscript only
+    where it never stands alone (``a_k``, but not the ``n`` of ``a_1, ..., a_n`` beside ``$n$``), and ordinals
+    (``the i-th``, ``i^{th}``)."""
+    subscripts: set[str] = set()
+    for match in re.finditer(r"_(?:\{([a-z](?:\s*,\s*[a-z])*)\}|([a-z]))(?![A-Za-z0-9])", statement):
+        subscripts |= set(re.split(r"\s*,\s*", match.group(1) or match.group(2)))
+    alone = {m.group(1) for m in re.finditer(r"(?:\$|\*\*)\s*([a-z])\s*(?:\$|\*\*)", statement)}
+    found = {s for s in subscripts if s in ("i", "j") or s not in alone}
     for match in re.finditer(r"(?<![A-Za-z])([a-z])\s*(?:-th|th\b|\^\{?th\}?|\$-th|\$th)", statement):
         found.add(match.group(1))
     return found
@@ -87,8 +91,8 @@ def input_names(section: str, known: set[str], indices: set[str], words: frozens
         base = base_name(word)
         if base.lower() in _FUNCTIONS or not base:
             continue
-        if base in indices and base not in known:
-            continue
+        if base in indices:
+            continue  # "for each valid i", "1 ≤ i ≤ N": an index, even where a bound names it
         if base not in names:
             names.append(base)
     return names
