@@ -29,7 +29,7 @@ from cpdata.curation.testgen.ctdcheck import CompiledScript, ScriptError
 from cpdata.curation.testgen.layout import Column, Layout, Section, read_layouts
 from cpdata.curation.testgen.specification import Field, FieldKind, Part, Specification
 from cpdata.curation.testgen.statement import hints
-from cpdata.curation.testgen.statement.bounds import Bounds, Range, read_bounds
+from cpdata.curation.testgen.statement.bounds import Bounds, Range, labelled_names, read_bounds
 from cpdata.curation.testgen.statement.names import index_names, input_names, variable_words
 from cpdata.curation.testgen.statement.sections import find_sections
 from cpdata.curation.testgen.statement.text import plain
@@ -86,6 +86,8 @@ class Reading:
 
     bounds: Bounds
     names: list[str]
+    indices: set[str]
+    """Names the statement uses as indices (``i`` in ``A_i``): a column only where nothing else fits."""
     cases: bool
     alphabets: list[str]
     decimals: int | None
@@ -100,18 +102,20 @@ class Reading:
 
 def read_statement(statement: str) -> Reading:
     sections = find_sections(statement)
-    words = variable_words(statement)
-    bounds = read_bounds(plain(sections.primary), words)
-    if not sections.constraints and sections.headed:
-        bounds.merge(read_bounds(plain(statement), words, equalities=False))  # old statements bound variables anywhere
-    if sections.subtasks:
-        bounds.merge(read_bounds(plain(sections.subtasks), words, widest=True))  # only where nothing else says
-    names = input_names(sections.input, set(bounds.ranges), index_names(statement), words)
+    words, labels = variable_words(statement), labelled_names(plain(statement))
+    bounds = read_bounds(plain(sections.primary), words, labels=labels)
+    if not sections.constraints and sections.headed:  # old statements bound variables anywhere
+        bounds.merge(read_bounds(plain(statement), words, equalities=False, labels=labels))
+    if sections.subtasks:  # a subtask's bound only where nothing else says
+        bounds.merge(read_bounds(plain(sections.subtasks), words, widest=True, labels=labels))
+    indices = index_names(statement)
+    names = input_names(sections.input, set(bounds.ranges), indices, words, labels)
     text = plain(statement)
     queries = hints.query_forms(plain(sections.input))
     return Reading(
         bounds,
         names,
+        indices,
         hints.speaks_of_cases(statement),
         hints.alphabets(text),
         hints.decimals(text),
@@ -170,9 +174,9 @@ class _Built:
     line_counts: list[tuple[str, int]] = field(default_factory=list)
 
     def score(self) -> float:
-        """How well the statement explains this reading: bounds it states, less bounds it leaves to the inputs and
-        parts it needed (a reading that splits one block into several explains less), and blocks whose number of
-        lines the statement names (``N - 1 lines follow``)."""
+        """How well the statement explains this reading: fewer bounds left to the inputs, fewer parts (a reading that
+        splits a block into a shorter block and a line explains less), and blocks whose number of lines the statement
+        names (``N - 1 lines follow``)."""
         fields = self.spec.fields()
         stated = sum(1 for f in fields if f.stated)
         names = {f.var: f.name for f in fields}
@@ -184,7 +188,7 @@ class _Built:
                 if wanted in self.line_counts[at:]:
                     at += self.line_counts[at:].index(wanted) + 1
                     named_blocks += 1
-        return stated - 2 * (len(fields) - stated) - 0.5 * len(self.spec.parts) + 2 * named_blocks
+        return -2 * (len(fields) - stated) - 0.5 * len(self.spec.parts) + 2 * named_blocks
 
 
 def _prove(built: _Built, known: list[str], *, for_generation: bool) -> Inference:
@@ -292,7 +296,7 @@ class _Builder:
 
     def build(self) -> _Built:
         columns = self.layout.columns
-        names = _align(columns, self.reading.names, self.reading.bounds, self.layout)
+        names = _align(columns, self.reading.names, self.reading.bounds, self.reading.indices)
         for column in columns:
             self.var_of[id(column)] = self.new_var(names.get(id(column)))
             if column.var:
@@ -594,7 +598,7 @@ def _fits(column: Column, found: Range | None) -> int:
     return 1
 
 
-def _align(columns: list[Column], names: list[str], bounds: Bounds, layout: Layout) -> dict[int, str]:
+def _align(columns: list[Column], names: list[str], bounds: Bounds, indices: set[str]) -> dict[int, str]:
     """Names to columns, in order, each used once: the alignment whose names fit their columns best."""
     m, k = len(columns), len(names)
     best = [[0.0] * (k + 1) for _ in range(m + 1)]
@@ -609,7 +613,9 @@ def _align(columns: list[Column], names: list[str], bounds: Bounds, layout: Layo
             if j > 0:
                 options.append((best[i][j - 1], "name"))
             if i > 0 and j > 0:
-                fit = _fits(columns[i - 1], bounds.get(names[j - 1]))
+                fit: float = _fits(columns[i - 1], bounds.get(names[j - 1]))
+                if fit > 0 and names[j - 1] in indices:
+                    fit = 0.5  # an index names a column only where nothing else does
                 if fit > 0:
                     options.append((best[i - 1][j - 1] + fit + 0.001 * (i == j), "match"))
             best[i][j], move[i][j] = max(options)
@@ -624,5 +630,4 @@ def _align(columns: list[Column], names: list[str], bounds: Bounds, layout: Layo
             i -= 1
         else:
             j -= 1
-    del layout
     return out

@@ -20,7 +20,7 @@ from fractions import Fraction
 
 from cpdata.curation.testgen.statement.text import NumberError, number
 
-__all__ = ["Bounds", "Range", "base_name", "read_bounds"]
+__all__ = ["Bounds", "Range", "base_name", "labelled_names", "read_bounds"]
 
 Value = int | Fraction
 
@@ -33,10 +33,14 @@ _TOKEN = re.compile(
 _WORDS_OK_IN_MATH = {"sum"}
 
 
-def base_name(name: str) -> str:
+def base_name(name: str, labels: frozenset[str] = frozenset()) -> str:
     """``A_i``, ``A_{i,j}``, ``A_1``, ``A1``, ``A_{i+1}`` -> ``A``; ``A_{min}`` stays ``A_min`` (a word as a subscript
-    names another variable, PSGRADE's A_{min} beside A); ``x'`` stays ``x'``; ``N`` -> ``N``."""
+    names another variable, PSGRADE's A_{min} beside A), and so does a name in ``labels`` (``H_A``: see
+    ``labelled_names``); ``x'`` stays ``x'``; ``N`` -> ``N``."""
     name = name.strip()
+    labelled = re.sub(r"_\{(\w+)\}$", r"_\1", name)
+    if labelled in labels:
+        return labelled
     word = re.fullmatch(r"([A-Za-z]+)_\{?([A-Za-z]{2,})\}?", name)
     if word and word.group(2).lower() not in ("ij", "ji"):
         return f"{word.group(1)}_{word.group(2)}"
@@ -80,6 +84,8 @@ class Bounds:
     """Read from subtasks: each bound holds in some subtask, so a variable's range is the widest of them."""
     equalities: bool = True
     """Whether ``T = 5`` is read as a bound (not in a legend's prose, where ``a = 2`` is an example)."""
+    labels: frozenset[str] = frozenset()
+    """Names whose subscript is a label (``labelled_names``)."""
     assertions: list[str] = field(default_factory=list)
     """Relations over several variables (``N*M <= 1000000``), as checktestdata expressions."""
     problems: list[str] = field(default_factory=list)
@@ -113,6 +119,17 @@ class _Operand:
     value: Value | None = None
     names: list[str] = field(default_factory=list)
     expr: str = ""
+
+
+def labelled_names(statement: str) -> frozenset[str]:
+    """Names whose subscript is a label, not an index: ``H_A``, ``W_B``, ``x_s`` (abc307_c's sheet sizes, flappy's start
+    point), where the letter before it never takes a number or an index (no ``H_1``, no ``H_i``). ``A_N`` in
+    ``A_1, ..., A_N`` is an element of A, not a label."""
+    found = re.findall(r"(?<![A-Za-z\\])([A-Za-z])_\{?([A-Za-z0-9]+)\}?(?![A-Za-z0-9])", statement)
+    indexed = {base for base, sub in found if sub.isdigit() or sub in ("i", "j", "k")}
+    return frozenset(
+        f"{base}_{sub}" for base, sub in found if base not in indexed and not sub.isdigit() and sub not in ("i", "j", "k")
+    )
 
 
 def _tokens(clause: str, words: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
@@ -163,9 +180,9 @@ def _operand(tokens: list[tuple[str, str]], bounds: Bounds) -> _Operand | None:
     for part in parts:
         kinds = [k for k, _ in part]
         if kinds == ["name"]:
-            names.append(base_name(part[0][1]))
+            names.append(base_name(part[0][1], bounds.labels))
         elif kinds == ["op", "name", "op"] and part[0][1] == "|" and part[2][1] == "|":
-            lengths.append(base_name(part[1][1]))
+            lengths.append(base_name(part[1][1], bounds.labels))
         else:
             break
     else:
@@ -175,7 +192,7 @@ def _operand(tokens: list[tuple[str, str]], bounds: Bounds) -> _Operand | None:
             return _Operand(text, "lengths", names=lengths)
         if names and lengths:  # 1 ≤ T, |s| ≤ 10^5: both kinds in one list
             return _Operand(text, "mixed", names=[*names, *(f"|{n}" for n in lengths)])
-    expr = _expression(tokens)
+    expr = _expression(tokens, bounds.labels)
     if expr is None:
         return None
     return _Operand(text, "expr", expr=expr)
@@ -196,13 +213,13 @@ def _split_commas(tokens: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     return [p for p in parts if p]
 
 
-def _expression(tokens: list[tuple[str, str]]) -> str | None:
+def _expression(tokens: list[tuple[str, str]], labels: frozenset[str]) -> str | None:
     """A checktestdata expression for ``2*N``, ``N - 1``, ``n*m``, ``min(100, N)`` (as ``min(100,N)``, split by the
     caller), or None where it is something else."""
     out = []
     for kind, text in tokens:
         if kind == "name":
-            out.append(_ctd_name(base_name(text)))
+            out.append(_ctd_name(base_name(text, labels)))
         elif kind == "num" or kind == "func" or (kind == "op" and text in "+-*/^(),"):
             out.append(text)
         else:
@@ -331,12 +348,19 @@ def _trim_leading(part: _Part) -> _Part:
     return part
 
 
-def read_bounds(text: str, words: frozenset[str] = frozenset(), *, widest: bool = False, equalities: bool = True) -> Bounds:
+def read_bounds(
+    text: str,
+    words: frozenset[str] = frozenset(),
+    *,
+    widest: bool = False,
+    equalities: bool = True,
+    labels: frozenset[str] = frozenset(),
+) -> Bounds:
     """Every bound stated in ``text`` (in the plain notation). ``words``: names longer than a letter that the
     statement uses as variables (``names.variable_words``). ``widest``: the text is subtasks, each bound holds in one
     of them (a variable's range is the widest). ``equalities``: read ``T = 5`` as a bound (not in a legend's prose,
     where ``a = 2`` is an example)."""
-    bounds = Bounds(widest=widest, equalities=equalities)
+    bounds = Bounds(widest=widest, equalities=equalities, labels=labels)
     for clause in _clauses(text):
         _read_sums(clause, bounds)
         _read_words(clause, bounds)
@@ -529,9 +553,9 @@ def _numbers_in(text: str) -> Value | None:
     return None
 
 
-def _names_in(text: str) -> list[str]:
+def _names_in(text: str, labels: frozenset[str]) -> list[str]:
     return [
-        ("|" if "|" in part else "") + base_name(part.strip(" |"))
+        ("|" if "|" in part else "") + base_name(part.strip(" |"), labels)
         for part in re.split(r"\s*(?:,|\band\b)\s*", text)
         if part.strip(" |")
     ]
@@ -541,7 +565,7 @@ def _read_words(clause: str, bounds: Bounds) -> None:
     for match in _AT_MOST.finditer(clause):
         value = _numbers_in(match.group(2))
         if value is not None:
-            for name in _names_in(match.group(1)):
+            for name in _names_in(match.group(1), bounds.labels):
                 found = bounds.range(name.lstrip("|"))
                 if name.startswith("|"):
                     found.length_high = int(value)
@@ -550,7 +574,7 @@ def _read_words(clause: str, bounds: Bounds) -> None:
     for match in _AT_LEAST.finditer(clause):
         value = _numbers_in(match.group(2))
         if value is not None:
-            for name in _names_in(match.group(1)):
+            for name in _names_in(match.group(1), bounds.labels):
                 found = bounds.range(name.lstrip("|"))
                 if name.startswith("|"):
                     found.length_low = int(value)
@@ -560,7 +584,7 @@ def _read_words(clause: str, bounds: Bounds) -> None:
         low, high = _numbers_in(match.group(2)), _numbers_in(match.group(3))
         if low is None or high is None or low > high:
             continue
-        for name in _names_in(match.group(1)):
+        for name in _names_in(match.group(1), bounds.labels):
             found = bounds.range(name.lstrip("|"))
             if name.startswith("|"):
                 found.length_low, found.length_high = int(low), int(high)
@@ -578,6 +602,6 @@ def _read_sums(clause: str, bounds: Bounds) -> None:
             continue
         what = what.replace("Σ", "").strip()
         # "the total length of the strings" names no variable: "*", the case's string
-        name = "*" if what.lower().startswith("length") else base_name(what.strip("| "))
+        name = "*" if what.lower().startswith("length") else base_name(what.strip("| "), bounds.labels)
         target = bounds.range(name)
         target.sum_limit = value if target.sum_limit is None else min(target.sum_limit, value)

@@ -64,9 +64,12 @@ def index_names(statement: str) -> set[str]:
     return found
 
 
-def input_names(section: str, known: set[str], indices: set[str], words: frozenset[str] = frozenset()) -> list[str]:
+def input_names(
+    section: str, known: set[str], indices: set[str], words: frozenset[str] = frozenset(), labels: frozenset[str] = frozenset()
+) -> list[str]:
     """The base names the Input section mentions, in order of first mention. ``known``: names the constraints bound
-    (recognised in plain text too); ``indices``: names used as indices (dropped unless ``known``)."""
+    (recognised in plain text too); ``indices``: names used as indices, kept only where the constraints bound them
+    (``1 ≤ i ≤ n`` may bound a query's position as well as an index: the alignment decides)."""
     mentions: list[tuple[int, str]] = []
     spans = []
     for match in _MATH.finditer(section):
@@ -83,16 +86,16 @@ def input_names(section: str, known: set[str], indices: set[str], words: frozens
         rest = rest[:start] + " " * (end - start) + rest[end:]
     for name in _IDENTIFIER.finditer(rest):
         word = name.group(1)
-        base = base_name(word)
+        base = base_name(word, labels)
         if base in known and (word not in _ENGLISH or word != base):
             mentions.append((name.start(), word))
     names: list[str] = []
     for _, word in sorted(mentions):
-        base = base_name(word)
+        base = base_name(word, labels)
         if base.lower() in _FUNCTIONS or not base:
             continue
-        if base in indices:
-            continue  # "for each valid i", "1 ≤ i ≤ N": an index, even where a bound names it
+        if base in indices and base not in known:
+            continue
         if base not in names:
             names.append(base)
     return names
