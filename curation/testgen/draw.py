@@ -241,6 +241,13 @@ class _Draw:
             if count * 2 > _MAX_CHARS - self.written:
                 raise TooLarge("an array would exceed the size budget")
             self.emit(" ".join(self.array(part, count, env, budget)) + "\n")
+        elif part.kind == "matrix":
+            lines, width = int(_evaluate(part.count, env)), int(_evaluate(part.width, env))
+            if lines * width * 2 > _MAX_CHARS - self.written:
+                raise TooLarge("a matrix would exceed the size budget")
+            scratch = dict(env)
+            for _ in range(lines):
+                self.emit(" ".join(self.value(part.fields[0], scratch, budget) for _ in range(width)) + "\n")
         elif part.kind == "queries":
             count = int(_evaluate(part.count, env))
             kind = part.fields[0]
@@ -255,14 +262,14 @@ class _Draw:
             count = int(_evaluate(part.count, env))
             if count * (2 * len(part.fields)) > _MAX_CHARS - self.written:
                 raise TooLarge("a block would exceed the size budget")
-            rows = self.edges(part, count, env) if part.graph else None
+            edges = self.edges(part, count, env) if part.graph else None
             for number in range(count):
                 row_env = dict(env)
                 values = []
                 for position, f in enumerate(part.fields):
-                    if rows is not None and position < 2:
-                        row_env[f.var] = rows[number][position]
-                        values.append(str(rows[number][position]))
+                    if edges is not None and position < 2:
+                        row_env[f.var] = edges[number][position]
+                        values.append(str(edges[number][position]))
                     else:
                         values.append(self.value(f, row_env, budget))
                 self.emit(" ".join(values) + "\n")
@@ -333,7 +340,7 @@ def _size_vars(spec: Specification) -> set[str]:
     """Variables used as sizes: counts, bounds of other fields, lengths, factors of asserted products."""
     found: set[str] = set()
     for part in spec.parts:
-        found |= set(re.findall(r"[a-z][a-z0-9]*", part.count))
+        found |= set(re.findall(r"[a-z][a-z0-9]*", part.count)) | set(re.findall(r"[a-z][a-z0-9]*", part.width))
         if part.kind == "listline":
             found.add(part.fields[0].var)
         for f in [*part.fields, *(f for fields in part.variants.values() for f in fields)]:

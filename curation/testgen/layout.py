@@ -41,12 +41,15 @@ class Section:
     kind: str
     """``line`` (fixed width), ``array`` (one line of ``count`` tokens), ``listline`` (a line whose first token is the
     count of the rest), ``block`` (``count`` lines of fixed width), ``queries`` (``count`` lines whose first token, a
-    type, decides how many tokens follow: ``1 x y``, ``2 l``; ``columns`` holds the type column)."""
+    type, decides how many tokens follow: ``1 x y``, ``2 l``; ``columns`` holds the type column), ``matrix``
+    (``count`` lines of ``width`` values: one column of every value)."""
     columns: list[Column]
     count: str = ""
     """The variable (and ``- 1``) an array's length or a block's lines come from: ``x0``, ``x1 - 1``."""
     variants: dict[str, list[Column]] = field(default_factory=dict)
     """``queries``: the columns after the first token, for each value of the first token (``1 x y``, ``2 l``)."""
+    width: str = ""
+    """``matrix``: the variable each line's number of values comes from."""
 
 
 @dataclass
@@ -126,7 +129,8 @@ def _alternatives(state: _State, *, open_ended: bool) -> list[_State]:
             array = _array(state, var, counts) if less == 0 else None
             # both fit (n = 2, then "2 3" and "1 2"): a line of n values is the likelier reading
             queries = _queries(state, var, counts) if less == 0 and block is None and state.queries else None
-            for reading in (array, block, queries):
+            matrices = [_matrix(state, var, less, counts, width) for width in state.order] if block is None else []
+            for reading in (array, block, queries, *matrices):
                 if reading is not None:
                     (strong if evidence else weak).append(reading)
     out += strong
@@ -164,6 +168,27 @@ def _block(state: _State, var: str, less: int, counts: list[int]) -> _State | No
     return _advance(state, Section("block", columns, var if not less else f"{var} - 1"), counts)
 
 
+def _matrix(state: _State, var: str, less: int, counts: list[int], width_var: str) -> _State | None:
+    """``count`` lines of ``width_var`` values each (an n by m matrix), where the width varies between inputs."""
+    widths = [values.get(width_var, -1) for values in state.values]
+    if min(widths) < 1 or len(set(widths)) < 2 or width_var == var:
+        return None
+    spans = []
+    for stream, (count, width) in enumerate(zip(counts, widths, strict=True)):
+        if state.at[stream] + count > state.end(stream):
+            return None
+        for k in range(count):
+            if len(state.row(stream, state.at[stream] + k)) != width:
+                return None
+            spans.append((stream, state.at[stream] + k))
+    pairs = [(s, t) for s, line in spans for t in state.row(s, line)]
+    if not pairs:
+        return None  # no value in any input: nothing to learn its kind or range from
+    column = Column([t for _, t in pairs], [s for s, _ in pairs])
+    lines = var if not less else f"{var} - 1"
+    return _advance(state, Section("matrix", [column], lines, width=width_var), counts)
+
+
 def _queries(state: _State, var: str, counts: list[int]) -> _State | None:
     """``count`` lines of several shapes, the first token of each naming its shape (a query's type)."""
     spans = []
@@ -193,6 +218,8 @@ def _array(state: _State, var: str, counts: list[int]) -> _State | None:
         if len(state.row(stream, state.at[stream])) != count:
             return None
     pairs = [(s, t) for s in range(len(state.streams)) for t in state.row(s, state.at[s])]
+    if not pairs:
+        return None  # every array empty: an empty line is read as a line
     column = Column([t for _, t in pairs], [s for s, _ in pairs])
     return _advance(state, Section("array", [column], var), [1] * len(state.streams))
 
@@ -255,8 +282,8 @@ def _search(
         _search(alternative, budget, found, limit, done, depth - 1, detours - cost)
 
 
-def _signature(state: _State) -> tuple[tuple[str, str, int], ...]:
-    return tuple((s.kind, s.count, len(s.columns)) for s in state.sections)
+def _signature(state: _State) -> tuple[tuple[str, str, int, str], ...]:
+    return tuple((s.kind, s.count, len(s.columns), s.width) for s in state.sections)
 
 
 def _read(streams: list[list[list[str]]], limit: int, queries: bool) -> list[_State]:
@@ -294,6 +321,8 @@ def _read_again(state: _State, section: Section) -> _State | None:
         return _array(state, var, counts)
     if section.kind == "block":
         return _block(state, var, 1 if less else 0, counts)
+    if section.kind == "matrix":
+        return _matrix(state, var, 1 if less else 0, counts, section.width)
     return _queries(state, var, counts)
 
 
@@ -324,6 +353,11 @@ def _match(sections: list[Section], lines: list[list[str]], at: int, values: dic
                 if at >= len(lines) or len(lines[at]) != count:
                     return None
                 at += 1
+            elif section.kind == "matrix":
+                width = values.get(section.width, -1)
+                if at + count > len(lines) or any(len(lines[at + k]) != width for k in range(count)):
+                    return None
+                at += count
             elif section.kind == "queries":
                 widths = {kind: len(columns) + 1 for kind, columns in section.variants.items()}
                 if at + count > len(lines) or any(

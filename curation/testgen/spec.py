@@ -351,6 +351,7 @@ class _Builder:
         if section.count:
             var, _, less = section.count.partition(" - ")
             count = self.layout_var[var] + (" - 1" if less else "")
+        width = self.layout_var.get(section.width, "")
         if section.kind == "line":
             visible.update(row_visible)  # a fixed line's values stay readable (counts, bounds of what follows)
         variants: dict[str, list[Field]] = {}
@@ -371,7 +372,7 @@ class _Builder:
                     self.var_of[id(column)] = self.new_var(label)
                     made.append(self.field(column, label, query_visible, columns, f"query {value}"))
                 variants[value] = made
-        return Part(section.kind, fields, count, variants=variants)  # type: ignore[arg-type]
+        return Part(section.kind, fields, count, variants=variants, width=width)  # type: ignore[arg-type]
 
     def field(self, column: Column, name: str | None, visible: dict[str, str], row: list[Column], where: str = "") -> Field:
         var = self.var_of[id(column)]

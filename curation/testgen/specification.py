@@ -23,7 +23,7 @@ from typing import Any, Literal
 __all__ = ["Field", "FieldKind", "Part", "PartKind", "Specification"]
 
 FieldKind = Literal["int", "word", "real"]
-PartKind = Literal["line", "array", "listline", "block", "queries"]
+PartKind = Literal["line", "array", "listline", "block", "queries", "matrix"]
 
 
 @dataclass
@@ -72,6 +72,8 @@ class Part:
     """No vertex joined to itself and no edge twice."""
     variants: dict[str, list[Field]] = field(default_factory=dict)
     """``queries``: ``count`` lines, each its type (``fields[0]``) then the fields of that type (``1 x y``, ``2 l``)."""
+    width: str = ""
+    """``matrix``: each of the ``count`` lines holds this many values (an expression: ``m``)."""
 
 
 @dataclass
@@ -259,6 +261,10 @@ class _Writer:
                 self.emit(f"REP({part.count}, SPACE) {self.row([element])} END NEWLINE", depth)
         elif part.kind == "queries":
             self.queries(part, depth)
+        elif part.kind == "matrix":
+            self.emit(f"REP({part.count})", depth)
+            self.emit(f"  REP({part.width}, SPACE) {self.row(part.fields)} END NEWLINE", depth)
+            self.emit("END", depth)
         else:
             self.block(part, depth)
 

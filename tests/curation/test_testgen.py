@@ -175,6 +175,21 @@ def test_strings_permutations_and_lengths() -> None:
         assert sorted(map(int, values.split())) == list(range(1, int(n) + 1))
 
 
+def test_a_matrix_whose_width_is_a_count_read_before_it() -> None:
+    inference = _spec(  # WATRA's and SAD's shape: n lines of m values, m varying between inputs
+        "## Input\nThe first line contains $n$ and $m$ ($1 \\le n, m \\le 100$). Then $n$ lines follow, each with $m$ "
+        "integers $a_{i,j}$ ($0 \\le a_{i,j} \\le 9$).",
+        ["2 3\n1 2 3\n4 5 6\n", "3 2\n1 2\n3 4\n5 6\n"],
+    )
+    assert inference.specification is not None and inference.stated
+    (matrix,) = [p for p in inference.specification.parts if p.kind == "matrix"]
+    assert (matrix.count, matrix.width) == ("n", "m")
+    for text in _draws(inference):
+        n, m = map(int, text.split("\n")[0].split())
+        assert [len(line.split()) for line in text.split("\n")[1:-1]] == [m] * n
+    assert _valid(inference, ["2 2\n1 2\n3 4 5\n"])[0] is not None
+
+
 def test_without_stated_bounds_the_inputs_range_bounds_and_the_reason_says_so() -> None:
     inference = _spec("Print the largest of n integers.", ["3\n1 5 2\n", "4\n7 7 3 9\n"])
     assert inference.script is not None and not inference.stated
