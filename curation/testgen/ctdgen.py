@@ -35,8 +35,10 @@ __all__ = [
     "TooLarge",
     "UnsupportedScript",
     "draw_size",
+    "is_prime",
     "largest_fitting",
     "parse_script",
+    "prime_near",
     "split_profile",
 ]
 
@@ -387,7 +389,7 @@ _HIGHLY_COMPOSITE = (
 )  # fmt: skip
 
 
-def _is_prime(n: int) -> bool:
+def is_prime(n: int) -> bool:
     """Miller-Rabin with the bases that decide every 64-bit integer (and, beyond, with high probability)."""
     if n < 2:
         return False
@@ -410,6 +412,14 @@ def _is_prime(n: int) -> bool:
     return True
 
 
+def prime_near(value: int, low: int, high: int) -> int | None:
+    """The largest prime in [low, value], else the smallest in [value, high] (None when the range holds none)."""
+    for candidate in range(value, max(low, 2) - 1, -1):
+        if is_prime(candidate):
+            return candidate
+    return next((c for c in range(max(value, 2), high + 1) if is_prime(c)), None)
+
+
 def special_number(low: int, high: int, rng: random.Random) -> int:
     """A number-theoretic extreme in [low, high]: the largest prime, a highly composite number, a power of two (or
     one less), or a prime near a random point. Falls back to any value where the range holds none of them."""
@@ -417,7 +427,7 @@ def special_number(low: int, high: int, rng: random.Random) -> int:
     if roll < 0.35:
         start = high if roll < 0.2 else rng.randint(low, high)
         for candidate in range(start, max(low, start - 2000) - 1, -1):  # primes are dense: a gap of 2000 is rare
-            if _is_prime(candidate):
+            if is_prime(candidate):
                 return candidate
     elif roll < 0.7:
         fitting = [h for h in _HIGHLY_COMPOSITE if low <= h <= high]

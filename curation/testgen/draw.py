@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from cpdata.curation.testgen.ctdgen import Drawing, TooLarge, draw_size, split_profile
+from cpdata.curation.testgen.ctdgen import Drawing, TooLarge, draw_size, prime_near, split_profile
 from cpdata.curation.testgen.specification import Field, Part, Specification
 
 __all__ = ["SpecGenerator"]
@@ -146,6 +146,11 @@ class _Draw:
         fits = self.fits(f, env) if is_size else None
         for _ in range(20):
             value = self.drawing.integer(f, low, high, is_size=is_size, fits=fits)
+            if f.prime:
+                near = prime_near(value, low, min(high, value + 10_000))
+                if near is None:
+                    raise TooLarge(f"{f.var}: no prime near {value} in [{low}, {high}]")
+                value = near
             if not any(env.get(other) == value for other in f.not_equal):
                 break
         else:

@@ -93,6 +93,8 @@ class Reading:
     decimals: int | None
     line_counts: list[tuple[str, int]]
     """Counts of lines the Input section names, in order (``N - 1 lines``): (name, how many fewer)."""
+    primes: set[str]
+    """Names the statement says are primes."""
     speaks_of_queries: bool
     queries: dict[str, list[str]]
     """The forms of queries the Input section shows (``1 x y``, ``2 l r``): type -> the names that follow it."""
@@ -120,6 +122,7 @@ def read_statement(statement: str) -> Reading:
         hints.alphabets(text),
         hints.decimals(text),
         hints.line_counts(plain(sections.input)),
+        hints.primes(text),
         hints.mentions(statement, "quer", "operation", "type", "command", "event", "instruction", "request"),
         queries,
         text,
@@ -250,7 +253,7 @@ def _describe(spec: Specification) -> str:
         low, high = ", ".join(f.low), ", ".join(f.high)
         if f.kind == "word":
             return f"{label} a string over {_alphabet_label(f.alphabet)} of length [{low}, {high}]"
-        kind = "a real" if f.kind == "real" else ""
+        kind = "a real" if f.kind == "real" else "a prime" if f.prime else ""
         return f"{label}{' ' + kind if kind else ''} in [{low}, {high}]"
 
     parts = []
@@ -390,6 +393,7 @@ class _Builder:
         if kind == "int":
             values = [int(t) for t in tokens]
             self.int_bounds(made, found, values, visible, label)
+            made.prime = name in self.reading.primes and all(_is_prime(v) for v in values)
         elif kind == "real":
             self.real_bounds(made, found, tokens, label)
         else:
@@ -433,6 +437,7 @@ class _Builder:
 
     def fill(self, made: Field, low: list[str], high: list[str], seen_low: int, seen_high: int, label: str) -> None:
         made.seen = [str(seen_low), str(seen_high)]
+        low, high = list(dict.fromkeys(low)), list(dict.fromkeys(high))  # "l ≤ u" read from both ends
         if self.for_generation:
             if not low:
                 low = [str(min(0, seen_low) if seen_low <= 0 else 1)]
@@ -503,6 +508,9 @@ class _Builder:
         sum of the ports): the script checks the total, and a draw writes it after the column."""
         found: dict[str, str] = {}
         streams = len(self.layout.values)
+        # a variable that counts or bounds something is drawn first, never written after a column as its total
+        used = {v for part in parts for text in (part.count, part.width) for v in re.findall(r"[a-z][a-z0-9]*", text)}
+        used |= {v for part in parts for f in part.fields for b in (*f.low, *f.high) for v in re.findall(r"[a-z][a-z0-9]*", b)}
         for part, section in zip(parts, self.layout.sections, strict=True):
             if section.kind not in ("array", "block"):
                 continue
@@ -514,7 +522,7 @@ class _Builder:
                     sums[owner] += int(token)
                 for var in self.layout.order:
                     counted = section.count.split(" ")[0] == var and all(token == "1" for token in column.tokens)
-                    if counted or var not in self.layout_var or self.layout_var[var] in found.values():
+                    if counted or var not in self.layout_var or self.layout_var[var] in {*found.values(), *used}:
                         continue  # a column of ones totals its own count: nothing learned
                     if all(values.get(var) == total for values, total in zip(self.layout.values, sums, strict=True)):
                         found[f.var] = self.layout_var[var]
@@ -536,6 +544,12 @@ class _Builder:
         if bounded:
             labels = {f.var: f.name for f in spec.fields()}
             self.unstated = [u for u in self.unstated if not any(u.startswith(f"{labels[v] or v} (") for v in bounded)]
+
+
+def _is_prime(value: int) -> bool:
+    from cpdata.curation.testgen.ctdgen import is_prime
+
+    return is_prime(value)
 
 
 def _ceil(value: int | Fraction) -> int | Fraction:

@@ -46,6 +46,8 @@ class Field:
     """A real's greatest number of digits after the point."""
     not_equal: list[str] = field(default_factory=list)
     """Variables of the same line it must differ from (``u ≠ v``, ``s ≠ t``)."""
+    prime: bool = False
+    """An integer the statement says is a prime (checked by trial division; drawn as a prime)."""
     seen: list[str] = field(default_factory=list)
     """The least and greatest value (a word's length) the known inputs show: what a bound falls back to when the
     statement's own proves wrong (not part of the script)."""
@@ -228,6 +230,9 @@ class _Writer:
             used = self.numeric(values, pick)
             out += [f"ASSERT({value} {relation} {v})" for v in values if v != used and not re.fullmatch(r"-?\d+", v)]
         out += [f"ASSERT({target} != {other})" for other in f.not_equal]
+        if f.prime:  # trial division: a prime up to 10^12 takes 10^6 steps at most, checked once per value
+            trial = f"WHILE(zzd * zzd <= {target}) ASSERT({target} % zzd != 0) SET(zzd = zzd + 1) END"
+            out.append(f"ASSERT({target} >= 2) SET(zzd = 2) {trial}")
         return out
 
     def row(self, fields: list[Field], index: str = "") -> str:

@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 
 from cpdata.curation.testgen.statement.bounds import base_name, read_bounds
-from cpdata.curation.testgen.statement.hints import alphabets, decimals, line_counts, query_forms, speaks_of_cases
+from cpdata.curation.testgen.statement.hints import alphabets, decimals, line_counts, primes, query_forms, speaks_of_cases
 from cpdata.curation.testgen.statement.names import index_names, input_names, variable_words
 from cpdata.curation.testgen.statement.sections import find_sections
 from cpdata.curation.testgen.statement.text import NumberError, number, plain
@@ -141,3 +141,7 @@ def test_hints_alphabets_cases_queries_lines_and_decimals() -> None:
     assert query_forms("Each query is `1 x y` (add) or `2 L R` (print).") == {"1": ["x", "y"], "2": ["L", "R"]}
     assert line_counts(plain("Then, **N-1** lines follow. Then, **Q** lines follow.")) == [("N", 1), ("Q", 0)]  # TSUBSTR
     assert decimals("These numbers will not contain more than 5 digits after decimal point.") == 5  # CHEFCIRC
+    # YANSPP's "P is a prime", HDELIVER's "a prime number p"; not PARMOD's "modulo P (not necessarily prime)"
+    assert primes(plain("- $2 \\leq P \\leq 10^6$ and $P$ is a prime")) == {"P"}
+    assert primes("choose an index i and a prime number p such that") == {"p"}
+    assert primes(plain("elements modulo **P** (not necessarily prime)")) == set()

@@ -190,6 +190,19 @@ def test_a_matrix_whose_width_is_a_count_read_before_it() -> None:
     assert _valid(inference, ["2 2\n1 2\n3 4 5\n"])[0] is not None
 
 
+def test_a_stated_prime_is_drawn_prime_and_checked() -> None:
+    inference = _spec(  # YANSPP's first line
+        "### Input\n- The first line contains $P$ and $Q$.\n\n### Constraints\n- $2 \\leq P \\leq 10^6$ and $P$ is a "
+        "prime\n- $1 \\leq Q \\leq 10^4$\n",
+        ["73 3\n", "2 1\n"],
+    )
+    assert inference.specification is not None and inference.specification.parts[0].fields[0].prime
+    assert "P a prime in [2, 1000000]" in inference.reason
+    drawn = [int(text.split()[0]) for text in _draws(inference)]
+    assert all(p >= 2 and all(p % d for d in range(2, int(p**0.5) + 1)) for p in drawn)
+    assert _valid(inference, ["91 1\n"])[0] is not None  # 7 * 13
+
+
 def test_without_stated_bounds_the_inputs_range_bounds_and_the_reason_says_so() -> None:
     inference = _spec("Print the largest of n integers.", ["3\n1 5 2\n", "4\n7 7 3 9\n"])
     assert inference.script is not None and not inference.stated

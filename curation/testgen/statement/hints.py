@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 
-__all__ = ["alphabets", "decimals", "line_counts", "mentions", "query_forms", "speaks_of_cases"]
+__all__ = ["alphabets", "decimals", "line_counts", "mentions", "primes", "query_forms", "speaks_of_cases"]
 
 _LOWER, _UPPER, _DIGITS = string.ascii_lowercase, string.ascii_uppercase, string.digits
 
@@ -100,3 +100,20 @@ def line_counts(text: str) -> list[tuple[str, int]]:
     """Counts of lines the statement names, in order: ``N - 1 lines follow``, ``each of the next M lines`` ->
     [("N", 1), ("M", 0)]: (the variable, how many fewer lines than it)."""
     return [(match.group(1), 1 if match.group(2) else 0) for match in _LINES.finditer(text)]
+
+
+_PRIME = re.compile(
+    r"(?<![A-Za-z_])([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)\s+(?:is|are|will be)\s+(?:a\s+|all\s+)?primes?\b(?!\s*factor)"
+    r"|\ba\s+prime(?:\s+number)?\s+([A-Za-z])(?![A-Za-z])"
+)
+
+
+def primes(text: str) -> set[str]:
+    """Names the statement says are primes (in the plain notation): ``P is a prime``, ``base_{i} is a prime number``,
+    ``a prime number p`` (not ``not necessarily prime``, not ``prime factors``)."""
+    found = set()
+    for match in _PRIME.finditer(text):
+        if re.search(r"not\s+(?:necessarily\s+)?$", text[max(0, match.start() - 30) : match.start()]):
+            continue
+        found.add(re.sub(r"_.*$", "", match.group(1) or match.group(2)))
+    return found
