@@ -562,35 +562,25 @@ def _names_in(text: str, labels: frozenset[str]) -> list[str]:
 
 
 def _read_words(clause: str, bounds: Bounds) -> None:
-    for match in _AT_MOST.finditer(clause):
-        value = _numbers_in(match.group(2))
-        if value is not None:
+    """``N is at most 10^5``, ``at least 2``, ``between 1 and 100``: each bound applied to every name before it."""
+    for pattern, sides in ((_AT_MOST, ("high",)), (_AT_LEAST, ("low",)), (_BETWEEN, ("low", "high"))):
+        for match in pattern.finditer(clause):
+            values = [_numbers_in(match.group(2 + k)) for k in range(len(sides))]
+            if any(v is None for v in values) or (len(values) == 2 and values[0] > values[1]):  # type: ignore[operator]
+                continue
             for name in _names_in(match.group(1), bounds.labels):
-                found = bounds.range(name.lstrip("|"))
-                if name.startswith("|"):
-                    found.length_high = int(value)
-                else:
-                    found.add_high(value)
-    for match in _AT_LEAST.finditer(clause):
-        value = _numbers_in(match.group(2))
-        if value is not None:
-            for name in _names_in(match.group(1), bounds.labels):
-                found = bounds.range(name.lstrip("|"))
-                if name.startswith("|"):
-                    found.length_low = int(value)
-                else:
-                    found.add_low(value)
-    for match in _BETWEEN.finditer(clause):
-        low, high = _numbers_in(match.group(2)), _numbers_in(match.group(3))
-        if low is None or high is None or low > high:
-            continue
-        for name in _names_in(match.group(1), bounds.labels):
-            found = bounds.range(name.lstrip("|"))
-            if name.startswith("|"):
-                found.length_low, found.length_high = int(low), int(high)
-            else:
-                found.add_low(low)
-                found.add_high(high)
+                _bound_side(bounds.range(name.lstrip("|")), sides, values, length=name.startswith("|"))
+
+
+def _bound_side(found: Range, sides: tuple[str, ...], values: list[Value | None], *, length: bool) -> None:
+    for side, value in zip(sides, values, strict=True):
+        assert value is not None
+        if length:
+            setattr(found, f"length_{side}", int(value))
+        elif side == "low":
+            found.add_low(value)
+        else:
+            found.add_high(value)
 
 
 def _read_sums(clause: str, bounds: Bounds) -> None:

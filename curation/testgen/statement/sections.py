@@ -26,28 +26,22 @@ _HEADING = re.compile(
 )
 
 
+# What a heading means, first match wins: a sample's "Sample Input" before the Input section's "Input".
+_MEANINGS = (
+    ("sample", r".*(?:sample|example|示例|入力例|出力例).*"),
+    ("subtasks", r".*(?:subtask|部分点).*"),
+    ("input", r"(?:the )?input(?: format| specification| data|s)?|入力|input and output(?: format)?"),
+    ("output", r"(?:the )?output(?: format| specification| data)?|出力"),
+    ("constraints", r"constraints?(?: and subtasks| & subtasks)?|limits|limitations|制約|bounds|data range"),
+    ("interaction", r"interaction(?: format| protocol)?|protocol"),
+    ("notes", r"explanations?|notes?|hints?|scoring|test generation(?: process)?|test case generation|read problems?.*"),
+    ("legend", r"(?:problem )?(?:statement|description)|problem"),
+)
+
+
 def _meaning(title: str) -> str | None:
-    title = title.strip().rstrip(":").strip().lower()
-    title = re.sub(r"\s+", " ", title)
-    if re.search(r"sample|example|示例|入力例|出力例", title):
-        return "sample"
-    if re.search(r"subtask|部分点", title):
-        return "subtasks"
-    if re.fullmatch(r"(?:the )?input(?: format| specification| data|s)?|入力|input and output(?: format)?", title):
-        return "input"
-    if re.fullmatch(r"(?:the )?output(?: format| specification| data)?|出力", title):
-        return "output"
-    if re.fullmatch(r"constraints?(?: and subtasks| & subtasks)?|limits|limitations|制約|bounds|data range", title):
-        return "constraints"
-    if re.fullmatch(r"interaction(?: format| protocol)?|protocol", title):
-        return "interaction"
-    if re.fullmatch(r"explanations?|notes?|hints?|scoring|test generation(?: process)?|test case generation", title):
-        return "notes"
-    if re.match(r"read problem", title):
-        return "notes"
-    if re.fullmatch(r"(?:problem )?(?:statement|description)|problem", title):
-        return "legend"
-    return None
+    title = re.sub(r"\s+", " ", title.strip().rstrip(":").strip().lower())
+    return next((meaning for meaning, pattern in _MEANINGS if re.fullmatch(pattern, title)), None)
 
 
 @dataclass
