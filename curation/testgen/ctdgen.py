@@ -344,8 +344,12 @@ class Drawing:
             return self.rng.choice(pool[1:]) if len(pool) > 1 else self.rng.randint(low, high)
         if mode == "uniform":
             return self.rng.randint(low, high)
-        if mode == "special":
-            return special_number(low, high, self.rng)
+        if mode == "special":  # a few extremes per field, found once (a primality search per value is slow)
+            key = (-id(node), low, high)
+            found = self.pools.get(key)
+            if found is None:
+                found = self.pools[key] = [special_number(low, high, self.rng) for _ in range(4)]
+            return self.rng.choice(found)
         return draw_size(low, high, self.rng, {"high": "max", "low": "min", "spread": "random", "small": "small"}[mode])
 
     def text(self, node: object, alphabet: str, length: int) -> str:

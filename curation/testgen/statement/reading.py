@@ -1,0 +1,63 @@
+"""A statement read once, for every reader at once: its bounds (the Input and Constraints sections, then the whole
+text and the subtasks where those say nothing), the Input section's names in order, and its hints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cpdata.curation.testgen.statement import hints
+from cpdata.curation.testgen.statement.bounds import Bounds, labelled_names, read_bounds
+from cpdata.curation.testgen.statement.names import index_names, input_names, variable_words
+from cpdata.curation.testgen.statement.sections import find_sections
+from cpdata.curation.testgen.statement.text import plain
+
+__all__ = ["Reading", "read_statement"]
+
+
+@dataclass
+class Reading:
+    """What the statement says, read once."""
+
+    bounds: Bounds
+    names: list[str]
+    indices: set[str]
+    """Names the statement uses as indices (``i`` in ``A_i``): a column only where nothing else fits."""
+    cases: bool
+    alphabets: list[str]
+    decimals: int | None
+    line_counts: list[tuple[str, int]]
+    """Counts of lines the Input section names, in order (``N - 1 lines``): (name, how many fewer)."""
+    primes: set[str]
+    """Names the statement says are primes."""
+    speaks_of_queries: bool
+    queries: dict[str, list[str]]
+    """The forms of queries the Input section shows (``1 x y``, ``2 l r``): type -> the names that follow it."""
+    text: str
+    """The statement in the plain notation (hints are looked for in it)."""
+
+
+def read_statement(statement: str) -> Reading:
+    sections = find_sections(statement)
+    words, labels = variable_words(statement), labelled_names(plain(statement))
+    bounds = read_bounds(plain(sections.primary), words, labels=labels)
+    if not sections.constraints and sections.headed:  # old statements bound variables anywhere
+        bounds.merge(read_bounds(plain(statement), words, equalities=False, labels=labels))
+    if sections.subtasks:  # a subtask's bound only where nothing else says
+        bounds.merge(read_bounds(plain(sections.subtasks), words, widest=True, labels=labels))
+    indices = index_names(statement)
+    names = input_names(sections.input, set(bounds.ranges), indices, words, labels)
+    text = plain(statement)
+    queries = hints.query_forms(plain(sections.input))
+    return Reading(
+        bounds,
+        names,
+        indices,
+        hints.speaks_of_cases(statement),
+        hints.alphabets(text),
+        hints.decimals(text),
+        hints.line_counts(plain(sections.input)),
+        hints.primes(text),
+        hints.mentions(statement, "quer", "operation", "type", "command", "event", "instruction", "request"),
+        queries,
+        text,
+    )
