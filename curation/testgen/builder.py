@@ -79,6 +79,12 @@ class Builder:
     def build(self) -> Built:
         columns = self.layout.columns
         names = _align(columns, self.reading.names, self.reading.bounds, self.reading.indices)
+        # A name only the constraints give (``1 ≤ A_i ≤ 10^9`` beside "N space-separated integers"), for the columns
+        # the Input section left unnamed, in the constraints' order, where its bounds hold every value.
+        unnamed = [c for c in columns if id(c) not in names]
+        spare = [n for n in self.reading.bounds.ranges if n not in names.values() and n not in self.reading.indices]
+        if unnamed and spare:
+            names.update(_align(unnamed, [n for n in spare if n != "*"], self.reading.bounds, set(), strict=True))
         for column in columns:
             self.var_of[id(column)] = self.new_var(names.get(id(column)))
             if column.var:
@@ -139,7 +145,11 @@ class Builder:
         variants: dict[str, list[Field]] = {}
         if section.kind == "queries":
             kind = fields[0]
-            kind.low, kind.high, kind.stated = [min(section.variants, key=int)], [max(section.variants, key=int)], True
+            if kind.kind == "int":
+                kind.low, kind.high = [min(section.variants, key=int)], [max(section.variants, key=int)]
+            else:  # command names: their own lengths, checked by the script's alternatives
+                kind.low, kind.high = [str(min(map(len, section.variants)))], [str(max(map(len, section.variants)))]
+            kind.stated = True
             self.unstated = [
                 u
                 for u in self.unstated
@@ -383,12 +393,15 @@ def _fits(column: Column, found: Range | None) -> int:
         lengths = [len(t) for t in tokens]
         if found.length_high is not None and max(lengths) > found.length_high:
             return -1
+        if found.length_low is not None and min(lengths) < found.length_low:
+            return -1
         return 4
     return 1
 
 
-def _align(columns: list[Column], names: list[str], bounds: Bounds, indices: set[str]) -> dict[int, str]:
-    """Names to columns, in order, each used once: the alignment whose names fit their columns best."""
+def _align(columns: list[Column], names: list[str], bounds: Bounds, indices: set[str], *, strict: bool = False) -> dict[int, str]:
+    """Names to columns, in order, each used once: the alignment whose names fit their columns best. ``strict``: only
+    names whose stated bounds hold every value (not names the statement bounds nowhere)."""
     m, k = len(columns), len(names)
     best = [[0.0] * (k + 1) for _ in range(m + 1)]
     move = [[""] * (k + 1) for _ in range(m + 1)]
@@ -405,6 +418,8 @@ def _align(columns: list[Column], names: list[str], bounds: Bounds, indices: set
                 fit: float = _fits(columns[i - 1], bounds.get(names[j - 1]))
                 if fit > 0 and names[j - 1] in indices:
                     fit = 0.5  # an index names a column only where nothing else does
+                if strict and fit < 3:
+                    fit = 0
                 if fit > 0:
                     options.append((best[i - 1][j - 1] + fit + 0.001 * (i == j), "match"))
             best[i][j], move[i][j] = max(options)

@@ -260,7 +260,7 @@ class _Draw:
             for _ in range(count):
                 row_env = dict(env)
                 chosen = self.rng.choice(types)
-                row_env[kind.var] = int(chosen)
+                row_env[kind.var] = int(chosen) if kind.kind == "int" else chosen
                 values = [self.value(f, row_env, budget) for f in part.variants[chosen]]
                 self.emit(" ".join([chosen, *values]) + "\n")
         else:

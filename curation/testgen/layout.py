@@ -10,16 +10,20 @@ every case of every input, once the first cases have shown where each case ends.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 __all__ = ["Column", "Layout", "Section", "read_layout", "read_layouts"]
 
 _INT = re.compile(r"[-+]?\d+")
+_COMMAND = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,24}")
 _BUDGET = 4000  # readings tried before giving up: every input of a real problem is read in far fewer
 _MAX_DETOURS = 2  # readings other than the likeliest taken on one path, when looking for several readings
-_MAX_CASE_SECTIONS = 12  # a test case of a real problem has fewer parts; more means the reading went astray
+_MAX_CASE_SECTIONS = 12
+_MAX_SECTIONS = 12  # a test case of a real problem has fewer parts; more means the reading went astray
 
 
 @dataclass
@@ -105,15 +109,36 @@ class _State:
         return all(at == self.end(i) for i, at in enumerate(self.at))
 
     def row(self, stream: int, line: int) -> list[str]:
+        if line >= self.end(stream):
+            raise _Ended
         return self.streams[stream][line]
+
+
+class _Ended(Exception):
+    """A reading asked for a line past a stream's end (one input ends where another goes on)."""
+
+
+_Reader = TypeVar("_Reader", bound=Callable[..., "_State | None"])
+
+
+def _within_streams(reader: _Reader) -> _Reader:
+    """A section reader that gives no reading, rather than failing, where a stream has ended."""
+
+    @functools.wraps(reader)
+    def read(*args: Any, **kwargs: Any) -> _State | None:
+        try:
+            return reader(*args, **kwargs)
+        except _Ended:
+            return None
+
+    return read  # type: ignore[return-value]
 
 
 def _alternatives(state: _State, *, open_ended: bool) -> list[_State]:
     """The readings of the next section, most likely first. ``open_ended``: streams may end anywhere (the first test
     case of each input, whose end is not known yet)."""
     out: list[_State] = []
-    live = [i for i in range(len(state.streams)) if state.at[i] < state.end(i)]
-    if len(live) != len(state.streams):
+    if all(state.at[i] >= state.end(i) for i in range(len(state.streams))):
         return out
     if open_ended and len(state.sections) >= _MAX_CASE_SECTIONS:
         return out
@@ -152,6 +177,7 @@ def _advance(state: _State, section: Section, moves: list[int]) -> _State:
     return moved
 
 
+@_within_streams
 def _block(state: _State, var: str, less: int, counts: list[int]) -> _State | None:
     spans = []
     for stream, count in enumerate(counts):
@@ -168,6 +194,7 @@ def _block(state: _State, var: str, less: int, counts: list[int]) -> _State | No
     return _advance(state, Section("block", columns, var if not less else f"{var} - 1"), counts)
 
 
+@_within_streams
 def _matrix(state: _State, var: str, less: int, counts: list[int], width_var: str) -> _State | None:
     """``count`` lines of ``width_var`` values each (an n by m matrix), where the width varies between inputs."""
     widths = [values.get(width_var, -1) for values in state.values]
@@ -189,6 +216,7 @@ def _matrix(state: _State, var: str, less: int, counts: list[int], width_var: st
     return _advance(state, Section("matrix", [column], lines, width=width_var), counts)
 
 
+@_within_streams
 def _queries(state: _State, var: str, counts: list[int]) -> _State | None:
     """``count`` lines of several shapes, the first token of each naming its shape (a query's type)."""
     spans = []
@@ -197,7 +225,11 @@ def _queries(state: _State, var: str, counts: list[int]) -> _State | None:
             return None
         spans += [(stream, state.at[stream] + k) for k in range(count)]
     rows = [state.row(s, line) for s, line in spans]
-    if not rows or any(not row or not _INT.fullmatch(row[0]) or abs(int(row[0])) > 100 for row in rows):
+    if not rows or any(not row for row in rows):
+        return None
+    numbered = all(_INT.fullmatch(row[0]) and abs(int(row[0])) <= 100 for row in rows)
+    named = all(_COMMAND.fullmatch(row[0]) for row in rows)  # "INSERT_LEFT b", "Q 1 5"
+    if not numbered and not named:
         return None
     widths: dict[str, int] = {}
     for row in rows:
@@ -207,12 +239,15 @@ def _queries(state: _State, var: str, counts: list[int]) -> _State | None:
         return None
     kinds = Column([row[0] for row in rows], [s for s, _ in spans])
     variants = {}
-    for kind, width in sorted(widths.items(), key=lambda item: int(item[0])):
+    if len(widths) > 12:
+        return None  # not a handful of types: words that happen to start the lines
+    for kind, width in sorted(widths.items(), key=lambda item: int(item[0]) if numbered else item[0]):
         chosen = [(s, row) for (s, _), row in zip(spans, rows, strict=True) if row[0] == kind]
         variants[kind] = [Column([row[c] for _, row in chosen], [s for s, _ in chosen]) for c in range(1, width)]
     return _advance(state, Section("queries", [kinds], var, variants), counts)
 
 
+@_within_streams
 def _array(state: _State, var: str, counts: list[int]) -> _State | None:
     for stream, count in enumerate(counts):
         if len(state.row(stream, state.at[stream])) != count:
@@ -224,6 +259,7 @@ def _array(state: _State, var: str, counts: list[int]) -> _State | None:
     return _advance(state, Section("array", [column], var), [1] * len(state.streams))
 
 
+@_within_streams
 def _listline(state: _State, *, need_evidence: bool = True) -> _State | None:
     """``k v_1 ... v_k`` on one line (an adjacency list, a set given with its size)."""
     rows = [state.row(s, state.at[s]) for s in range(len(state.streams))]
@@ -237,6 +273,7 @@ def _listline(state: _State, *, need_evidence: bool = True) -> _State | None:
     return _advance(state, Section("listline", [head, body]), [1] * len(rows))
 
 
+@_within_streams
 def _line(state: _State) -> _State | None:
     rows = [state.row(s, state.at[s]) for s in range(len(state.streams))]
     if len({len(row) for row in rows}) != 1:
@@ -291,7 +328,8 @@ def _read(streams: list[list[list[str]]], limit: int, queries: bool) -> list[_St
     start = _State(streams, [0] * len(streams), [None] * len(streams), queries=queries)
     for detours in range(_MAX_DETOURS + 1):
         _search(start, [_BUDGET], found, limit, detours=detours)
-    return found
+    # a reading of many parts with no repetition between them describes the sample, not the input format
+    return [state for state in found if len(state.sections) <= _MAX_SECTIONS]
 
 
 def _replay(sections: list[Section], streams: list[list[list[str]]]) -> _State | None:

@@ -276,12 +276,14 @@ class _Writer:
     def queries(self, part: Part, depth: int) -> None:
         """Each line: its type, then the fields that type has (checktestdata's IF ... ELSE ... END, nested)."""
         kind = part.fields[0]
-        types = list(part.variants)
+        types = [t if kind.kind == "int" else f'"{t}"' for t in part.variants]
         self.emit(f"REP({part.count})", depth)
-        self.emit(f"  {self.row([kind])}", depth)
-        self.emit(f"  ASSERT({' || '.join(f'{kind.var} == {t}' for t in types)})", depth)
-        for position, value in enumerate(types):
-            fields = part.variants[value]
+        if kind.kind == "int":
+            self.emit(f"  {self.row([kind])}", depth)
+            self.emit(f"  ASSERT({' || '.join(f'{kind.var} == {t}' for t in types)})", depth)
+        else:  # a command's name: exactly one of the names seen
+            self.emit(f'  REGEX("{"|".join(part.variants)}", {kind.var})', depth)
+        for position, (value, fields) in enumerate(zip(types, part.variants.values(), strict=True)):
             body = f"SPACE {self.row(fields)} " if fields else ""
             prefix = "IF" if position == 0 else "ELSE IF"
             if position == len(types) - 1:

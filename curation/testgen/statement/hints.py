@@ -55,14 +55,19 @@ def alphabets(statement: str) -> list[str]:
     return found
 
 
+_QUOTED = r"""['"‘“`]\s?(\S)\s?['"’”`]"""
+
+
 def _quoted_characters(text: str) -> str:
-    """Single characters in quotes where the statement lists what a string consists of."""
-    chars = []
+    """Single characters in quotes where the statement lists what a string consists of (``'a' to 'e'`` a range)."""
+    chars: list[str] = []
     for match in re.finditer(
         r"(?i)(?:consist|contain|compris|made|each|charact|symbol|either|only|one of|letters?)[^.\n]{0,160}", text
     ):
-        for quoted in re.finditer(r"""['"‘“`]\s?(\S)\s?['"’”`]""", match.group(0)):
-            chars.append(quoted.group(1))
+        clause = match.group(0)
+        for span in re.finditer(_QUOTED + r"\s*(?:-|–|to|through|\.\.)\s*" + _QUOTED, clause):
+            chars += [chr(c) for c in range(ord(span.group(1)), ord(span.group(2)) + 1)]
+        chars += [quoted.group(1) for quoted in re.finditer(_QUOTED, clause)]
     return "".join(dict.fromkeys(chars))
 
 
