@@ -19,6 +19,7 @@ from cpdata.curation.testgen.layout import Column, Layout, Section
 from cpdata.curation.testgen.specification import Field, FieldKind, Part, Specification
 from cpdata.curation.testgen.statement.bounds import Bounds, Range
 from cpdata.curation.testgen.statement.reading import Reading
+from cpdata.curation.testgen.structures import mark_structures
 
 __all__ = ["Builder", "Built", "Unusable"]
 
@@ -36,8 +37,8 @@ class Unusable(ValueError):
 @dataclass
 class Built:
     spec: Specification
-    unstated: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    unstated: dict[str, str] = field(default_factory=dict)
+    """Fields bounded by the inputs where the statement states nothing: variable -> what is missing, as said."""
     line_counts: list[tuple[str, int]] = field(default_factory=list)
 
     def score(self) -> float:
@@ -65,8 +66,7 @@ class Builder:
         self.layout = layout
         self.reading = reading
         self.for_generation = for_generation
-        self.unstated: list[str] = []
-        self.notes: list[str] = []
+        self.unstated: dict[str, str] = {}
         self.used_vars: set[str] = set()
         self.var_of: dict[int, str] = {}
         """id(column) -> its checktestdata variable."""
@@ -109,7 +109,7 @@ class Builder:
         assertions = self.assertions(visible)
         spec = Specification(parts, cases, sums, assertions, self.totals(parts))
         self.structures(spec)
-        return Built(spec, self.unstated, self.notes, self.reading.line_counts)
+        return Built(spec, self.unstated, self.reading.line_counts)
 
     def new_var(self, name: str | None) -> str:
         base = re.sub(r"[^a-z0-9]", "", (name or "").lower()) or "v"
@@ -150,11 +150,7 @@ class Builder:
             else:  # command names: their own lengths, checked by the script's alternatives
                 kind.low, kind.high = [str(min(map(len, section.variants)))], [str(max(map(len, section.variants)))]
             kind.stated = True
-            self.unstated = [
-                u
-                for u in self.unstated
-                if not u.startswith(kind.name or f"column {self.layout.columns.index(section.columns[0]) + 1} ")
-            ]
+            self.unstated.pop(kind.var, None)
             for value, columns in section.variants.items():
                 query_visible = dict(visible)
                 named = self.reading.queries.get(value, [])
@@ -235,7 +231,7 @@ class Builder:
         else:
             missing = [side for side, values in (("low", low), ("high", high)) if not values]
             if missing:
-                self.unstated.append(f"{label} ({' and '.join(missing)})")
+                self.unstated[made.var] = f"{label} ({' and '.join(missing)})"
                 made.stated = False
             low = low or [str(seen_low)]
             high = high or [str(seen_high)]
@@ -252,7 +248,7 @@ class Builder:
                 low = low or [str(min(0.0, min(seen)))]
                 high = high or [str(max(seen) * 10 or 1)]
             else:
-                self.unstated.append(label)
+                self.unstated[made.var] = label
                 made.stated = False
                 low = low or [_ctd_number(min(values))]
                 high = high or [_ctd_number(max(values))]
@@ -327,12 +323,8 @@ class Builder:
         return out
 
     def structures(self, spec: Specification) -> None:
-        from cpdata.curation.testgen.structures import mark_structures
-
-        bounded = mark_structures(spec, self.layout, self.reading.text, self.var_of)
-        if bounded:
-            labels = {f.var: f.name for f in spec.fields()}
-            self.unstated = [u for u in self.unstated if not any(u.startswith(f"{labels[v] or v} (") for v in bounded)]
+        for var in mark_structures(spec, self.layout, self.reading.text):
+            self.unstated.pop(var, None)  # the ends of an edge are bounded by the vertices
 
 
 def _ceil(value: int | Fraction) -> int:

@@ -118,9 +118,9 @@ def _prove(built: Built, known: list[str], *, for_generation: bool) -> Inference
             return Inference(None, f"the specification cannot be written: {exc}", category="internal")
         rejection = next((r for r in map(script.rejection, known) if r is not None), None)
         if rejection is None:
-            notes = [*built.notes, *([f"dropped because a known input contradicts it: {relaxed_by}"] if relaxed_by else [])]
+            notes = [f"dropped because a known input contradicts it: {relaxed_by}"] if relaxed_by else []
             if built.unstated:
-                notes.append(f"bounds from the known inputs (the statement states none): {', '.join(built.unstated)}")
+                notes.append(f"bounds from the known inputs (the statement states none): {', '.join(built.unstated.values())}")
             reason = _describe(spec) + ("; " + "; ".join(notes) if notes else "")
             stated = for_generation or (not built.unstated and all(f.stated for f in spec.fields()))
             return Inference(script.text, reason, spec, stated=stated)

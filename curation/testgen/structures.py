@@ -37,10 +37,9 @@ def _sorted_claim(text: str, name: str | None) -> str:
 _GRAPH_WORDS = ("edge", "vertex", "vertices", "vertice", "node", "tree", "graph", "road", "connected")
 
 
-def mark_structures(spec: Specification, layout: Layout, text: str, var_of: dict[int, str]) -> set[str]:
+def mark_structures(spec: Specification, layout: Layout, text: str) -> set[str]:
     """Mark the structures the statement claims and the known inputs show. Returns the variables whose bounds the
     structure states (the ends of an edge lie among the vertices) though the statement's bounds did not."""
-    del var_of
     bounded: set[str] = set()
     for part, section in zip(spec.parts, layout.sections, strict=True):
         if part.kind == "array" and part.fields[0].kind == "int":
