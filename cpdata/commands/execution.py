@@ -173,7 +173,8 @@ def gen_tests(
         typer.Option(
             "--unvalidated",
             help="Where no validator or specification exists, mutate the known inputs anyway (AlphaCode's way): keep "
-            "what every correct solution agrees on, marked validated: false in the store and the export.",
+            "what every correct solution agrees on, marked as such (test.validated_by 'none'; in the export, "
+            "generated_tests_validated false).",
         ),
     ] = False,
     workers: Workers = None,

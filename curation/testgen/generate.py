@@ -130,7 +130,7 @@ class GenerateOptions:
     seed: int = 0
     unvalidated: bool = False
     """Where no validator or specification exists, generate from mutations of the known inputs anyway, keep what
-    every correct solution agrees on, and mark those tests ``validated: false`` (AlphaCode's way; off by default)."""
+    every correct solution agrees on, and mark those tests ``validated_by: none`` (AlphaCode's way; off by default)."""
 
 
 @dataclass
