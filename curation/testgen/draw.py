@@ -10,7 +10,8 @@ specification draw alike. What a script cannot draw, this does:
 - trees of many shapes (random, path, star, caterpillar, binary, broom, deep), relabelled and with each edge's
   ends in random order; connected graphs (a tree plus extra edges), simple when the statement says so;
 - permutations (random, identity, reversed, one swap away), distinct values, sorted sequences;
-- strings (random, over few letters, one letter, periodic, palindromes), reals at the stated precision.
+- strings (random, over few letters, one letter, periodic, palindromes), grids (as strings, or mazes carved through
+  walls), reals at the stated precision.
 
 Every draw still goes through the specification's validator before it is run: the drawer proposes.
 """
@@ -263,6 +264,8 @@ class _Draw:
                 row_env[kind.var] = int(chosen) if kind.kind == "int" else chosen
                 values = [self.value(f, row_env, budget) for f in part.variants[chosen]]
                 self.emit(" ".join([chosen, *values]) + "\n")
+        elif self.is_grid(part) and self.rng.random() < 0.3:
+            self.maze(part, int(_evaluate(part.count, env)), env)
         else:
             count = int(_evaluate(part.count, env))
             if count * (2 * len(part.fields)) > _MAX_CHARS - self.written:
@@ -278,6 +281,26 @@ class _Draw:
                     else:
                         values.append(self.value(f, row_env, budget))
                 self.emit(" ".join(values) + "\n")
+
+    @staticmethod
+    def is_grid(part: Part) -> bool:
+        """A block of one word per line, every word as long as a count read before it, over a few cell kinds."""
+        if part.kind != "block" or len(part.fields) != 1:
+            return False
+        cell = part.fields[0]
+        return cell.kind == "word" and cell.low == cell.high and not cell.low[0].isdigit() and 2 <= len(cell.alphabet) <= 4
+
+    def maze(self, part: Part, rows: int, env: dict[str, Any]) -> None:
+        """A maze: corridors of one cell kind carved through walls of another by a random depth-first walk."""
+        cell = part.fields[0]
+        width = int(_evaluate(cell.low[0], env))
+        if rows * (width + 1) > _MAX_CHARS - self.written:
+            raise TooLarge("a grid would exceed the size budget")
+        alphabet = cell.alphabet
+        wall = "#" if "#" in alphabet else alphabet[-1]
+        corridor = "." if "." in alphabet else next(c for c in alphabet if c != wall)
+        for line in _maze(self.rng, rows, width, corridor, wall):
+            self.emit(line + "\n")
 
     def array(self, part: Part, count: int, env: dict[str, Any], budget: dict[str, tuple[int, int]]) -> list[str]:
         element = part.fields[0]
@@ -315,6 +338,24 @@ class _Draw:
             if count != vertices - 1:
                 raise TooLarge("a tree needs one edge fewer than its vertices")
             pairs = _tree(self.rng, vertices, self.tree_shape)
+        elif part.graph == "dag":  # edges from earlier to later in the numbering, then relabelled: any DAG's shape
+            if part.simple and count > vertices * (vertices - 1) // 2:
+                raise TooLarge("more edges than a simple DAG has")
+            chain = [(i, i + 1) for i in range(min(count, vertices - 1))] if self.rng.random() < 0.5 else []  # a long path
+            seen = set(chain)
+            pairs = list(chain)
+            while len(pairs) < count:
+                a, b = sorted(self.rng.sample(range(vertices), 2)) if vertices > 1 else (0, 0)
+                if a == b or (part.simple and (a, b) in seen):
+                    if vertices < 2:
+                        raise TooLarge("a DAG with one vertex has no edge")
+                    continue
+                seen.add((a, b))
+                pairs.append((a, b))
+            self.rng.shuffle(pairs)
+            labels = list(range(vertices))
+            self.rng.shuffle(labels)
+            return [(labels[a] + base, labels[b] + base) for a, b in pairs]  # direction kept: from earlier to later
         else:
             if count < vertices - 1:
                 raise TooLarge("a connected graph needs at least one edge fewer than its vertices")
@@ -367,6 +408,29 @@ def _distinct(rng: random.Random, low: int, high: int, count: int, mode: str) ->
     while len(chosen) < count:
         chosen.add(rng.randint(low, high))
     return list(chosen)
+
+
+def _maze(rng: random.Random, rows: int, cols: int, corridor: str, wall: str) -> list[str]:
+    """A grid of walls with corridors carved from a random cell by a depth-first walk in steps of two (every corridor
+    cell reachable from every other)."""
+    grid = [[wall] * cols for _ in range(rows)]
+    if rows == 0 or cols == 0:
+        return ["".join(row) for row in grid]
+    start = (rng.randrange(0, rows, 2) if rows > 1 else 0, rng.randrange(0, cols, 2) if cols > 1 else 0)
+    grid[start[0]][start[1]] = corridor
+    stack = [start]
+    while stack:
+        r, c = stack[-1]
+        steps = [(dr, dc) for dr, dc in ((2, 0), (-2, 0), (0, 2), (0, -2)) if 0 <= r + dr < rows and 0 <= c + dc < cols]
+        fresh = [(dr, dc) for dr, dc in steps if grid[r + dr][c + dc] == wall]
+        if not fresh:
+            stack.pop()
+            continue
+        dr, dc = rng.choice(fresh)
+        grid[r + dr // 2][c + dc // 2] = corridor
+        grid[r + dr][c + dc] = corridor
+        stack.append((r + dr, c + dc))
+    return ["".join(row) for row in grid]
 
 
 def _tree(rng: random.Random, n: int, shape: str) -> list[tuple[int, int]]:

@@ -67,7 +67,8 @@ class Part:
     permutation: bool = False
     """An array of ``count`` values that is a permutation of 1..count."""
     graph: str = ""
-    """For a block whose first two fields are vertices: ``tree``, ``connected`` (a connected graph) or ``graph``."""
+    """For a block whose first two fields are vertices: ``tree``, ``connected`` (a connected graph) or ``dag`` (a
+    directed graph without cycles: its edges go from earlier to later in some order of the vertices)."""
     vertices: str = ""
     """The number of vertices, as an expression, when ``graph``."""
     simple: bool = False
@@ -181,7 +182,7 @@ class _Writer:
                 added = f"STRLEN({var})" if kind == "word" else var
                 self.emit(f"SET(zzsum{var} = zzsum{var} + {added})", 1)
             arrays = [f.var for p in spec.parts if self.uses_array(p) for f in p.fields[:1]]
-            arrays += [f"zz{name}{p.fields[0].var}" for p in spec.parts if p.graph for name in ("dsu", "size")]
+            arrays += [f"zz{name}{p.fields[0].var}" for p in spec.parts if p.graph for name in _GRAPH_ARRAYS[p.graph]]
             if arrays:
                 self.emit(f"UNSET({', '.join(dict.fromkeys(arrays))})", 1)
             self.emit("END", 0)
@@ -296,6 +297,9 @@ class _Writer:
 
     def block(self, part: Part, depth: int) -> None:
         u = part.fields[0].var
+        if part.graph == "dag":
+            self.dag(part, depth)
+            return
         if part.graph:
             self.emit(f"REPI(zzj, {part.vertices} + 1) SET(zzdsu{u}[zzj] = zzj, zzsize{u}[zzj] = 1) END", depth)
             self.emit(f"SET(zzparts{u} = {part.vertices})", depth)
@@ -314,6 +318,33 @@ class _Writer:
         if part.graph in ("tree", "connected"):
             self.emit(f"ASSERT(zzparts{u} == 1)", depth)
 
+    def dag(self, part: Part, depth: int) -> None:
+        """The edges kept in arrays as they are read, then Kahn's algorithm: every vertex (and the spare slot 0 or n
+        a 0- or 1-based numbering leaves) leaves the queue exactly when the edges make no cycle."""
+        u, v = part.fields[0].var, part.fields[1].var
+        eu, ev, head, nxt, indeg, queue = (f"zz{name}{u}" for name in ("eu", "ev", "head", "next", "indeg", "queue"))
+        self.emit(f"REPI(zzi, {part.count})", depth)
+        self.emit(f"  {self.row(part.fields)} NEWLINE", depth)
+        self.emit(f"  SET({eu}[zzi] = {u}) SET({ev}[zzi] = {v})", depth)
+        self.emit("END", depth)
+        self.emit(f"REPI(zzj, {part.vertices} + 1) SET({head}[zzj] = -1) SET({indeg}[zzj] = 0) END", depth)
+        self.emit(f"REPI(zzj, {part.count})", depth)
+        self.emit(f"  SET({nxt}[zzj] = {head}[{eu}[zzj]]) SET({head}[{eu}[zzj]] = zzj)", depth)
+        self.emit(f"  SET({indeg}[{ev}[zzj]] = {indeg}[{ev}[zzj]] + 1)", depth)
+        self.emit("END", depth)
+        self.emit("SET(zzq = 0) SET(zzt = 0)", depth)
+        sources = f"IF({indeg}[zzj] == 0) SET({queue}[zzt] = zzj) SET(zzt = zzt + 1) END"
+        self.emit(f"REPI(zzj, {part.vertices} + 1) {sources} END", depth)
+        self.emit("WHILE(zzq < zzt)", depth)
+        self.emit(f"  SET(zzx = {queue}[zzq]) SET(zzq = zzq + 1) SET(zze = {head}[zzx])", depth)
+        self.emit("  WHILE(zze != -1)", depth)
+        self.emit(f"    SET(zzy = {ev}[zze]) SET({indeg}[zzy] = {indeg}[zzy] - 1)", depth)
+        self.emit(f"    IF({indeg}[zzy] == 0) SET({queue}[zzt] = zzy) SET(zzt = zzt + 1) END", depth)
+        self.emit(f"    SET(zze = {nxt}[zze])", depth)
+        self.emit("  END", depth)
+        self.emit("END", depth)
+        self.emit(f"ASSERT(zzt == {part.vertices} + 1)", depth)
+
     def graph_step(self, part: Part, depth: int) -> None:
         """Union-find by size over the edges read so far: a tree joins two parts with every edge; a connected graph
         ends as one part. (Vertices from 0 or 1 alike: the sets have room for 0..vertices.)"""
@@ -328,6 +359,14 @@ class _Writer:
         self.emit(f"  ELSE SET({dsu}[zzrv] = zzru, {size}[zzru] = {size}[zzru] + {size}[zzrv]) END", depth)
         self.emit(f"  SET({parts} = {parts} - 1)", depth)
         self.emit("END", depth)
+
+
+# The arrays a structure's check keeps, emptied between test cases.
+_GRAPH_ARRAYS = {
+    "tree": ("dsu", "size"),
+    "connected": ("dsu", "size"),
+    "dag": ("eu", "ev", "head", "next", "indeg", "queue"),
+}
 
 
 def _names(expression: str) -> list[str]:

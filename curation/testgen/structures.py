@@ -1,7 +1,6 @@
 """Structures a specification's parts hold beyond bounds: distinct or sorted values, permutations, the edges of a
-tree or a connected graph. ``mark_structures`` finds them (the statement says so and every known input agrees);
-the specification's script checks them and ``draw`` generates them.
-"""
+tree, a connected graph or a directed acyclic graph. ``mark_structures`` finds them (the statement says so and every
+known input agrees); the specification's script checks them and ``draw`` generates them."""
 
 from __future__ import annotations
 
@@ -98,7 +97,9 @@ def _edges(spec: Specification, part: Part, columns: list[list[str]], text: str)
             bounded.add(end.var)
     if u.not_equal or v.not_equal or mentions(text, "no self[- ]loops", "simple graph", "no multiple edges"):
         part.simple = True
-    if part.count == f"{vertices} - 1" and mentions(text, "tree"):
+    if mentions(text, "acyclic", "DAG") and mentions(text, "directed"):
+        part.graph, part.vertices = "dag", vertices
+    elif part.count == f"{vertices} - 1" and mentions(text, "tree"):
         part.graph, part.vertices = "tree", vertices
     elif mentions(text, "connected") and not mentions(text, "not connected", "disconnected", "not necessarily connected"):
         part.graph, part.vertices = "connected", vertices

@@ -14,7 +14,7 @@ import pytest
 
 from cpdata.curation.testgen.ctdcheck import CompiledScript
 from cpdata.curation.testgen.ctdgen import TooLarge
-from cpdata.curation.testgen.draw import SpecGenerator
+from cpdata.curation.testgen.draw import SpecGenerator, _maze
 from cpdata.curation.testgen.generate import _PROFILES
 from cpdata.curation.testgen.spec import Inference, canonical, infer_spec
 from cpdata.curation.testgen.specification import Specification
@@ -126,6 +126,38 @@ def test_a_tree_is_a_structure_to_draw_and_a_property_to_check() -> None:
         assert len({root(v) for v in range(1, n + 1)}) == 1
     assert _valid(inference, ["3\n1 2\n2 1\n"])[0] is not None  # a cycle is not a tree
     assert _valid(inference, ["3\n1 1\n2 3\n"])[0] is not None  # u ≠ v
+
+
+def test_a_directed_acyclic_graph_is_checked_and_drawn() -> None:
+    inference = _spec(  # DLDAG's claim: a directed acyclic graph
+        "## Input\nA directed acyclic graph: $n$ and $m$ ($2 \\le n \\le 1000$, $1 \\le m \\le 2000$), then $m$ lines "
+        "with a directed edge $u$ $v$ ($1 \\le u, v \\le n$).",
+        ["3 2\n1 2\n2 3\n", "4 4\n1 2\n1 3\n2 4\n3 4\n"],
+    )
+    assert inference.specification is not None and "edges of a dag on n vertices" in inference.reason
+    assert _valid(inference, ["3 3\n1 2\n2 3\n3 1\n"])[0] is not None  # a cycle
+    drawn = _draws(inference)
+    assert _valid(inference, drawn) == [None] * len(drawn)
+
+
+def test_grids_are_drawn_as_mazes_too() -> None:
+    inference = _spec(  # CAOS2's grid: R lines of C characters
+        "### Input\nThe first line contains $R$ and $C$. Each of the next $R$ lines contains $C$ characters, each '#' or "
+        "'^'.\n\n### Constraints\n- $1 \\le R, C \\le 50$\n",
+        ["3 4\n#^^#\n^^^^\n##^#\n", "2 3\n^^^\n#^#\n"],
+    )
+    assert inference.specification is not None and inference.stated
+    drawn = [SpecGenerator(inference.specification).generate(random.Random(seed), "random/uniform") for seed in range(30)]
+    assert _valid(inference, drawn) == [None] * 30
+    maze = _maze(random.Random(4), 9, 13, "^", "#")  # corridors of ^ carved through walls of #: all one component
+    corridors = {(r, c) for r, line in enumerate(maze) for c, cell in enumerate(line) if cell == "^"}
+    reached, frontier = set(), [next(iter(corridors))]
+    while frontier:
+        r, c = frontier.pop()
+        if (r, c) in corridors and (r, c) not in reached:
+            reached.add((r, c))
+            frontier += [(r + 1, c), (r - 1, c), (r, c + 1), (r, c - 1)]
+    assert reached == corridors and len(corridors) > 9 * 13 // 3
 
 
 def test_queries_whose_first_token_chooses_their_shape() -> None:
