@@ -179,14 +179,20 @@ class Builder:
             values = [int(t) for t in tokens]
             self.int_bounds(made, found, values, visible, label)
             made.prime = name in self.reading.primes and all(is_prime(v) for v in values)
+            parity = self.reading.parities.get(name or "")
+            if parity is not None and all(v % 2 == parity for v in values):
+                made.parity = parity
         elif kind == "real":
             self.real_bounds(made, found, tokens, label)
         else:
             self.word(made, found, column, visible, label)
         if name is not None:
             visible[name] = var
-            if found is not None:
+            if found is not None:  # "a ≠ b" with b read after a: b is checked against a
                 made.not_equal = [visible[n] for n in found.not_equal if n in visible and visible[n] != var]
+                for later in (n for n in found.not_equal if n not in visible):
+                    self.reversed.setdefault(later, []).append(("not equal", var))
+            made.not_equal += [other for side, other in self.reversed.get(name, []) if side == "not equal"]
         return made
 
     def expressions(self, texts: list[str], visible: dict[str, str]) -> list[str]:
@@ -216,8 +222,9 @@ class Builder:
                         self.reversed.setdefault(text, []).append((side, made.var))
             if not high and found.sum_limit is not None:
                 high.append(_ctd_number(found.sum_limit))  # a count bounded only by its sum over the cases
-        for side, other in self.reversed.pop(made.name or "", []):
-            (low if side == "low" else high).append(other)
+        for side, other in self.reversed.get(made.name or "", []):
+            if side in ("low", "high"):
+                (low if side == "low" else high).append(other)
         self.fill(made, low, high, min(values), max(values), label)
 
     def fill(self, made: Field, low: list[str], high: list[str], seen_low: int, seen_high: int, label: str) -> None:
@@ -409,7 +416,7 @@ def _align(columns: list[Column], names: list[str], bounds: Bounds, indices: set
             if i > 0 and j > 0:
                 fit: float = _fits(columns[i - 1], bounds.get(names[j - 1]))
                 if fit > 0 and names[j - 1] in indices:
-                    fit = 0.5  # an index names a column only where nothing else does
+                    fit = 0.1  # an index names a column only where nothing else does
                 if strict and fit < 3:
                     fit = 0
                 if fit > 0:

@@ -152,6 +152,10 @@ class _Draw:
                 if near is None:
                     raise TooLarge(f"{f.var}: no prime near {value} in [{low}, {high}]")
                 value = near
+            if f.parity is not None and value % 2 != f.parity:
+                value += 1 if value + 1 <= high else -1
+                if value < low or value % 2 != f.parity:
+                    raise TooLarge(f"{f.var}: no value of its parity in [{low}, {high}]")
             if not any(env.get(other) == value for other in f.not_equal):
                 break
         else:
@@ -271,6 +275,7 @@ class _Draw:
             if count * (2 * len(part.fields)) > _MAX_CHARS - self.written:
                 raise TooLarge("a block would exceed the size budget")
             edges = self.edges(part, count, env) if part.graph else None
+            ordered = self.ordered_column(part, count, env) if part.order and not part.graph else None
             for number in range(count):
                 row_env = dict(env)
                 values = []
@@ -278,9 +283,21 @@ class _Draw:
                     if edges is not None and position < 2:
                         row_env[f.var] = edges[number][position]
                         values.append(str(edges[number][position]))
+                    elif ordered is not None and position == 0:
+                        row_env[f.var] = ordered[number]
+                        values.append(str(ordered[number]))
                     else:
                         values.append(self.value(f, row_env, budget))
                 self.emit(" ".join(values) + "\n")
+
+    def ordered_column(self, part: Part, count: int, env: dict[str, Any]) -> list[int]:
+        """A block's sorted first column, drawn whole (its bounds may name only what was read before the block)."""
+        low, high = (int(b) for b in self.bounds(part.fields[0], env))
+        if part.order == "<":
+            if high - low + 1 < count:
+                raise TooLarge("fewer values than the block's rows for a strictly increasing column")
+            return sorted(_distinct(self.rng, low, high, count, self.drawing.value))
+        return sorted(self.rng.randint(low, high) for _ in range(count))
 
     @staticmethod
     def is_grid(part: Part) -> bool:

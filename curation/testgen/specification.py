@@ -48,6 +48,8 @@ class Field:
     """Variables of the same line it must differ from (``u ≠ v``, ``s ≠ t``)."""
     prime: bool = False
     """An integer the statement says is a prime (checked by trial division; drawn as a prime)."""
+    parity: int | None = None
+    """An integer the statement says is odd (1) or even (0)."""
     seen: list[str] = field(default_factory=list)
     """The least and greatest value (a word's length) the known inputs show: what a bound falls back to when the
     statement's own proves wrong (not part of the script)."""
@@ -63,7 +65,7 @@ class Part:
     distinct: bool = False
     """An array's values (a block's first column) are pairwise different."""
     order: str = ""
-    """``<`` (increasing) or ``<=`` (non-decreasing), for an array."""
+    """``<`` (increasing) or ``<=`` (non-decreasing): an array's values, or a block's first column."""
     permutation: bool = False
     """An array of ``count`` values that is a permutation of 1..count."""
     graph: str = ""
@@ -194,7 +196,7 @@ class _Writer:
     @staticmethod
     def uses_array(part: Part) -> bool:
         return (part.kind == "array" and (part.distinct or bool(part.order) or part.permutation)) or (
-            part.kind == "block" and part.distinct
+            part.kind == "block" and (part.distinct or bool(part.order))
         )
 
     def token(self, f: Field, index: str = "") -> str:
@@ -231,6 +233,8 @@ class _Writer:
             used = self.numeric(values, pick)
             out += [f"ASSERT({value} {relation} {v})" for v in values if v != used and not re.fullmatch(r"-?\d+", v)]
         out += [f"ASSERT({target} != {other})" for other in f.not_equal]
+        if f.parity is not None:
+            out.append(f"ASSERT({target} % 2 == {f.parity})")
         if f.prime:  # trial division: a prime up to 10^12 takes 10^6 steps at most, checked once per value
             trial = f"WHILE(zzd * zzd <= {target}) ASSERT({target} % zzd != 0) SET(zzd = zzd + 1) END"
             out.append(f"ASSERT({target} >= 2) SET(zzd = 2) {trial}")
@@ -303,10 +307,13 @@ class _Writer:
         if part.graph:
             self.emit(f"REPI(zzj, {part.vertices} + 1) SET(zzdsu{u}[zzj] = zzj, zzsize{u}[zzj] = 1) END", depth)
             self.emit(f"SET(zzparts{u} = {part.vertices})", depth)
-        if part.distinct:
+        if part.distinct or part.order:
+            first = part.fields[0].var
             rest = f" SPACE {self.row(part.fields[1:])}" if part.fields[1:] else ""
             self.emit(f"REPI(zzi, {part.count})", depth)
             self.emit(f"  {self.row(part.fields[:1], 'zzi')}{rest} NEWLINE", depth)
+            if part.order:
+                self.emit(f"  IF(zzi > 0) ASSERT({first}[zzi-1] {part.order} {first}[zzi]) END", depth)
         else:
             self.emit(f"REP({part.count})", depth)
             self.emit(f"  {self.row(part.fields)} NEWLINE", depth)

@@ -26,7 +26,8 @@ def _sorted_claim(text: str, name: str | None) -> str:
     """``A_1 < A_2 < ... < A_N`` or ``A_1 ≤ A_2 ≤ ...``: the order the statement states for an array."""
     if name is None:
         return ""
-    pattern = rf"{re.escape(name)}_?\{{?1\}}?\s*([<≤])\s*{re.escape(name)}_?\{{?2\}}?\s*[<≤]"
+    following = rf"(?:{re.escape(name)}_?\{{?2\}}?\s*[<≤]|\.\.\.|…)"  # x_1 < x_2 < ..., or x_1 < ... < x_n
+    pattern = rf"{re.escape(name)}_?\{{?1\}}?\s*([<≤])\s*{following}"
     match = re.search(pattern, text)
     if match:
         return "<" if match.group(1) == "<" else "<="
@@ -45,7 +46,17 @@ def mark_structures(spec: Specification, layout: Layout, text: str) -> set[str]:
             _array(part, section.columns[0].tokens, section.columns[0].owners, text)
         elif part.kind == "block" and len(part.fields) >= 2 and all(f.kind == "int" for f in part.fields[:2]):
             bounded |= _edges(spec, part, [c.tokens for c in section.columns[:2]], text)
+            if not part.graph:
+                _block_order(part, section.columns[0].tokens, section.columns[0].owners, text)
     return bounded
+
+
+def _block_order(part: Part, tokens: list[str], owners: list[int], text: str) -> None:
+    """``x_1 < x_2 < ... < x_n`` for a block's first column (flappy's intervals, sorted by position)."""
+    order = _sorted_claim(text, part.fields[0].name)
+    columns = _per_stream(tokens, owners)
+    if order and columns and all(all((x < y) if order == "<" else (x <= y) for x, y in itertools.pairwise(c)) for c in columns):
+        part.order = order
 
 
 def _array(part: Part, tokens: list[str], owners: list[int], text: str) -> None:

@@ -34,13 +34,17 @@ _WORDS_OK_IN_MATH = {"sum"}
 
 
 def base_name(name: str, labels: frozenset[str] = frozenset()) -> str:
-    """``A_i``, ``A_{i,j}``, ``A_1``, ``A1``, ``A_{i+1}`` -> ``A``; ``A_{min}`` stays ``A_min`` (a word as a subscript
+    """``A_i``, ``A_{i,j}``, ``A_1``, ``A1``, ``A_{i+1}`` -> ``A``; ``y_{i,1}`` -> ``y_1`` (the first of two values per
+    index, flappy's intervals); ``A_{min}`` stays ``A_min`` (a word as a subscript
     names another variable, PSGRADE's A_{min} beside A), and so does a name in ``labels`` (``H_A``: see
     ``labelled_names``); ``x'`` stays ``x'``; ``N`` -> ``N``."""
     name = name.strip()
     labelled = re.sub(r"_\{(\w+)\}$", r"_\1", name)
     if labelled in labels:
         return labelled
+    column = re.fullmatch(r"([A-Za-z])_\{\s*[a-z]\s*,\s*(\d)\s*\}", name)  # y_{i,1}, y_{i,2}: two columns of y
+    if column:
+        return f"{column.group(1)}_{column.group(2)}"
     word = re.fullmatch(r"([A-Za-z]+)_\{?([A-Za-z]{2,})\}?", name)
     if word and word.group(2).lower() not in ("ij", "ji"):
         return f"{word.group(1)}_{word.group(2)}"

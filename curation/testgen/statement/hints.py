@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 
-__all__ = ["alphabets", "decimals", "line_counts", "mentions", "primes", "query_forms", "speaks_of_cases"]
+__all__ = ["alphabets", "decimals", "line_counts", "mentions", "parities", "primes", "query_forms", "speaks_of_cases"]
 
 _LOWER, _UPPER, _DIGITS = string.ascii_lowercase, string.ascii_uppercase, string.digits
 
@@ -108,7 +108,7 @@ def line_counts(text: str) -> list[tuple[str, int]]:
 
 
 _PRIME = re.compile(
-    r"(?<![A-Za-z_])([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)\s+(?:is|are|will be)\s+(?:a\s+|all\s+)?primes?\b(?!\s*factor)"
+    r"(?<![A-Za-z_])([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)\s+(?:is|are|will be)\s+(?:an?\s+|all\s+)?(?:odd\s+)?primes?\b(?!\s*factor)"
     r"|\ba\s+prime(?:\s+number)?\s+([A-Za-z])(?![A-Za-z])"
 )
 
@@ -121,4 +121,20 @@ def primes(text: str) -> set[str]:
         if re.search(r"not\s+(?:necessarily\s+)?$", text[max(0, match.start() - 30) : match.start()]):
             continue
         found.add(re.sub(r"_.*$", "", match.group(1) or match.group(2)))
+    return found
+
+
+_PARITY = re.compile(
+    r"(?<![A-Za-z_])([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)\s+(?:is|are|will be)\s+(?:an?\s+|all\s+)?(odd|even)\b(?!\s*(?:or|and)\b)"
+)
+
+
+def parities(text: str) -> dict[str, int]:
+    """Names the statement says are odd (1) or even (0): ``n is an odd number``, ``p is an odd prime``, ``K is even``
+    (not ``n is even or odd``)."""
+    found: dict[str, int] = {}
+    for match in _PARITY.finditer(text):
+        if re.search(r"not\s+(?:necessarily\s+)?$", text[max(0, match.start() - 30) : match.start()]):
+            continue
+        found[re.sub(r"_.*$", "", match.group(1))] = 1 if match.group(2) == "odd" else 0
     return found

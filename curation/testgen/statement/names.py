@@ -14,7 +14,7 @@ import re
 from cpdata.curation.testgen.statement.bounds import base_name
 from cpdata.curation.testgen.statement.text import plain
 
-__all__ = ["index_names", "input_names", "variable_words"]
+__all__ = ["index_names", "input_names", "label_subscripts", "variable_words"]
 
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\*\*(.+?)\*\*|\\\((.+?)\\\)|`([^`\n]+)`|<var>(.+?)</var>", re.S)
 _IDENTIFIER = re.compile(
@@ -50,6 +50,26 @@ def variable_words(statement: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _alone(statement: str) -> set[str]:
+    """Single letters the statement writes as variables of their own (``$n$``, ``**n**``)."""
+    return {m.group(1) for m in re.finditer(r"(?:\$|\*\*)\s*([A-Za-z])\s*(?:\$|\*\*)", statement)}
+
+
+def label_subscripts(statement: str) -> frozenset[str]:
+    """Names whose one-letter subscript labels them rather than indexes them: flappy's ``x_s``, ``y_t`` (start and
+    target) beside its ``x_i``. A subscript that is an index letter (i, j, k), or that ends a list (the ``n`` of
+    ``x_1 < ... < x_n``, ``A_1, A_2, \\ldots, A_N``), indexes."""
+    ends = {
+        (m.group(1), m.group(2))
+        for m in re.finditer(r"(?:\.\.\.|\\[lc]?dots|…)\s*[<≤,]?\s*([A-Za-z])_\{?([A-Za-z])\}?(?![A-Za-z0-9])", statement)
+    }
+    found = set()
+    for base, subscript in re.findall(r"(?<![A-Za-z\\])([A-Za-z])_\{?([a-z])\}?(?![A-Za-z0-9])", statement):
+        if subscript not in ("i", "j", "k") and (base, subscript) not in ends:
+            found.add(f"{base}_{subscript}")
+    return frozenset(found)
+
+
 def index_names(statement: str) -> set[str]:
     """Names used as indices: ``i`` and ``j`` as subscripts (``A_i``, ``a_{i,j}``), any other letter as a subscript only
     where it never stands alone (``a_k``, but not the ``n`` of ``a_1, ..., a_n`` beside ``$n$``), and ordinals
@@ -57,8 +77,9 @@ def index_names(statement: str) -> set[str]:
     subscripts: set[str] = set()
     for match in re.finditer(r"_(?:\{([a-z](?:\s*,\s*[a-z])*)\}|([a-z]))(?![A-Za-z0-9])", statement):
         subscripts |= set(re.split(r"\s*,\s*", match.group(1) or match.group(2)))
-    alone = {m.group(1) for m in re.finditer(r"(?:\$|\*\*)\s*([a-z])\s*(?:\$|\*\*)", statement)}
-    found = {s for s in subscripts if s in ("i", "j") or s not in alone}
+    alone = _alone(statement)
+    labels = {name.partition("_")[2] for name in label_subscripts(statement)}
+    found = {s for s in subscripts if s in ("i", "j") or (s not in alone and s not in labels)}
     for match in re.finditer(r"(?<![A-Za-z])([a-z])\s*(?:-th|th\b|\^\{?th\}?|\$-th|\$th)", statement):
         found.add(match.group(1))
     return found

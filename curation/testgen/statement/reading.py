@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from cpdata.curation.testgen.statement import hints
 from cpdata.curation.testgen.statement.bounds import Bounds, labelled_names, read_bounds
-from cpdata.curation.testgen.statement.names import index_names, input_names, variable_words
+from cpdata.curation.testgen.statement.names import index_names, input_names, label_subscripts, variable_words
 from cpdata.curation.testgen.statement.sections import find_sections
 from cpdata.curation.testgen.statement.text import plain
 
@@ -29,6 +29,8 @@ class Reading:
     """Counts of lines the Input section names, in order (``N - 1 lines``): (name, how many fewer)."""
     primes: set[str]
     """Names the statement says are primes."""
+    parities: dict[str, int]
+    """Names the statement says are odd (1) or even (0)."""
     speaks_of_queries: bool
     queries: dict[str, list[str]]
     """The forms of queries the Input section shows (``1 x y``, ``2 l r``): type -> the names that follow it."""
@@ -38,7 +40,8 @@ class Reading:
 
 def read_statement(statement: str) -> Reading:
     sections = find_sections(statement)
-    words, labels = variable_words(statement), labelled_names(plain(statement))
+    words = variable_words(statement)
+    labels = labelled_names(plain(statement)) | label_subscripts(statement)
     bounds = read_bounds(plain(sections.primary), words, labels=labels)
     if not sections.constraints and sections.headed:  # old statements bound variables anywhere
         bounds.merge(read_bounds(plain(statement), words, equalities=False, labels=labels))
@@ -57,6 +60,7 @@ def read_statement(statement: str) -> Reading:
         hints.decimals(text),
         hints.line_counts(plain(sections.input)),
         hints.primes(text),
+        hints.parities(text),
         hints.mentions(statement, "quer", "operation", "type", "command", "event", "instruction", "request"),
         queries,
         text,
