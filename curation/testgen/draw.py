@@ -351,6 +351,17 @@ class _Draw:
     def edges(self, part: Part, count: int, env: dict[str, Any]) -> list[tuple[int, int]]:
         vertices = int(_evaluate(part.vertices, env))
         base = int(self.bounds(part.fields[0], env)[0])  # 0- or 1-based, as the bounds say
+        u, v = part.fields[0], part.fields[1]
+        forward = any(re.search(rf"\b{u.var}\b", low) for low in v.low)  # ``x < y``: every edge from smaller to larger
+        backward = any(re.search(rf"\b{v.var}\b", low) for low in u.low)
+        pairs = self.edge_shape(part, count, vertices, keep_order=forward or backward)
+        if forward or backward:
+            return [(min(a, b) + base, max(a, b) + base) if forward else (max(a, b) + base, min(a, b) + base) for a, b in pairs]
+        return [(a + base, b + base) for a, b in pairs]
+
+    def edge_shape(self, part: Part, count: int, vertices: int, keep_order: bool) -> list[tuple[int, int]]:
+        """Edges over vertices ``0 .. vertices - 1``: a tree, a DAG (from earlier to later in a hidden order) or a
+        connected graph, relabelled at random unless the ends must be ordered (then a DAG keeps its own order)."""
         if part.graph == "tree":
             if count != vertices - 1:
                 raise TooLarge("a tree needs one edge fewer than its vertices")
@@ -371,8 +382,9 @@ class _Draw:
                 pairs.append((a, b))
             self.rng.shuffle(pairs)
             labels = list(range(vertices))
-            self.rng.shuffle(labels)
-            return [(labels[a] + base, labels[b] + base) for a, b in pairs]  # direction kept: from earlier to later
+            if not keep_order:
+                self.rng.shuffle(labels)
+            return [(labels[a], labels[b]) for a, b in pairs]  # direction kept: from earlier to later
         else:
             if count < vertices - 1:
                 raise TooLarge("a connected graph needs at least one edge fewer than its vertices")
@@ -380,10 +392,12 @@ class _Draw:
             limit = vertices * (vertices - 1) // 2
             if part.simple and count > limit:
                 raise TooLarge("more edges than a simple graph has")
+            if keep_order and vertices < 2 and count > len(pairs):
+                raise TooLarge("ordered ends need two vertices")
             seen = {(min(a, b), max(a, b)) for a, b in pairs}
             while len(pairs) < count:
                 a, b = self.rng.randrange(vertices), self.rng.randrange(vertices)
-                if part.simple and (a == b or (min(a, b), max(a, b)) in seen):
+                if (keep_order and a == b) or (part.simple and (a == b or (min(a, b), max(a, b)) in seen)):
                     continue
                 seen.add((min(a, b), max(a, b)))
                 pairs.append((a, b))
@@ -395,7 +409,7 @@ class _Draw:
         for a, b in pairs:
             if self.rng.random() < 0.5:
                 a, b = b, a
-            out.append((labels[a] + base, labels[b] + base))
+            out.append((labels[a], labels[b]))
         return out
 
 

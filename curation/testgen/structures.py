@@ -99,6 +99,9 @@ def _edges(spec: Specification, part: Part, columns: list[list[str]], text: str)
     vertices = _vertices(spec, part)
     if not vertices or not mentions(text, *_GRAPH_WORDS):
         return set()
+    for end in (u, v):  # an end bounded by another count (FIBTREE's misread ``x ≤ M``) is no vertex of this graph
+        if end.stated and any(re.fullmatch(r"[a-z][a-z0-9]*", h) and h != vertices for h in end.high):
+            return set()
     bounded = set()
     values = [int(x) for column in columns for x in column]
     base = 0 if min(values) == 0 else 1

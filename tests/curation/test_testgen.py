@@ -140,6 +140,32 @@ def test_a_directed_acyclic_graph_is_checked_and_drawn() -> None:
     assert _valid(inference, drawn) == [None] * len(drawn)
 
 
+def test_a_graph_whose_ends_are_ordered_is_drawn_with_every_edge_from_smaller_to_larger() -> None:
+    inference = _spec(  # 1368E's tracks: x < y, and a connected graph
+        "## Input\nThe first line contains $n$ and $m$ ($2 \\le n \\le 1000$, $1 \\le m \\le 2000$). Each of the next "
+        "$m$ lines contains $x$ and $y$ ($1 \\le x < y \\le n$), a track. The graph is connected.",
+        ["3 2\n1 2\n2 3\n", "4 4\n1 2\n1 3\n2 4\n3 4\n"],
+    )
+    assert inference.specification is not None and "connected" in inference.reason
+    drawn = _draws(inference, count=12)
+    assert drawn and _valid(inference, drawn) == [None] * len(drawn)
+    for text in drawn:
+        assert all(int(x) < int(y) for x, y in (line.split() for line in text.split("\n")[1:-1]))
+
+
+def test_edges_whose_end_another_count_bounds_are_no_graph_of_the_first() -> None:
+    inference = _spec(  # FIBTREE as misread: N - 1 lines of "m x" with x ≤ M, where the tree has N vertices
+        "## Input\nThe first line contains $f$ and $n$. Then $f - 1$ lines follow, each with $m$ and $x$, an edge of the "
+        "tree.\n\n## Constraints\n$1 \\le f, n, m \\le 10^5$, $1 \\le x \\le n$",
+        ["3 2\n1 2\n3 2\n", "4 3\n1 2\n4 3\n3 2\n"],
+    )
+    spec = inference.specification
+    assert spec is not None and "dropped" not in inference.reason
+    assert all(not part.graph for part in spec.parts)  # not a tree on f vertices: x cannot name them all
+    drawn = _draws(inference)
+    assert _valid(inference, drawn) == [None] * len(drawn)
+
+
 def test_grids_are_drawn_as_mazes_too() -> None:
     inference = _spec(  # CAOS2's grid: R lines of C characters
         "### Input\nThe first line contains $R$ and $C$. Each of the next $R$ lines contains $C$ characters, each '#' or "
