@@ -68,6 +68,7 @@ class _Draw:
         self.out: list[str] = []
         self.written = 0
         self.sizes = _size_vars(spec)
+        self.implied = _implied_lows(spec)
         self.tree_shape = rng.choice(_TREE_SHAPES)
         self.held: dict[str, tuple[int, int, int]] = {}
         """Totals written before the values they total: variable -> (its place in the output, low, high)."""
@@ -115,6 +116,9 @@ class _Draw:
             high = min(_evaluate(v, env) for v in f.high)
         except (KeyError, ZeroDivisionError, TypeError) as exc:
             raise TooLarge(f"a bound of {f.var} cannot be evaluated ({exc})") from exc
+        for var, offset in self.implied.get(f.var, ()):
+            if var in env and isinstance(env[var], int):  # pushed up as far as it goes, never made empty
+                low = max(low, min(high, env[var] + offset))
         if low > high:
             raise TooLarge(f"{f.var}: an empty range [{low}, {high}]")
         return low, high
@@ -426,6 +430,27 @@ def _size_vars(spec: Specification) -> set[str]:
     for assertion in spec.assertions:
         found |= set(re.findall(r"[a-z][a-z0-9]*", assertion))
     found |= set(spec.sums)
+    return found
+
+
+_VAR_PLUS = re.compile(r"([a-z][a-z0-9]*)(?: ([+-]) (\d+))?")
+
+
+def _implied_lows(spec: Specification) -> dict[str, list[tuple[str, int]]]:
+    """Bounds the statement implies without stating: where a later value lies in ``[a + c, b - d]`` (flappy's
+    ``x_s < x_i < x_t``), ``b`` is at least ``a + c + d``, so ``b`` is drawn there (else the range would be empty
+    half the time, and always at the smallest sizes). ``b -> [(a, c + d)]``."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    for part in spec.parts:
+        for f in part.fields:
+            lows = [m for m in map(_VAR_PLUS.fullmatch, f.low) if m]
+            highs = [m for m in map(_VAR_PLUS.fullmatch, f.high) if m]
+            for low in lows:
+                for high in highs:
+                    c = int(low[3] or 0) * (-1 if low[2] == "-" else 1)
+                    d = int(high[3] or 0) * (-1 if high[2] == "+" else 1)
+                    if low[1] != high[1]:
+                        found.setdefault(high[1], []).append((low[1], c + d))
     return found
 
 

@@ -166,6 +166,22 @@ def test_edges_whose_end_another_count_bounds_are_no_graph_of_the_first() -> Non
     assert _valid(inference, drawn) == [None] * len(drawn)
 
 
+def test_a_range_between_two_earlier_values_makes_the_second_no_smaller_than_the_first() -> None:
+    inference = _spec(  # flappy's Input: every x_i lies strictly between x_s and x_t, which no bound says of x_s, x_t
+        "\\section*{Input}\nThe input consists of:\n\\begin{itemize}\n\\item One line with four integers $x_s, y_s, x_t$ and "
+        "$y_t$ ($-10^9 \\le x_s, y_s, x_t, y_t \\le 10^9$), the start and end points.\n\\item One line with an integer "
+        "$n\\ (0 \\le n \\le 10^6)$, the number of intervals.\n\\item $n$ lines, the $i$th of which contains three "
+        "integer $x_i, y_{i,1}$ and $y_{i,2}$ ($-10^9 \\le x_i, y_{i, 1}, y_{i, 2} \\le 10^9$, $y_{i, 1} < y_{i, 2}$), the "
+        "intervals.\n\\end{itemize}\nIt can be assumed that $x_s < x_1 < \\dots < x_n < x_t$.\n",
+        ["0 0 10 0\n2\n3 -1 1\n6 -2 5\n", "-5 1 5 1\n1\n0 0 2\n"],
+    )
+    assert inference.specification is not None and inference.stated
+    generator = SpecGenerator(inference.specification)
+    smallest = [generator.generate(random.Random(seed), "min") for seed in range(8)]  # x_t drawn above x_s + 1
+    drawn = smallest + _draws(inference, count=12)
+    assert len(drawn) == 20 and _valid(inference, drawn) == [None] * 20
+
+
 def test_grids_are_drawn_as_mazes_too() -> None:
     inference = _spec(  # CAOS2's grid: R lines of C characters
         "### Input\nThe first line contains $R$ and $C$. Each of the next $R$ lines contains $C$ characters, each '#' or "
