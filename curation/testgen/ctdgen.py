@@ -732,7 +732,10 @@ def draw_size(low: int, high: int, rng: random.Random, profile: str) -> int:
     if profile == "small":
         return rng.randint(low, min(high, low + 10))
     if low >= 1 and high > 10 * low:  # log-uniform: sizes spread over magnitudes, products of sizes stay plausible
-        return min(high, max(low, int(math.exp(rng.uniform(math.log(low), math.log(high + 1))))))
+        if high < 2**1000:
+            return min(high, max(low, int(math.exp(rng.uniform(math.log(low), math.log(high + 1))))))
+        bits = rng.randint(low.bit_length(), high.bit_length())  # beyond floats (s < 10^1000): by binary length
+        return min(high, max(low, rng.getrandbits(bits) | (1 << (bits - 1))))
     return rng.randint(low, high)
 
 

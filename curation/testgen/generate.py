@@ -471,7 +471,9 @@ def _generate_for(
     slowest_allowed = limits.time_ms / (prob.time_multiplier or options.time_factor)
     try:
         while made < options.max_tests and time.monotonic() - started < options.budget_seconds:
-            drawn = _candidates(scripts, bases, rng, profiles, seen, options.candidates_per_round)
+            broken: list[str] = []
+            drawn = _candidates(scripts, bases, rng, profiles, seen, options.candidates_per_round, broken)
+            summary.warnings += [f"{name}: {message}" for message in broken]
             if not drawn:
                 break
             candidates = [text for text, _ in drawn]
@@ -548,7 +550,13 @@ def _drop_unproductive(
 
 
 def _candidates(
-    scripts: list[Generator], bases: list[str], rng: random.Random, profiles: Iterator[str], seen: set[str | None], count: int
+    scripts: list[Generator],
+    bases: list[str],
+    rng: random.Random,
+    profiles: Iterator[str],
+    seen: set[str | None],
+    count: int,
+    broken: list[str],
 ) -> list[tuple[str, int]]:
     """New inputs, each with where it came from (a script's index, or -1 for a mutation): from the specification
     (extremes and random sizes) when there is one, and mutations of known valid inputs; none seen before. Every one
@@ -566,6 +574,11 @@ def _candidates(
             except UnsupportedScript:
                 scripts[source] = _EXHAUSTED
                 live.remove(source)
+                continue
+            except Exception as exc:  # a fault of ours in drawing: this one source is dropped, loudly; the run goes on
+                scripts[source] = _EXHAUSTED
+                live.remove(source)
+                broken.append(f"drawing from a specification failed ({type(exc).__name__}: {exc}); it is not drawn from")
                 continue
         elif bases:
             candidate = mutate(rng.choice(bases), rng, changes=rng.choice((1, 1, 2, 3)))

@@ -211,6 +211,22 @@ def test_several_answers_without_a_checker_are_marked_and_not_measured(sqlite_st
         assert strength["problems_measured"] == 0
 
 
+def test_a_fault_in_drawing_drops_that_source_loudly_and_the_run_goes_on() -> None:
+    from cpdata.curation.testgen import generate
+    from cpdata.curation.testgen.ctdgen import parse_script
+
+    class Faulty:
+        def generate(self, rng: random.Random, profile: str) -> str:
+            raise OverflowError("math range error")  # what a bound of 10^1000 once did to a log-uniform draw
+
+    scripts: list[generate.Generator] = [Faulty(), parse_script("INT(1, 9) NEWLINE EOF")]
+    broken: list[str] = []
+    drawn = generate._candidates(scripts, ["5\n"], random.Random(3), iter(["random/uniform"] * 1000), set(), 20, broken)
+    assert scripts[0] is generate._EXHAUSTED and scripts[1] is not generate._EXHAUSTED
+    assert broken == ["drawing from a specification failed (OverflowError: math range error); it is not drawn from"]
+    assert len(drawn) >= 5 and all(source in (-1, 1) for _, source in drawn)
+
+
 def test_a_script_the_validator_always_rejects_stops_crowding_out_mutations() -> None:
     from collections import Counter
 
@@ -223,7 +239,7 @@ def test_a_script_the_validator_always_rejects_stops_crowding_out_mutations() ->
     rng = random.Random(2)
     sources: Counter[int] = Counter()
     for _ in range(10):
-        drawn = generate._candidates(scripts, ["5\n"], rng, profiles, set(), 20)
+        drawn = generate._candidates(scripts, ["5\n"], rng, profiles, set(), 20, [])
         sources.update(source for _, source in drawn)
         # a validator that takes one digit only: the second script never proposes a valid input
         verdicts: list[bool | None] = [len(text.strip()) == 1 for text, _ in drawn]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cpdata.curation.testgen.ctdcheck import CompiledScript
-from cpdata.curation.testgen.ctdgen import TooLarge
+from cpdata.curation.testgen.ctdgen import TooLarge, draw_size
 from cpdata.curation.testgen.draw import SpecGenerator, _maze
 from cpdata.curation.testgen.generate import _PROFILES
 from cpdata.curation.testgen.spec import Inference, canonical, infer_spec
@@ -180,6 +180,14 @@ def test_a_range_between_two_earlier_values_makes_the_second_no_smaller_than_the
     smallest = [generator.generate(random.Random(seed), "min") for seed in range(8)]  # x_t drawn above x_s + 1
     drawn = smallest + _draws(inference, count=12)
     assert len(drawn) == 20 and _valid(inference, drawn) == [None] * 20
+
+
+def test_sizes_beyond_floats_are_drawn_over_their_magnitudes() -> None:
+    rng = random.Random(5)  # intergalacticbidding: s < 10^1000, once an OverflowError in the log-uniform draw
+    drawn = [draw_size(1, 10**1000 - 1, rng, "random") for _ in range(300)]
+    assert all(1 <= d < 10**1000 for d in drawn)
+    lengths = [len(str(d)) for d in drawn]
+    assert min(lengths) < 100 and max(lengths) > 900  # spread over magnitudes, not all near the top
 
 
 def test_grids_are_drawn_as_mazes_too() -> None:
