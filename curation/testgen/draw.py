@@ -359,8 +359,10 @@ class _Draw:
         forward = any(re.search(rf"\b{u.var}\b", low) for low in v.low)  # ``x < y``: every edge from smaller to larger
         backward = any(re.search(rf"\b{v.var}\b", low) for low in u.low)
         pairs = self.edge_shape(part, count, vertices, keep_order=forward or backward)
-        if forward or backward:
-            return [(min(a, b) + base, max(a, b) + base) if forward else (max(a, b) + base, min(a, b) + base) for a, b in pairs]
+        if forward:
+            pairs = [(min(a, b), max(a, b)) for a, b in pairs]
+        elif backward:
+            pairs = [(max(a, b), min(a, b)) for a, b in pairs]
         return [(a + base, b + base) for a, b in pairs]
 
     def edge_shape(self, part: Part, count: int, vertices: int, keep_order: bool) -> list[tuple[int, int]]:
