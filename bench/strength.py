@@ -138,7 +138,7 @@ def run_mode(mode: str) -> dict[str, Any]:
             from sqlalchemy import text
 
             conn.execute(text("DELETE FROM test WHERE kind = 'private'"))
-        _, t_samples = _timed(verify, withheld, executor=executor)
+        on_samples, t_samples = _timed(verify, withheld, executor=executor)
         samples = _rates(withheld)
         summary, t_generate = _timed(generate_tests, withheld, options=OPTIONS, executor=executor)
         with withheld.engine.begin() as conn:
@@ -198,6 +198,9 @@ def run_mode(mode: str) -> dict[str, Any]:
             "problems_without_specification": summary.no_spec,
             "inferred_specifications": summary.inferred,
             "correct_not_compiling": summary.not_compiling,
+            # solutions in a language this machine has no toolchain for (Python 2 on Debian 12): left out of every
+            # rate, since their failing here would say nothing about them
+            "solutions_without_toolchain": dict(on_samples.skipped),
             "interactive_skipped": sum(summary.interactive.values()),
             "official_tests": official.run_sql("SELECT COUNT(*) FROM test WHERE kind = 'private'")[1][0][0],
             "calibrated_time_limits_ms": limits,

@@ -6,12 +6,13 @@ than on a list of exact names that would rot.
 
 from __future__ import annotations
 
+import ast
 import re
 from functools import lru_cache
 
 from cpdata.schema.enums import Language
 
-__all__ = ["normalize_language"]
+__all__ = ["normalize_language", "python_version_of"]
 
 # Order matters: "kotlin" before "java"-ish names, "c++"/"g++" before plain "c", PyPy 2 before PyPy 3.
 _PATTERNS: list[tuple[re.Pattern[str], Language]] = [
@@ -50,3 +51,36 @@ def normalize_language(raw: str | None) -> Language:
         if pattern.search(raw):
             return family
     return Language.other
+
+
+# Builtins Python 3 removed: a program that calls one without defining or importing it was written for Python 2.
+_PYTHON2_ONLY_NAMES = frozenset({"raw_input", "xrange", "unichr", "unicode", "long", "basestring", "execfile", "cmp"})
+_PYTHON2_SHEBANG = re.compile(r"\A#!.*\bpython2(?:\.\d+)?\b")
+_PYTHON3_SHEBANG = re.compile(r"\A#!.*\bpython3(?:\.\d+)?\b")
+
+
+def python_version_of(source: str) -> Language:
+    """Python 2 or Python 3, read from the program itself: a package's ``.py`` submission does not say which.
+
+    Older jury packages (NCPC 2018, GCPC) hold many Python 2 solutions (``print x``, ``lambda (a, b):``,
+    ``raw_input()``); run under Python 3 they crash, which would count a correct solution as failing. A shebang
+    decides; otherwise a program Python 3 cannot parse, or one that calls a builtin only Python 2 has, is Python 2.
+    """
+    if _PYTHON2_SHEBANG.match(source):
+        return Language.python2
+    if _PYTHON3_SHEBANG.match(source):
+        return Language.python3
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return Language.python2 if re.search(r"^\s*print\s+[^\s(=]", source, re.M) or "lambda (" in source else Language.python3
+    used: set[str] = set()
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (bound if isinstance(node.ctx, ast.Store) else used).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return Language.python2 if (used - bound) & _PYTHON2_ONLY_NAMES else Language.python3

@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from cpdata.schema import Contest, Problem, ProblemProgram, Site, Store, Submission, Test, TestKind, TestOrigin
+from cpdata.schema.enums import Language
+from cpdata.schema.languages import python_version_of
 
 __all__ = ["PackageError", "PackageImport", "import_packages", "latex_to_markdown", "read_package"]
 
@@ -233,6 +235,9 @@ def _submissions(package: Path, key: dict[str, Any], problem_id: str) -> tuple[l
             if language is None:
                 notes.append(f"submissions/{folder.name}/{path.name}: unknown language, left out")
                 continue
+            source = path.read_text(encoding="utf-8", errors="replace")
+            if path.suffix == ".py" and python_version_of(source) is Language.python2:
+                language = ("python2", "Python 2 (package)")
             found.append(
                 Submission(
                     **key,
@@ -241,7 +246,7 @@ def _submissions(package: Path, key: dict[str, Any], problem_id: str) -> tuple[l
                     language_raw=language[1],
                     verdict_raw=folder.name,
                     is_correct=_VERDICT_FOLDERS[folder.name],
-                    source_code=path.read_text(encoding="utf-8", errors="replace"),
+                    source_code=source,
                 )
             )
     return found, notes

@@ -83,6 +83,10 @@ def recipe_for(language: Language | str, code: str, language_raw: str | None = N
             # -I (isolated: no user site-packages, no PYTHON* variables), not -S: judges run Python with its site
             # module, and accepted solutions call exit() and quit(), which only the site module defines
             recipe = Recipe(family, "cpython3", "main.py", None, ("python3", "-I", "{PROGRAM}/main.py"), ("python3",), note)
+    elif family is Language.python2:
+        # Debian dropped Python 2; PyPy 2 or a python2 installed under /usr still runs the old jury solutions
+        interpreter = next((tool for tool in ("python2", "pypy") if _system_tool(tool)), "python2")
+        recipe = Recipe(family, interpreter, "main.py", None, (interpreter, "{PROGRAM}/main.py"), (interpreter,))
     elif family is Language.java:
         name = _java_class(code)
         compile_java = ("javac", "-encoding", "UTF-8", f"{name}.java")
@@ -115,6 +119,7 @@ def missing_toolchain(language: Language | str, language_raw: str | None = None)
         Language.cpp: "g++",
         Language.c: "gcc",
         Language.python3: "python3",
+        Language.python2: "python2 or pypy",
         Language.java: "javac/java",
         Language.kotlin: "kotlinc",
         Language.rust: "rustc",

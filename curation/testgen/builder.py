@@ -59,6 +59,18 @@ class Built:
         return -2 * (len(fields) - stated) - 0.5 * len(self.spec.parts) + 2 * named_blocks
 
 
+_SUM_WORDS = re.compile(r"\bsum\b|\btotal\b|\\sum|∑|\badds? up\b", re.I)
+
+
+def _states_a_total(text: str, total: str | None, column: str | None) -> bool:
+    """Does one sentence of the statement name both and speak of a sum ("N is equal to the sum of all A_i")?"""
+    if not total or not column:
+        return False
+    named = [re.compile(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])") for name in (total, column)]
+    sentences = re.split(r"(?<=[.;])\s+|\n", text)
+    return any(_SUM_WORDS.search(s) and all(n.search(s) for n in named) for s in sentences)
+
+
 class Builder:
     """A layout and a statement reading joined into a specification."""
 
@@ -317,8 +329,12 @@ class Builder:
                     if counted or var not in self.layout_var or self.layout_var[var] in {*found.values(), *used}:
                         continue  # a column of ones totals its own count: nothing learned
                     if all(values.get(var) == total for values, total in zip(self.layout.values, sums, strict=True)):
-                        found[f.var] = self.layout_var[var]
-                        break
+                        # the statement must say so: one or two samples often add up by chance (altruisticamphibians'
+                        # pit depth 19 = 5 + 4 + 10, the frogs' weights), and a wrong total refuses every draw
+                        total_name = next((g.name for p in parts for g in p.fields if g.var == self.layout_var[var]), None)
+                        if _states_a_total(self.reading.text, total_name, f.name):
+                            found[f.var] = self.layout_var[var]
+                            break
         return found
 
     def assertions(self, visible: dict[str, str]) -> list[str]:

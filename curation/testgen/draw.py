@@ -68,7 +68,10 @@ class _Draw:
         self.out: list[str] = []
         self.written = 0
         self.sizes = _size_vars(spec)
+        self.lower_ends = _lower_ends(spec)
         self.implied = _implied_lows(spec)
+        self.implied_highs = _implied_highs(self.implied, spec)
+        self.counted = _counted_parts(spec)
         self.tree_shape = rng.choice(_TREE_SHAPES)
         self.held: dict[str, tuple[int, int, int]] = {}
         """Totals written before the values they total: variable -> (its place in the output, low, high)."""
@@ -119,6 +122,12 @@ class _Draw:
         for var, offset in self.implied.get(f.var, ()):
             if var in env and isinstance(env[var], int):  # pushed up as far as it goes, never made empty
                 low = max(low, min(high, env[var] + offset))
+        for later, offset in self.implied_highs.get(f.var, ()):  # room left above it for what must lie above
+            try:
+                room = min(_evaluate(v, env) for v in later.high) - offset
+            except (KeyError, ZeroDivisionError, TypeError, ValueError):
+                continue
+            high = max(low, min(high, room))
         if low > high:
             raise TooLarge(f"{f.var}: an empty range [{low}, {high}]")
         return low, high
@@ -149,8 +158,12 @@ class _Draw:
             if high < low:
                 raise TooLarge(f"{f.var}: the sum over the test cases leaves no room")
         fits = self.fits(f, env) if is_size else None
-        for _ in range(20):
+        # a value that only ever bounds others from below makes them largest when it is smallest: mirrored
+        mirrored = is_size and fits is None and f.var in self.lower_ends
+        for attempt in range(20):
             value = self.drawing.integer(f, low, high, is_size=is_size, fits=fits)
+            if mirrored:
+                value = low + high - value
             if f.prime:
                 near = prime_near(value, low, min(high, value + 10_000))
                 if near is None:
@@ -162,6 +175,10 @@ class _Draw:
                     raise TooLarge(f"{f.var}: no value of its parity in [{low}, {high}]")
             if not any(env.get(other) == value for other in f.not_equal):
                 break
+            if attempt >= 5 and low < high:  # a pool of few values may hold only the one to avoid
+                value = self.rng.randint(low, high)
+                if not any(env.get(other) == value for other in f.not_equal):
+                    break
         else:
             raise TooLarge(f"{f.var}: no value differs from {f.not_equal}")
         env[f.var] = value
@@ -170,10 +187,16 @@ class _Draw:
     def fits(self, f: Field, env: dict[str, Any]) -> Any:
         """The assertions over this size and sizes drawn before (``n*m <= 10^6``) as a test of a candidate value."""
         checks = [a for a in self.spec.assertions if f.var in re.findall(r"[a-z][a-z0-9]*", a)]
-        if not checks:
+        # the size budget as a bound too: flappy's 10^6 lines of three 10^9 numbers are 33 MB, so its largest input
+        # is as many lines as fit (about 10^5, which still sinks a quadratic solution), not a draw refused each time
+        width = sum(_unit_width(part, env) for part in self.counted.get(f.var, ()))
+        room = _MAX_CHARS - self.written
+        if not checks and not width:
             return None
 
         def fits(candidate: int) -> bool:
+            if candidate * width > room:
+                return False
             trial = {**env, f.var: candidate}
             for assertion in checks:
                 left, relation, right = re.split(r"\s*(<=|<|>=|>|==|!=)\s*", assertion, maxsplit=1)
@@ -435,7 +458,59 @@ def _size_vars(spec: Specification) -> set[str]:
     return found
 
 
+def _lower_ends(spec: Specification) -> set[str]:
+    """Variables that appear only in other fields' lower bounds (``x_s`` in ``x_s < x_i``, ``y_1`` in ``y_1 < y_2``):
+    the largest input has them small."""
+    names = re.compile(r"[a-z][a-z0-9]*")
+    in_lows: set[str] = set()
+    elsewhere: set[str] = set(spec.sums)
+    for part in spec.parts:
+        elsewhere |= set(names.findall(part.count)) | set(names.findall(part.width)) | set(names.findall(part.vertices))
+        for f in [*part.fields, *(f for fields in part.variants.values() for f in fields)]:
+            in_lows |= {v for bound in f.low for v in names.findall(bound)}
+            elsewhere |= {v for bound in f.high for v in names.findall(bound)}
+    for assertion in spec.assertions:
+        elsewhere |= set(names.findall(assertion))
+    return in_lows - elsewhere
+
+
 _VAR_PLUS = re.compile(r"([a-z][a-z0-9]*)(?: ([+-]) (\d+))?")
+
+
+def _counted_parts(spec: Specification) -> dict[str, list[Part]]:
+    """Size variable -> the parts that repeat once per unit of it (``n`` lines, ``n - 1`` edges, ``n`` values)."""
+    found: dict[str, list[Part]] = {}
+    for part in spec.parts:
+        counted = _VAR_PLUS.fullmatch(part.count) if part.kind != "listline" else None
+        if counted:
+            found.setdefault(counted[1], []).append(part)
+    return found
+
+
+def _field_width(f: Field, env: dict[str, Any]) -> int:
+    """The most characters one value of the field takes, as far as its bounds are known yet (else a 10-digit guess)."""
+    try:
+        ends = [_evaluate(v, env) for v in [*f.low, *f.high]]
+    except (KeyError, ZeroDivisionError, TypeError):
+        return 11
+    if f.kind == "word":
+        return int(min((e for e in ends[len(f.low) :]), default=10)) + 1
+    digits = max((len(str(int(e))) for e in ends), default=10)
+    return digits + 1 + (f.decimals + 1 if f.kind == "real" else 0)
+
+
+def _unit_width(part: Part, env: dict[str, Any]) -> int:
+    """The characters one unit of a counted part takes at most: a value of an array, a line of a block or matrix."""
+    if part.kind == "array":
+        return _field_width(part.fields[0], env)
+    if part.kind == "matrix":
+        try:
+            return int(_evaluate(part.width, env)) * _field_width(part.fields[0], env)
+        except (KeyError, ZeroDivisionError, TypeError):
+            return 0  # its width is drawn later: the draw checks the whole matrix then
+    if part.kind == "queries":
+        return 1 + max((sum(_field_width(f, env) for f in fields) for fields in part.variants.values()), default=0)
+    return sum(_field_width(f, env) for f in part.fields)
 
 
 def _implied_lows(spec: Specification) -> dict[str, list[tuple[str, int]]]:
@@ -453,6 +528,18 @@ def _implied_lows(spec: Specification) -> dict[str, list[tuple[str, int]]]:
                     d = int(high[3] or 0) * (-1 if high[2] == "+" else 1)
                     if low[1] != high[1]:
                         found.setdefault(high[1], []).append((low[1], c + d))
+    return found
+
+
+def _implied_highs(lows: dict[str, list[tuple[str, int]]], spec: Specification) -> dict[str, list[tuple[Field, int]]]:
+    """The other side of ``_implied_lows``: ``a`` drawn first is at most ``b``'s highest value less ``c + d`` (the
+    largest inputs put ``x_s`` at 10^9, which left no ``x_t`` above it and no x between them)."""
+    fields = {f.var: f for f in spec.fields()}
+    found: dict[str, list[tuple[Field, int]]] = {}
+    for upper, below in lows.items():
+        if upper in fields:
+            for lower, offset in below:
+                found.setdefault(lower, []).append((fields[upper], offset))
     return found
 
 

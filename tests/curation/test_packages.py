@@ -75,6 +75,34 @@ def test_every_package_is_imported_with_what_the_jury_has(imported: Store, packa
     assert correctness["mixed"] is None
 
 
+def test_python_2_jury_solutions_are_told_from_python_3_ones(imported: Store, packages: Path) -> None:
+    """Older packages hold Python 2 solutions (``print x``, ``lambda (t, b):``, ``raw_input()``): run under Python 3
+    they crash, which counted correct solutions as failing. Each ``.py`` is read as the version it is written in."""
+    from cpdata.curation.formats.package import read_package
+
+    language = {  # "<package>/<verdict folder>/<file>": the language the import gave it
+        f"{package.name}/{'/'.join(str(s.submission_id).split('/')[-2:])}": str(s.language)
+        for package in _package_dirs(packages) for s in read_package(package).submissions
+        if str(s.submission_id).endswith(".py")
+    }  # fmt: skip
+    verdict_folders = {"accepted", "wrong_answer", "time_limit_exceeded", "run_time_error", "memory_limit_exceeded",
+                       "output_limit_exceeded", "rejected", "mixed"}  # fmt: skip
+    on_disk = {
+        str(f.relative_to(packages)).replace("/submissions/", "/")
+        for f in packages.glob("*/submissions/*/*.py") if f.parent.name in verdict_folders
+    }  # fmt: skip
+    assert set(language) == on_disk
+    stored = dict(imported.run_sql("SELECT language, COUNT(*) FROM submission WHERE submission_id LIKE '%.py' GROUP BY 1")[1])
+    assert stored.get("python2") == sum(lang == "python2" for lang in language.values())
+    assert language["brentering/accepted/gregor.py"] == "python2"  # parses as Python 3, but calls raw_input()
+    assert language["intergalacticbidding/accepted/per.py"] == "python2"  # lambda (t, b): ...
+    assert language["kingscolors/accepted/torstein.py"] == "python2"  # #!/usr/bin/env python2
+    python3_sources = [packages / sid.replace("/", "/submissions/", 1) for sid, lang in language.items() if lang == "python3"]
+    assert python3_sources, "every Python solution was read as Python 2"
+    for path in python3_sources:  # what is called Python 3 is at least Python 3 to the parser
+        compile(path.read_text(encoding="utf-8", errors="replace"), str(path), "exec")
+
+
 def test_import_is_idempotent(imported: Store, packages: Path) -> None:
     before = {t: imported.count(t) for t in ("problem", "test", "submission", "problem_program")}
     import_packages(imported, [packages])

@@ -53,6 +53,18 @@ def test_pypy_when_installed_else_cpython_and_said_so() -> None:
     assert recipe_for(Language.haskell, "main = pure ()", "Haskell GHC 8.10") is None
 
 
+def test_python_2_runs_on_a_python_2_under_usr_or_is_said_missing() -> None:
+    """Never under Python 3: a Python 2 program crashing there would be a verdict about our machine, not the program."""
+    from cpdata.curation.sandbox.toolchains import missing_toolchain
+
+    recipe = recipe_for(Language.python2, "print 1", "Python 2 (package)")
+    installed = [tool for tool in ("python2", "pypy") if shutil.which(tool, path="/usr/local/bin:/usr/bin:/bin")]
+    if installed:
+        assert recipe is not None and recipe.run[0] == installed[0] and "python3" not in recipe.run
+    else:
+        assert recipe is None and missing_toolchain(Language.python2) == "no python2 or pypy installed under /usr"
+
+
 def test_a_cpp20_solution_compiles_as_cpp20_and_not_as_cpp17() -> None:
     if not language_supported(Language.cpp):
         pytest.skip("g++ is not installed")

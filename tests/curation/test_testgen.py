@@ -180,6 +180,32 @@ def test_a_range_between_two_earlier_values_makes_the_second_no_smaller_than_the
     smallest = [generator.generate(random.Random(seed), "min") for seed in range(8)]  # x_t drawn above x_s + 1
     drawn = smallest + _draws(inference, count=12)
     assert len(drawn) == 20 and _valid(inference, drawn) == [None] * 20
+    # the largest inputs: as many of the 10^6 lines as the size budget holds (once refused, every time), x_s low and
+    # x_t high so that the x_i fit strictly between them
+    largest = [generator.generate(random.Random(seed), "max/uniform") for seed in range(2)]
+    assert _valid(inference, largest) == [None, None]
+    for text in largest:
+        lines = text.splitlines()
+        assert int(lines[1]) > 50_000 and len(text) <= 4_000_000
+        assert int(lines[0].split()[0]) < -900_000_000 < 900_000_000 < int(lines[0].split()[2])
+
+
+def test_a_column_total_is_learned_only_where_the_statement_states_it() -> None:
+    frogs = (  # altruisticamphibians: both samples' pit depth 19 = 5 + 4 + 10, the frogs' weights, by chance
+        "\\section*{Input}\nThe first line of input contains two integers $n$ and $d$ ($1 \\le n \\leq 100\\,000$, "
+        "$1 \\le d \\le 10^8$), where $n$ is the number of frogs and $d$ is the depth of the pit. Then follow $n$ lines "
+        "each containing three integers $l, w, h$ ($1 \\le l, w, h \\le 10^8$). The sum of all frogs' weights is at most "
+        "$10^8$.\n\\section*{Output}\nOutput the answer.\n"
+    )
+    sample = "3 19\n15 5 3\n12 4 4\n20 10 5\n"
+    chance = _spec(frogs, [sample])
+    assert chance.specification is not None and chance.specification.totals == {}
+    assert _valid(chance, ["2 7\n1 1 1\n2 2 2\n"]) == [None]  # d is not the weights' total
+    said = frogs.replace("The sum of all frogs' weights is at most $10^8$.", "The sum of all $w$ is equal to $d$.")
+    stated = _spec(said, [sample])
+    assert stated.specification is not None and list(stated.specification.totals.values()) == ["d"]
+    assert _valid(stated, ["2 7\n1 1 1\n2 2 2\n"]) != [None]
+    assert _valid(stated, _draws(stated, count=6)) == [None] * 6
 
 
 def test_sizes_beyond_floats_are_drawn_over_their_magnitudes() -> None:

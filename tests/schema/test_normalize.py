@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from cpdata.schema import Language, Site, Submission, Verdict, normalize_language, normalize_verdict
+from cpdata.schema.languages import python_version_of
 
 
 @pytest.mark.parametrize(
@@ -100,3 +101,21 @@ def test_explicit_normalized_fields_win() -> None:
         }
     )
     assert (sub.verdict, sub.is_correct) == (Verdict.partial, False)
+
+
+@pytest.mark.parametrize(
+    ("source", "version"),
+    [
+        ("print sum(map(int, raw_input().split()))\n", Language.python2),
+        ("n = input()\nprint(n)\n", Language.python3),
+        ("for i in xrange(3):\n    print(i)\n", Language.python2),
+        ("def xrange(n):\n    return range(n)\nprint(list(xrange(2)))\n", Language.python3),  # defined here
+        ("#!/usr/bin/env python2\nprint(1)\n", Language.python2),
+        ("#!/usr/bin/python3\nprint 1\n", Language.python3),  # a shebang decides
+        ("f = lambda (a, b): a\n", Language.python2),
+        ("x = = 1\n", Language.python3),  # broken in both: not ours to call Python 2
+        ("from past.builtins import long\nprint(long(3))\n", Language.python3),
+    ],
+)
+def test_python_version_of_a_program(source: str, version: Language) -> None:
+    assert python_version_of(source) is version
