@@ -21,6 +21,7 @@ make a namespace, an interpreter is missing) is ``sandbox_error``: retried, neve
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import resource
@@ -276,6 +277,12 @@ class Sandbox:
             java = language_is_java(language)
             command = list(recipe.compile)
             result = self._retrying(lambda: self._execute(command, limits, build=directory, java=java))
+            for fallback in recipe.fallbacks:  # an older standard, as the judges of the package's day built it
+                if result.status is RunStatus.sandbox_error or (result.status is RunStatus.ok and result.exit_code == 0):
+                    break
+                retried = self._retrying(functools.partial(self._execute, list(fallback), limits, build=directory, java=java))
+                if retried.status is RunStatus.ok and retried.exit_code == 0:
+                    result = retried
             if result.status is not RunStatus.sandbox_error and (result.status is not RunStatus.ok or result.exit_code != 0):
                 result.status = RunStatus.compile_error
             program.compile_result = result

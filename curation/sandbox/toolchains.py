@@ -38,6 +38,10 @@ class Recipe:
     needs: tuple[str, ...]
     note: str = ""
     """Set when the recipe is not quite what the site used (PyPy asked, CPython given)."""
+    fallbacks: tuple[tuple[str, ...], ...] = ()
+    """Compile commands tried in turn when ``compile`` fails: a jury package names no C++ standard, and a solution
+    written in 2018 may not build as C++20 (a ``size()`` of its own made ambiguous by ``std::size``), where the
+    judges of its day built it."""
 
 
 @lru_cache(maxsize=64)
@@ -69,7 +73,9 @@ def recipe_for(language: Language | str, code: str, language_raw: str | None = N
     if family is Language.cpp:
         standard = _cpp_standard(raw)
         flags: tuple[str, ...] = ("g++", f"-std=gnu++{standard}", "-O2", "-pipe", "-o", "main", "main.cpp")
-        recipe = Recipe(family, f"gnu++{standard}", "main.cpp", flags, ("{PROGRAM}/main",), ("g++",))
+        older = ("17", "14") if "(package)" in raw else ()  # only where no standard was named by the judge
+        fallbacks = tuple(tuple(f"-std=gnu++{s}" if f == flags[1] else f for f in flags) for s in older if s < standard)
+        recipe = Recipe(family, f"gnu++{standard}", "main.cpp", flags, ("{PROGRAM}/main",), ("g++",), fallbacks=fallbacks)
     elif family is Language.c:
         found = _C_STANDARD.search(raw)
         standard = next((g for g in (found.groups() if found else ()) if g), "11")
@@ -142,4 +148,5 @@ def _version(tool: str) -> str:
 def toolchain_id(recipe: Recipe) -> str:
     """The dialect, commands and the tools' versions: a new compiler version builds (and judges) anew."""
     parts = [recipe.dialect, " ".join(recipe.compile or ()), " ".join(recipe.run), *(_version(t) for t in recipe.needs)]
+    parts += [" ".join(command) for command in recipe.fallbacks]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]

@@ -78,6 +78,28 @@ def test_a_cpp20_solution_compiles_as_cpp20_and_not_as_cpp17() -> None:
         SANDBOX.cleanup(as17)
 
 
+# intergalacticbidding's accepted bjarki_strings.cpp (NCPC 2018): its own size() is ambiguous with std::size from C++17
+OLD_SIZE = """#include <iostream>
+#include <string>
+using namespace std;
+template <class T> int size(const T &x) { return x.size(); }
+int main() { string s = "abc"; cout << size(s) << endl; }
+"""
+
+
+def test_a_package_solution_that_c_plus_plus_20_rejects_builds_as_the_judges_of_its_day_built_it() -> None:
+    if not language_supported(Language.cpp):
+        pytest.skip("g++ is not installed")
+    package = SANDBOX.prepare(Language.cpp, OLD_SIZE, language_raw="C++20 (package)")  # the jury named no standard
+    site = SANDBOX.prepare(Language.cpp, OLD_SIZE, language_raw="GNU G++20 11.2.0")  # the site named C++20: kept
+    try:
+        assert package.ok and SANDBOX.run(package, b"", LIMITS).stdout == b"3\n"
+        assert not site.ok and site.compile_result is not None and "ambiguous" in site.compile_result.stderr
+    finally:
+        SANDBOX.cleanup(package)
+        SANDBOX.cleanup(site)
+
+
 def test_a_build_is_compiled_once_and_shared(tmp_path: Path) -> None:
     code = '#include <cstdio>\nint main(){int a,b;scanf("%d %d",&a,&b);printf("%d\\n",a*b+' + str(time.time_ns()) + "%7);}"
     with Sandbox() as first, Sandbox() as second:  # two sandboxes, as two runs (or two processes) would have
