@@ -301,7 +301,7 @@ class _Draw:
             count = int(_evaluate(part.count, env))
             if count * (2 * len(part.fields)) > _MAX_CHARS - self.written:
                 raise TooLarge("a block would exceed the size budget")
-            edges = self.edges(part, count, env) if part.graph else None
+            edges = self.edges(part, count, env) if part.graph or (part.simple and part.vertices) else None
             ordered = self.ordered_column(part, count, env) if part.order and not part.graph else None
             for number in range(count):
                 row_env = dict(env)
@@ -414,10 +414,10 @@ class _Draw:
             if not keep_order:
                 self.rng.shuffle(labels)
             return [(labels[a], labels[b]) for a, b in pairs]  # direction kept: from earlier to later
-        else:
-            if count < vertices - 1:
+        else:  # a connected graph grows from a spanning tree; a simple graph that need not be connected, from nothing
+            if part.graph == "connected" and count < vertices - 1:
                 raise TooLarge("a connected graph needs at least one edge fewer than its vertices")
-            pairs = _tree(self.rng, vertices, self.tree_shape)
+            pairs = _tree(self.rng, vertices, self.tree_shape) if part.graph == "connected" else []
             limit = vertices * (vertices - 1) // 2
             if part.simple and count > limit:
                 raise TooLarge("more edges than a simple graph has")

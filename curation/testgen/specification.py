@@ -72,9 +72,13 @@ class Part:
     """For a block whose first two fields are vertices: ``tree``, ``connected`` (a connected graph) or ``dag`` (a
     directed graph without cycles: its edges go from earlier to later in some order of the vertices)."""
     vertices: str = ""
-    """The number of vertices, as an expression, when ``graph``."""
+    """The number of vertices, as an expression, when ``graph`` (or ``simple``)."""
     simple: bool = False
-    """No vertex joined to itself and no edge twice."""
+    """Drawn with no vertex joined to itself and no edge twice."""
+    unique_edges: bool = False
+    """The statement says no edge appears twice (a simple graph, "no multiple edges"): checked, not only drawn so."""
+    directed: bool = False
+    """Unique edges are ordered pairs (``u v`` and ``v u`` are two edges), else the same edge."""
     variants: dict[str, list[Field]] = field(default_factory=dict)
     """``queries``: ``count`` lines, each its type (``fields[0]``) then the fields of that type (``1 x y``, ``2 l``)."""
     width: str = ""
@@ -185,6 +189,7 @@ class _Writer:
                 self.emit(f"SET(zzsum{var} = zzsum{var} + {added})", 1)
             arrays = [f.var for p in spec.parts if self.uses_array(p) for f in p.fields[:1]]
             arrays += [f"zz{name}{p.fields[0].var}" for p in spec.parts if p.graph for name in _GRAPH_ARRAYS[p.graph]]
+            arrays += [f"zz{name}{p.fields[0].var}" for p in spec.parts if self.checks_repeats(p) for name in ("lo", "hi")]
             if arrays:
                 self.emit(f"UNSET({', '.join(dict.fromkeys(arrays))})", 1)
             self.emit("END", 0)
@@ -192,6 +197,11 @@ class _Writer:
                 self.emit(f"ASSERT(zzsum{var} <= {limit})", 0)
         self.emit("EOF", 0)
         return "\n".join(self.lines) + "\n"
+
+    @staticmethod
+    def checks_repeats(part: Part) -> bool:
+        """A simple graph's edges, kept to check for loops and repeats (a tree's own check already refuses both)."""
+        return part.unique_edges and part.graph not in ("tree", "dag") and not (part.distinct or part.order)
 
     @staticmethod
     def uses_array(part: Part) -> bool:
@@ -314,6 +324,17 @@ class _Writer:
             self.emit(f"  {self.row(part.fields[:1], 'zzi')}{rest} NEWLINE", depth)
             if part.order:
                 self.emit(f"  IF(zzi > 0) ASSERT({first}[zzi-1] {part.order} {first}[zzi]) END", depth)
+        elif self.checks_repeats(part):
+            v, low, high = part.fields[1].var, f"zzlo{u}", f"zzhi{u}"
+            self.emit(f"REPI(zzi, {part.count})", depth)
+            self.emit(f"  {self.row(part.fields)} NEWLINE ASSERT({u} != {v})", depth)
+            if part.directed:
+                self.emit(f"  SET({low}[zzi] = {u}, {high}[zzi] = {v})", depth)
+            else:
+                self.emit(
+                    f"  IF({u} < {v}) SET({low}[zzi] = {u}, {high}[zzi] = {v}) ELSE SET({low}[zzi] = {v}, {high}[zzi] = {u}) END",
+                    depth,
+                )
         else:
             self.emit(f"REP({part.count})", depth)
             self.emit(f"  {self.row(part.fields)} NEWLINE", depth)
@@ -322,6 +343,8 @@ class _Writer:
         self.emit("END", depth)
         if part.distinct:
             self.emit(f"ASSERT(UNIQUE({u}))", depth)
+        elif self.checks_repeats(part):
+            self.emit(f"IF({part.count} > 1) ASSERT(UNIQUE(zzlo{u}, zzhi{u})) END", depth)
         if part.graph in ("tree", "connected"):
             self.emit(f"ASSERT(zzparts{u} == 1)", depth)
 

@@ -94,6 +94,15 @@ def _vertices(spec: Specification, part: Part) -> str:
     return ""
 
 
+# A simple graph in the statement's words; u ≠ v alone forbids loops, not repeated edges (YASPP's coloured edges).
+_KINDS_OF_REPEATS = r"(?:multiple|multi-?|parallel|duplicate|repeated) ?edges"
+_UNIQUE_EDGES = (
+    "simple graph", "graph is simple", rf"(?:no|without) (?:self[- ]?loops? (?:or|and|nor) )?{_KINDS_OF_REPEATS}",
+    "no two edges connect the same", "at most one edge between", "each pair of (?:vertices|nodes) is connected by at most one",
+)  # fmt: skip
+_REPEATS_ALLOWED = ("not necessarily simple", rf"(?:may|can|might) (?:contain|have)[^.]{{0,30}}{_KINDS_OF_REPEATS}")
+
+
 def _edges(spec: Specification, part: Part, columns: list[list[str]], text: str) -> set[str]:
     u, v = part.fields[0], part.fields[1]
     vertices = _vertices(spec, part)
@@ -109,8 +118,11 @@ def _edges(spec: Specification, part: Part, columns: list[list[str]], text: str)
         if not end.stated:  # the statement bounds neither end: the vertices do
             end.low, end.high, end.stated = [str(base)], [vertices if base else f"{vertices} - 1"], True
             bounded.add(end.var)
-    if u.not_equal or v.not_equal or mentions(text, "no self[- ]loops", "simple graph", "no multiple edges"):
-        part.simple = True
+    if u.not_equal or v.not_equal or mentions(text, "no self[- ]loops", *_UNIQUE_EDGES):
+        part.simple, part.vertices = True, vertices
+    if mentions(text, *_UNIQUE_EDGES) and not mentions(text, *_REPEATS_ALLOWED):
+        part.unique_edges = True
+        part.directed = mentions(text, "directed") and not mentions(text, "undirected")
     if mentions(text, "acyclic", "DAG") and mentions(text, "directed"):
         part.graph, part.vertices = "dag", vertices
     elif part.count == f"{vertices} - 1" and mentions(text, "tree"):

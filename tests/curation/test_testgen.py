@@ -153,6 +153,30 @@ def test_a_graph_whose_ends_are_ordered_is_drawn_with_every_edge_from_smaller_to
         assert all(int(x) < int(y) for x, y in (line.split() for line in text.split("\n")[1:-1]))
 
 
+def test_a_simple_graph_is_checked_for_repeated_edges_and_u_not_v_alone_is_not_one() -> None:
+    yaspp = (  # YASPP's Input and Constraints (the corpus): u ≠ v forbids loops; coloured edges may repeat
+        "Input:\n\n- The first line contains $N$ and $M$, the number of nodes and edges in the graph respectively.\n"
+        "- Each of the next $M$ lines contain three integers, $u, v, c$ denoting an undirected edge between $u$ and $v$ "
+        "having color $c$.\n- The last line contains two integers, $s$ and $t$.\n\n###Output:\nPrint the cost.\n\n"
+        "###Constraints \n- $1 \\leq N, M \\leq 10^5$\n- $1 \\leq s, t \\leq N$\n- $s \\neq t$\n- $ 1 \\leq u, v \\leq N$\n"
+        "- $ u \\neq v$\n- $1 \\leq c \\leq 10^5$\n"
+    )
+    sample = "5 5\n1 2 1\n2 3 2\n3 5 3\n2 4 2\n4 5 2\n1 5\n"
+    repeated, reversed_, looped = (sample.replace("4 5 2\n", edge) for edge in ("1 2 7\n", "2 1 7\n", "4 4 2\n"))
+    plain = _spec(yaspp, [sample])
+    assert plain.specification is not None and not any(p.unique_edges for p in plain.specification.parts)
+    verdicts = _valid(plain, [repeated, reversed_, looped])
+    assert verdicts[:2] == [None, None] and verdicts[2] is not None  # a repeated edge is fine, a loop is not
+    simple = _spec(yaspp.replace("denoting an undirected edge", "denoting an edge of a simple graph"), [sample])
+    assert simple.specification is not None and any(p.unique_edges for p in simple.specification.parts)
+    assert all(reason is not None for reason in _valid(simple, [repeated, reversed_, looped]))
+    drawn = _draws(simple, count=12)
+    assert drawn and _valid(simple, drawn) == [None] * len(drawn)
+    for text in drawn:
+        edges = [tuple(sorted(map(int, line.split()[:2]))) for line in text.splitlines()[1:-1]]
+        assert len(edges) == len(set(edges)) and all(u != v for u, v in edges)
+
+
 def test_edges_whose_end_another_count_bounds_are_no_graph_of_the_first() -> None:
     inference = _spec(  # FIBTREE as misread: N - 1 lines of "m x" with x ≤ M, where the tree has N vertices
         "## Input\nThe first line contains $f$ and $n$. Then $f - 1$ lines follow, each with $m$ and $x$, an edge of the "
