@@ -43,10 +43,24 @@ def _html(text: str) -> str:
     return html.unescape(_TAG.sub(" ", text))
 
 
+_MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$", re.S)
+"""Display and inline math, paired from the left (so the text between two formulas is never taken for one)."""
+
+
+def _join_broken_math(match: re.Match[str]) -> str:
+    """Inline math broken over lines, made one line (not display math, nor across a blank line or a long span)."""
+    math = match.group(0)
+    if math.startswith("$$") or "\n" not in math or re.search(r"\n\s*\n", math) or len(math) > 300:
+        return math
+    return math.replace("\n", " ")
+
+
 def plain(text: str) -> str:
     """Statement text with its mathematics in one notation (relations as ``≤ < ≥ > ≠ =``, products as ``*``, powers
     as ``^``, subscripts as ``_i`` or ``_{i,j}``), markup removed. Line breaks are kept: they end clauses."""
     text = _html(text)
+    # a line broken inside inline math ("$1 \\le b <\n10^{1000}$") is one clause: a line break ends clauses only outside
+    text = _MATH.sub(_join_broken_math, text)
     text = text.replace("\\\\", "\n")
     text = re.sub(r"(\d)\\[,;!: ](?=\d)", r"\1", text)  # 100\,000
     # 100 000 (thin, no-break or plain spaces between groups of three digits, the last 000: "1 100" stays two)
