@@ -40,6 +40,8 @@ class Built:
     unstated: dict[str, str] = field(default_factory=dict)
     """Fields bounded by the inputs where the statement states nothing: variable -> what is missing, as said."""
     line_counts: list[tuple[str, int]] = field(default_factory=list)
+    widened: dict[str, str] = field(default_factory=dict)
+    """Fields stated from 1 that a known input shows from 0 (a 0-based sample): variable -> what was done."""
 
     def score(self) -> float:
         """How well the statement explains this reading: fewer bounds left to the inputs, fewer parts (a reading that
@@ -79,6 +81,7 @@ class Builder:
         self.reading = reading
         self.for_generation = for_generation
         self.unstated: dict[str, str] = {}
+        self.widened: dict[str, str] = {}
         self.used_vars: set[str] = set()
         self.var_of: dict[int, str] = {}
         """id(column) -> its checktestdata variable."""
@@ -121,7 +124,7 @@ class Builder:
         assertions = self.assertions(visible)
         spec = Specification(parts, cases, sums, assertions, self.totals(parts))
         self.structures(spec)
-        return Built(spec, self.unstated, self.reading.line_counts)
+        return Built(spec, self.unstated, self.reading.line_counts, self.widened)
 
     def new_var(self, name: str | None) -> str:
         base = re.sub(r"[^a-z0-9]", "", (name or "").lower()) or "v"
@@ -219,7 +222,10 @@ class Builder:
         low: list[str] = []
         high: list[str] = []
         if found is not None:
-            if found.low is not None:
+            if found.low == 1 and values and min(values) == 0:
+                low.append(str(min(values)))
+                self.widened[made.var] = f"{label} from {min(values)} (stated {_ctd_number(_ceil(found.low))})"
+            elif found.low is not None:
                 low.append(_ctd_number(_ceil(found.low)))
             if found.high is not None:
                 high.append(_ctd_number(_floor(found.high)))
@@ -381,9 +387,9 @@ def _kind(column: Column, found: Range | None, digit_strings: bool) -> FieldKind
     return "word"
 
 
-def _fits(column: Column, found: Range | None) -> int:
-    """How well a name fits a column: 4 its stated bounds hold every token, 1 it states nothing, -1 they
-    contradict (the name is not this column's)."""
+def _fits(column: Column, found: Range | None) -> float:
+    """How well a name fits a column: 4 its stated bounds hold every token, 1.5 they do but for a 0 under a stated
+    least of 1, 1 it states nothing, -1 they contradict (the name is not this column's)."""
     if found is None:
         return 1
     tokens = column.tokens
@@ -394,10 +400,13 @@ def _fits(column: Column, found: Range | None) -> int:
     if integer or real:
         if has_values:
             values = [Fraction(t) for t in tokens]
-            if found.low is not None and min(values) < found.low:
-                return -1
             if found.high is not None and max(values) > found.high:
                 return -1
+            if found.low is not None and min(values) < found.low:
+                # a 0 under a stated least of 1 (KMHAMHA's cell 0 0 under "1 ≤ X, Y ≤ 10^9": a 0-based sample of a
+                # 1-based statement) still names the column; the field starts from 0 (no other gap is forgiven: a
+                # test-case count T = 1 under "2 ≤ N" is not N)
+                return 1.5 if integer and found.low == 1 and min(values) == 0 else -1
             return 4
         if has_lengths and integer:  # |x| ≤ 10^9 for a number, or a string of digits
             return 3

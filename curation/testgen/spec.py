@@ -119,6 +119,8 @@ def _prove(built: Built, known: list[str], *, for_generation: bool) -> Inference
         rejection = next((r for r in map(script.rejection, known) if r is not None), None)
         if rejection is None:
             notes = [f"dropped because a known input contradicts it: {relaxed_by}"] if relaxed_by else []
+            if built.widened:
+                notes.append(f"from 0 where the statement says 1, as the known inputs show: {', '.join(built.widened.values())}")
             if built.unstated:
                 notes.append(f"bounds from the known inputs (the statement states none): {', '.join(built.unstated.values())}")
             reason = _describe(spec) + ("; " + "; ".join(notes) if notes else "")
@@ -132,7 +134,10 @@ def _relaxations(spec: Specification) -> list[tuple[str, Specification]]:
     """Weaker specifications, each dropping more of what the statement was read to say."""
     out = []
     structures = Specification(
-        [replace(p, distinct=False, order="", permutation=False, graph="", vertices="", simple=False) for p in spec.parts],
+        [
+            replace(p, distinct=False, order="", permutation=False, graph="", vertices="", simple=False, unique_edges=False)
+            for p in spec.parts
+        ],
         spec.cases,
         spec.sums,
         [],

@@ -78,6 +78,23 @@ def test_test_cases_with_a_sum_over_them_codechef_chkpts() -> None:
     assert _valid(inference, ["1\n2 0\n1 1\n2 2\n", "1\n1 1\n1 1 1\n", "6\n" + "1 1\n1 1\n" * 6]) != [None] * 3
 
 
+def test_a_zero_under_a_stated_least_of_one_keeps_the_statements_other_bound() -> None:
+    kmhamha = (  # KMHAMHA (the corpus): a 0-based sample under "1 ≤ X, Y ≤ 10^9"
+        "Input\n\nThe first line contains **T** the number of test cases. The first line of each test case contains **N** "
+        "the number of cells where enemies are present. The following **N** lines contain two integers X and Y each "
+        "describing the index of the cell in which the demon is present.\n\n### Output\n\nFor each case print the "
+        "answer.\n\n### Constraints\n\n- 1 ≤ T ≤ 10\n- 1 ≤ N ≤ 1000\n- 1 ≤ X, Y ≤ 10^{9}\n"
+    )
+    inference = _spec(kmhamha, ["1\n3\n0 0\n1 0\n0 1\n"])
+    assert inference.specification is not None and "X from 0 (stated 1)" in inference.reason
+    fields = {f.name: f for f in inference.specification.fields()}
+    assert fields["X"].low == ["0"] and fields["X"].high == ["1000000000"] and fields["X"].stated
+    assert _valid(inference, ["1\n1\n1000000000 0\n"]) == [None]
+    # only a 0 under a 1 is forgiven (a test-case count of 1 under "2 ≤ N" is no off-by-one of N's: SMPAIR)
+    from_two = _spec(kmhamha.replace("1 ≤ X, Y", "2 ≤ X, Y"), ["1\n3\n1 1\n2 1\n1 2\n"])
+    assert from_two.specification is not None and "X" not in {f.name for f in from_two.specification.fields()}
+
+
 def test_names_are_tied_to_columns_and_a_mention_the_input_lacks_is_skipped() -> None:
     statement = (  # ARRT: A_i and B_i bounded by 2*N, an expression of a variable read before
         "## Input Format\n- The first line of the input contains a single integer $T$ denoting the number of test cases.\n"
