@@ -30,6 +30,8 @@ def _range(text: str, name: str, **options: object) -> tuple[object, object]:
         ("1 &le; N &le; 10<sup>5</sup>", "1 ≤ N ≤ 10^5"),  # HTML remnants
         ("1 <= N, M <= 100 000", "1 ≤ N, M ≤ 100000"),  # plain text (CARDSHUF), a space between thousands
         ("$h\\cdot{}w \\leq 10^5$", " h* w ≤ 10^5 "),  # lookingforwaldo's LaTeX
+        ("1 ≤ **N** ≤ 1 000 000.", "1 ≤ N ≤ 1000000."),  # MIKE2: thousands at the end of a sentence
+        ("$1 \\le b <\n10^{1\\,000}$", " 1 ≤ b < 10^1000 "),  # intergalacticbidding: math broken over two lines
     ],
 )
 def test_one_notation_for_every_way_statements_write_mathematics(written: str, plain_text: str) -> None:
@@ -91,6 +93,24 @@ def test_subtasks_widen_and_prose_examples_do_not_bound() -> None:
     legend = 'performing "`a += b`" when `a = `$2$, `b = `$3$ changes the value of `a` to $5$'
     assert read_bounds(plain(legend), equalities=False).get("a") is None
     assert _range("$T = 5$", "T") == (5, 5)
+
+
+def test_subtask_lines_among_the_constraints_widen_instead_of_narrowing() -> None:
+    from cpdata.curation.testgen.statement.reading import read_statement
+
+    puppyct = (  # PUPPYCT's Constraints (the corpus): the overall bounds, then a subtask per line
+        "### Input\n\nEach test case starts with a line containing **N** and **K**.\n\n### Constraints\n\n"
+        "- **1** ≤ **N** ≤ **10^{6}**\n- **0** ≤ **K** ≤ **10^{5}**\n"
+        "- Subtask #1 [22 points]: **1** ≤ **N** ≤ **500**, **0** ≤ **K** ≤ **10^{4}**\n"
+        "- Subtask #3 [23 points]: **1** ≤ **N** ≤ **10^{6}**, **0** ≤ **K** ≤ **1**\n"
+    )
+    bounds = read_statement(puppyct).bounds
+    assert (bounds.ranges["N"].high, bounds.ranges["K"].high) == (10**6, 10**5)  # not 500 and 1
+    mike2 = (  # MIKE2: no overall bound, only subtasks: the widest holds
+        "### Input\n\nThe first line contains **N** and **X**.\n\n### Output\n\nOne line.\n\n"
+        "Subtask 2 (21 point): 1 ≤ **N** ≤ 15;  \nSubtask 5 (15 points): 1 ≤ **N** ≤ 1 000 000.\n"
+    )
+    assert read_statement(mike2).bounds.ranges["N"].high == 10**6
 
 
 def test_sections_are_found_by_what_their_headings_mean() -> None:

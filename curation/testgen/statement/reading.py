@@ -3,6 +3,7 @@ text and the subtasks where those say nothing), the Input section's names in ord
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from cpdata.curation.testgen.statement import hints
@@ -38,15 +39,29 @@ class Reading:
     """The statement in the plain notation (hints are looked for in it)."""
 
 
+_SUBTASK_LINE = re.compile(r"(?im)^[\W_]*(?:subtask|sub-task)\b.*$|^.*[\[(]\s*\d+\s*(?:points?|pts|marks|%)\s*[\])].*$")
+
+
+def _split_subtask_lines(text: str) -> tuple[str, str]:
+    """The text without its subtask lines, and those lines: a Constraints list that ends with "Subtask #1 [22
+    points]: 1 ≤ N ≤ 500" (PUPPYCT) bounds N by 10^6 overall, not by the smallest subtask's 500."""
+    lines = [m.group(0) for m in _SUBTASK_LINE.finditer(text)]
+    return _SUBTASK_LINE.sub("", text), "\n".join(lines)
+
+
 def read_statement(statement: str) -> Reading:
     sections = find_sections(statement)
     words = variable_words(statement)
     labels = labelled_names(plain(statement)) | label_subscripts(statement)
-    bounds = read_bounds(plain(sections.primary), words, labels=labels)
+    primary, inline_subtasks = _split_subtask_lines(sections.primary)
+    bounds = read_bounds(plain(primary), words, labels=labels)
     if not sections.constraints and sections.headed:  # old statements bound variables anywhere
-        bounds.merge(read_bounds(plain(statement), words, equalities=False, labels=labels))
-    if sections.subtasks:  # a subtask's bound only where nothing else says
-        bounds.merge(read_bounds(plain(sections.subtasks), words, widest=True, labels=labels))
+        everywhere, subtasks_anywhere = _split_subtask_lines(statement)
+        bounds.merge(read_bounds(plain(everywhere), words, equalities=False, labels=labels))
+        inline_subtasks = "\n".join(text for text in (inline_subtasks, subtasks_anywhere) if text)
+    subtasks = "\n".join(text for text in (sections.subtasks, inline_subtasks) if text)
+    if subtasks:  # a subtask's bound only where nothing else says
+        bounds.merge(read_bounds(plain(subtasks), words, widest=True, labels=labels))
     indices = index_names(statement)
     names = input_names(sections.input, set(bounds.ranges), indices, words, labels)
     text = plain(statement)

@@ -65,7 +65,7 @@ def plain(text: str) -> str:
     text = re.sub(r"(\d)\\[,;!: ](?=\d)", r"\1", text)  # 100\,000
     # 100 000 (thin, no-break or plain spaces between groups of three digits, the last 000: "1 100" stays two)
     text = re.sub(
-        r"(?<![\d.])\d{1,3}(?:[ \u2009\u202f\u00a0]\d{3})*[ \u2009\u202f\u00a0]000(?![\d.])",
+        r"(?<![\d.])\d{1,3}(?:[ \u2009\u202f\u00a0]\d{3})*[ \u2009\u202f\u00a0]000(?!\d|\.\d)",
         lambda m: re.sub(r"\s", "", m.group(0)),
         text,
     )
