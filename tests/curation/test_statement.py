@@ -60,6 +60,8 @@ def test_chains_of_relations_bound_every_name_in_them() -> None:
     assert _range("$1 \\le a \\le 10^9, 1 \\le b \\le 10^9$", "b") == (1, 10**9)  # a comma between two chains
     assert _range("1 ≤ **N** ≤ 100,000", "N") == (1, 100_000)  # a thousands separator is not a comma list
     assert _range("1<=**K_{i}**<=9223372036854775807 (2^63-1)", "K") == (1, 2**63 - 1)  # TSUBSTR
+    assert _range("- **1** ≤ **L** ≤ **R** ≤ **1,000,000,000 (10^{9})**", "R") == (1, 10**9)  # PPNUM: not 1
+    assert _range("1 ≤ N ≤ 100,000 (10^5)", "N") == (1, 100_000)  # the number again in brackets: not 100
     assert _range("$10^{5} \\ge N \\ge 1$", "N") == (1, 100_000)
 
 

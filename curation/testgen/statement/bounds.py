@@ -169,15 +169,9 @@ def _operand(tokens: list[tuple[str, str]], bounds: Bounds) -> _Operand | None:
         return None
     if value is not None:
         return _Operand(text, "number", value=value)
-    if tokens and tokens[-1][1] == ")" and "(" in (t for _, t in tokens):  # 9223372036854775807 (2^63-1)
-        opening = max(i for i, (_, t) in enumerate(tokens) if t == "(")
-        head = "".join(t for _, t in tokens[:opening])
-        try:
-            value = number(head.replace(" ", "")) if opening else None
-        except NumberError:
-            value = None
-        if value is not None:
-            return _Operand(head, "number", value=value)
+    value = _number_before_aside(tokens)  # 9223372036854775807 (2^63-1)
+    if value is not None:
+        return _Operand(text[: text.rindex("(")].strip(), "number", value=value)
     parts = _split_commas(tokens)
     names = []
     lengths = []
@@ -333,11 +327,27 @@ def _split_on_chain_commas(operands: list[_Part], relations: list[str]) -> list[
 
 
 def _is_number_part(part: _Part) -> bool:
-    """``100,000``: one number with a thousands separator, not two operands."""
+    """``100,000``: one number with a thousands separator, not two operands (also ``100,000 (10^5)``)."""
+    tokens = _balanced(part)
     try:
-        return number("".join(text for _, text in _balanced(part))) is not None
+        if number("".join(text for _, text in tokens)) is not None:
+            return True
     except NumberError:
         return True
+    return _number_before_aside(tokens) is not None
+
+
+def _number_before_aside(tokens: _Part) -> Value | None:
+    """A number followed by the same in other words in brackets: ``9223372036854775807 (2^63-1)``, ``100,000 (10^5)``."""
+    if not tokens or tokens[-1][1] != ")" or "(" not in (t for _, t in tokens):
+        return None
+    opening = max(i for i, (_, t) in enumerate(tokens) if t == "(")
+    if not opening:
+        return None
+    try:
+        return number("".join(t for _, t in tokens[:opening]).replace(" ", ""))
+    except NumberError:
+        return None
 
 
 def _is_name_part(part: _Part) -> bool:
