@@ -193,7 +193,9 @@ class Builder:
         if kind == "int":
             values = [int(t) for t in tokens]
             self.int_bounds(made, found, values, visible, label)
-            made.prime = name in self.reading.primes and all(is_prime(v) for v in values)
+            # "p_1, p_2 are primes": the hint names the letter, the fields are its labelled values
+            said_prime = name is not None and (name in self.reading.primes or re.sub(r"_.*$", "", name) in self.reading.primes)
+            made.prime = said_prime and all(is_prime(v) for v in values)
             parity = self.reading.parities.get(name or "")
             if parity is not None and all(v % 2 == parity for v in values):
                 made.parity = parity

@@ -69,11 +69,25 @@ def _array(part: Part, tokens: list[str], owners: list[int], text: str) -> None:
         part.permutation = True
         element.low, element.high, element.stated = ["1"], [part.count], True
         return
-    if all_distinct and (mentions(text, "distinct", "pairwise different", "all different", "unique", "different integers")):
+    if all_distinct and _says_distinct(text, element.name):
         part.distinct = True
     order = _sorted_claim(text, element.name)
     if order and all(all((x < y) if order == "<" else (x <= y) for x, y in itertools.pairwise(a)) for a in arrays):
         part.order = order
+
+
+_DISTINCT = re.compile(r"(?i)\b(?:distinct|pairwise different|all different|unique|different integers)")
+_VALUES = re.compile(r"(?i)\b(?:integers|numbers|elements|values)\b")
+
+
+def _says_distinct(text: str, name: str | None) -> bool:
+    """A sentence that says the values are distinct: it speaks of them (their name, or "integers", "elements"), not
+    only of something else that is (COOLCHEF's "the number of distinct orders of spices")."""
+    named = re.compile(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])") if name else None
+    for sentence in re.split(r"(?<=[.;:])\s+|\n", text):
+        if _DISTINCT.search(sentence) and (_VALUES.search(sentence) or (named is not None and named.search(sentence))):
+            return True
+    return False
 
 
 def _vertices(spec: Specification, part: Part) -> str:

@@ -95,6 +95,25 @@ def test_a_zero_under_a_stated_least_of_one_keeps_the_statements_other_bound() -
     assert from_two.specification is not None and "X" not in {f.name for f in from_two.specification.fields()}
 
 
+def test_digit_subscripts_label_values_and_distinct_is_said_of_the_values() -> None:
+    coolchef = (  # COOLCHEF (the corpus): four integers L_1, L_2, R_1, R_2; "distinct orders" is not said of S
+        "### Input\n- The first line of the input contains two space-separated integers $N$ and $Q$.\n- The next line "
+        "contains $N$ space-separated integers $S_0, S_1, S_2, \\ldots, S_{N-1}$.\n- Each of the next $Q$ lines contains "
+        "four space-separated integers $L_1$, $L_2$, $R_1$ and $R_2$ describing a query.\n\n### Output\nFor each query, "
+        "print the number of distinct orders of spices.\n\n### Constraints\n- $1 \\le N, Q \\le 3 \\cdot 10^5$\n"
+        "- $1 \\le S_i \\le 10^9$ for each valid $i$\n- $0 \\le L_1, L_2, R_1, R_2 \\le N-1$\n"
+    )
+    inference = _spec(coolchef, ["5 3\n1 2 3 7 10\n1 1 1 1\n2 1 3 4\n0 0 0 4\n"])
+    assert inference.specification is not None and inference.stated, inference.reason
+    names = [f.name for f in inference.specification.fields()]
+    assert names == ["N", "Q", "S", "L_1", "L_2", "R_1", "R_2"]
+    assert not any(part.distinct for part in inference.specification.parts)
+    assert _valid(inference, ["2 1\n5 5\n1 1 0 1\n"]) == [None]  # equal spices are allowed
+    said = _spec(coolchef.replace("describing a query.", "describing a query. All $S_i$ are pairwise distinct."),
+                 ["5 3\n1 2 3 7 10\n1 1 1 1\n2 1 3 4\n0 0 0 4\n"])  # fmt: skip
+    assert said.specification is not None and any(part.distinct for part in said.specification.parts)
+
+
 def test_names_are_tied_to_columns_and_a_mention_the_input_lacks_is_skipped() -> None:
     statement = (  # ARRT: A_i and B_i bounded by 2*N, an expression of a variable read before
         "## Input Format\n- The first line of the input contains a single integer $T$ denoting the number of test cases.\n"

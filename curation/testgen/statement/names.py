@@ -67,6 +67,13 @@ def label_subscripts(statement: str) -> frozenset[str]:
     for base, subscript in re.findall(r"(?<![A-Za-z\\])([A-Za-z])_\{?([a-z])\}?(?![A-Za-z0-9])", statement):
         if subscript not in ("i", "j", "k") and (base, subscript) not in ends:
             found.add(f"{base}_{subscript}")
+    # digits label too where the letter is never indexed nor listed (COOLCHEF's four integers L_1, L_2, R_1, R_2; a
+    # segment's x_1, y_1, x_2, y_2), not in an array's ``S_0, S_1, \ldots, S_{N-1}`` or beside an ``A_i``
+    indexed = {m.group(1) for m in re.finditer(r"(?<![A-Za-z\\])([A-Za-z])_\{?(?:[a-zA-Z]|[a-zA-Z]?\s*[-+])", statement)}
+    listed = {m.group(1) for m in re.finditer(r"(?<![A-Za-z\\])([A-Za-z])_\{?\d\}?\s*,?\s*(?:\.\.\.|\\[lc]?dots|…)", statement)}
+    for base, subscript in re.findall(r"(?<![A-Za-z\\])([A-Za-z])_\{?(\d)\}?(?![A-Za-z0-9,}])", statement):
+        if base not in indexed and base not in listed:
+            found.add(f"{base}_{subscript}")
     return frozenset(found)
 
 
