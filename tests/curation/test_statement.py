@@ -113,6 +113,13 @@ def test_subtask_lines_among_the_constraints_widen_instead_of_narrowing() -> Non
         "Subtask 2 (21 point): 1 ≤ **N** ≤ 15;  \nSubtask 5 (15 points): 1 ≤ **N** ≤ 1 000 000.\n"
     )
     assert read_statement(mike2).bounds.ranges["N"].high == 10**6
+    xetf = (  # XETF: each subtask a heading line with its bounds in the bullets under it
+        "### Input\nThe first line of each test case contains **N** and **K**.\n### Constraints\n- **1** ≤ **T** ≤ **128**\n"
+        "Subtask 1 (7 points):\n- **1** ≤ **N** ≤ **10^{4}**\n- **0** ≤ **K** ≤ **10^{4}**\nSubtask 2 (10 points):\n"
+        "- **1** ≤ **N** ≤ **10^{12}**\n- **K** = **0**\n### Example\n"
+    )
+    ranges = read_statement(xetf).bounds.ranges
+    assert (ranges["T"].high, ranges["N"].high, ranges["K"].low, ranges["K"].high) == (128, 10**12, 0, 10**4)
 
 
 def test_sections_are_found_by_what_their_headings_mean() -> None:

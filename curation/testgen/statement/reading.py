@@ -39,14 +39,24 @@ class Reading:
     """The statement in the plain notation (hints are looked for in it)."""
 
 
-_SUBTASK_LINE = re.compile(r"(?im)^[\W_]*(?:subtask|sub-task)\b.*$|^.*[\[(]\s*\d+\s*(?:points?|pts|marks|%)\s*[\])].*$")
+_SUBTASK_LINE = re.compile(r"(?i)^[\W_]*(?:subtask|sub-task)\b|[\[(]\s*\d+\s*(?:points?|pts|marks|%)\s*[\])]")
+_SECTION_LINE = re.compile(r"(?i)^\s*(?:#|\*\*|<h\d)|^\s*(?:examples?|samples?|input|output|explanation|notes?)\b")
 
 
 def _split_subtask_lines(text: str) -> tuple[str, str]:
-    """The text without its subtask lines, and those lines: a Constraints list that ends with "Subtask #1 [22
-    points]: 1 ≤ N ≤ 500" (PUPPYCT) bounds N by 10^6 overall, not by the smallest subtask's 500."""
-    lines = [m.group(0) for m in _SUBTASK_LINE.finditer(text)]
-    return _SUBTASK_LINE.sub("", text), "\n".join(lines)
+    """The text without its subtasks, and the subtasks: a Constraints list that ends with "Subtask #1 [22 points]:
+    1 ≤ N ≤ 500" (PUPPYCT) bounds N by 10^6 overall, not by the smallest subtask's 500. A subtask's line and the lines
+    under it (XETF's "Subtask 2 (10 points):" then "- K = 0") up to the next heading are the subtask's."""
+    kept: list[str] = []
+    subtasks: list[str] = []
+    inside = False
+    for line in text.split("\n"):
+        if _SUBTASK_LINE.search(line):
+            inside = True
+        elif inside and _SECTION_LINE.search(line):
+            inside = False
+        (subtasks if inside else kept).append(line)
+    return "\n".join(kept), "\n".join(subtasks)
 
 
 def read_statement(statement: str) -> Reading:
