@@ -54,6 +54,9 @@ def test_chains_of_relations_bound_every_name_in_them() -> None:
     assert _range("- $0 \\lt c \\le 10^9$", "c") == (1, 10**9)  # CHKPTS: strict, for an integer
     assert _range("- $1 \\le l_i \\le r_i \\le 10^9$ for each valid $i$", "r") == (1, 10**9)
     assert read_bounds(plain("- $1 \\le l_i \\le r_i \\le 10^9$")).ranges["r"].low_exprs == ["l"]
+    stq = read_bounds(plain("- $1 \\leq L_{i} \\leq R_{i} \\leq N$")).ranges  # STQ: L is read before R, so N bounds it
+    assert stq["L"].high_exprs == ["R", "N"] and stq["R"].low_exprs == ["L"] and stq["R"].high_exprs == ["N"]
+    assert read_bounds(plain("$1 \\le a < b < n$")).ranges["a"].high_exprs == ["b - 1", "n - 2"]  # strict, added up
     assert _range("$(1\\leq n,w\\leq3\\cdot10^5)$", "w") == (1, 300_000)  # brickwork: inside brackets
     # RRPLAYER writes two constraints on one line with nothing between them
     assert _range("**1** ≤ **T** ≤ **100** **1** ≤ **N** ≤ **3000**", "N") == (1, 3000)

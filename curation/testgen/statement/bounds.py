@@ -437,10 +437,9 @@ def _ctd_value(value: Value | None) -> str:
 
 def _reach(operands: list[_Operand | None], relations: list[str], position: int, step: int) -> list[tuple[_Operand, int]]:
     """The bounds of the operand at ``position`` on one side: the nearest number that way (through the names between,
-    counting strict relations), and the nearest names or expression (as a variable bound)."""
+    counting strict relations), and the names or expressions on the way (as variable bounds)."""
     found: list[tuple[_Operand, int]] = []
     strict = 0
-    seen_variable = False
     at = position
     while 0 <= at + step < len(operands):
         relation = relations[at if step > 0 else at - 1]
@@ -452,9 +451,10 @@ def _reach(operands: list[_Operand | None], relations: list[str], position: int,
         if operand.kind == "number":
             found.append((operand, strict))
             break
-        if not seen_variable and operand.kind in ("names", "expr") and (operand.kind == "expr" or len(operand.names) == 1):
+        if operand.kind in ("names", "expr") and (operand.kind == "expr" or len(operand.names) == 1):
+            # every variable that way, the farther ones too: in ``1 ≤ L_i ≤ R_i ≤ N`` L is read before R, so only
+            # N can bound it when it is read (STQ); the nearest one stays first
             found.append((operand, strict))
-            seen_variable = True
     return found
 
 
