@@ -66,6 +66,8 @@ def test_chains_of_relations_bound_every_name_in_them() -> None:
     assert _range("- **1** ≤ **L** ≤ **R** ≤ **1,000,000,000 (10^{9})**", "R") == (1, 10**9)  # PPNUM: not 1
     assert _range("1 ≤ N ≤ 100,000 (10^5)", "N") == (1, 100_000)  # the number again in brackets: not 100
     assert _range("$10^{5} \\ge N \\ge 1$", "N") == (1, 100_000)
+    assert _range("An integer t, 1<=t<=100, denoting the number of testcases", "t") == (1, 100)  # FCTRL2: t, then its chain
+    assert _range("a, b ≤ 10", "a") == (None, 10)  # a list of names stays a list
 
 
 def test_absolute_values_lengths_products_and_inequalities() -> None:

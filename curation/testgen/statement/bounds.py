@@ -359,6 +359,9 @@ def _trim_leading(part: _Part) -> _Part:
     """The first operand of a chain starts after any leading comma list that is not part of it (``a, b and 1 ≤ n``)."""
     while part and part[0][0] == "op" and part[0][1] in ",)":
         part = part[1:]
+    pieces = _split_commas(part)
+    if len(pieces) > 1 and _is_number_part(pieces[-1]) and not _is_number_part(part):
+        return pieces[-1]  # "an integer t, 1 ≤ t ≤ 100" (FCTRL2): the name before the comma introduces the chain
     return part
 
 
