@@ -39,11 +39,14 @@ _GRAPH_WORDS = ("edge", "vertex", "vertices", "vertice", "node", "tree", "graph"
 
 def mark_structures(spec: Specification, layout: Layout, text: str) -> set[str]:
     """Mark the structures the statement claims and the known inputs show. Returns the variables whose bounds the
-    structure states (the ends of an edge lie among the vertices) though the statement's bounds did not."""
+    structure states (the ends of an edge lie among the vertices, a permutation's values in 1..n) though the statement's
+    bounds did not."""
     bounded: set[str] = set()
     for part, section in zip(spec.parts, layout.sections, strict=True):
         if part.kind == "array" and part.fields[0].kind == "int":
             _array(part, section.columns[0].tokens, section.columns[0].owners, text)
+            if part.permutation:  # a permutation of 1..n: its values are bounded by it
+                bounded.add(part.fields[0].var)
         elif part.kind == "block" and len(part.fields) >= 2 and all(f.kind == "int" for f in part.fields[:2]):
             bounded |= _edges(spec, part, [c.tokens for c in section.columns[:2]], text)
             if not part.graph:

@@ -338,6 +338,7 @@ def test_strings_permutations_and_lengths() -> None:
         ["3\n2 3 1\n", "5\n1 2 3 4 5\n"],
     )
     assert permutation.specification is not None and permutation.specification.parts[1].permutation
+    assert permutation.stated and "known inputs" not in permutation.reason  # 1..n is a bound the permutation states
     for text in _draws(permutation):
         n, values = text.split("\n")[:2]
         assert sorted(map(int, values.split())) == list(range(1, int(n) + 1))
