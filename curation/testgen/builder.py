@@ -65,10 +65,12 @@ _SUM_WORDS = re.compile(r"\bsum\b|\btotal\b|\\sum|∑|\badds? up\b", re.I)
 
 
 def _states_a_total(text: str, total: str | None, column: str | None) -> bool:
-    """Does one sentence of the statement name both and speak of a sum ("N is equal to the sum of all A_i")?"""
-    if not total or not column:
+    """Does one sentence of the statement name the total (and the column, where it has a name) and speak of a sum
+    ("N is equal to the sum of all A_i"; legendarylanparty's "n and m, ... the total number of ports", whose ports
+    per switch are an unnamed column)?"""
+    if not total:
         return False
-    named = [re.compile(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])") for name in (total, column)]
+    named = [re.compile(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])") for name in (total, column) if name]
     sentences = re.split(r"(?<=[.;])\s+|\n", text)
     return any(_SUM_WORDS.search(s) and all(n.search(s) for n in named) for s in sentences)
 
