@@ -60,6 +60,19 @@ class Built:
                     named_blocks += 1
         return -2 * (len(fields) - stated) - 0.5 * len(self.spec.parts) + 2 * named_blocks
 
+    def unread_line_counts(self) -> list[str]:
+        """The counts of lines the Input section names ("m pairs of lines", "N - 1 lines follow") that count nothing
+        in this reading: the statement says the input is shaped otherwise (navigation's m records read as k - 1
+        lines of constants fits the samples, and draws inputs the jury's validator refuses)."""
+        counted = {(self.spec.cases.name or "").lower()} if self.spec.cases is not None else set()
+        names = {f.var: (f.name or "").lower() for f in self.spec.fields()}
+        for part in self.spec.parts:
+            counted |= {names.get(v, "") for v in re.findall(r"[a-z][a-z0-9]*", part.count)}
+            counted |= {names.get(v, "") for v in re.findall(r"[a-z][a-z0-9]*", part.width)}
+            if part.kind == "listline":
+                counted.add((part.fields[0].name or "").lower())
+        return [name for name, _ in self.line_counts if name.lower() not in counted]
+
 
 _SUM_WORDS = re.compile(r"\bsum\b|\btotal\b|\\sum|∑|\badds? up\b", re.I)
 

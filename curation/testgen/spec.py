@@ -97,6 +97,14 @@ def infer_spec(problem: Problem, inputs: list[str], *, for_generation: bool = Fa
     if not candidates:
         assert unusable is not None
         return Inference(None, str(unusable), category=unusable.category)
+    # a reading that leaves a count of lines the statement names uncounted is not the statement's input: refused
+    # (better no generated test than tests of another shape)
+    faithful = [c for c in candidates if not c[2].unread_line_counts()]
+    if not faithful:
+        unread = ", ".join(dict.fromkeys(candidates[0][2].unread_line_counts()))
+        return Inference(None, f"the statement's lines counted by {unread} are not where the known inputs put them",
+                         category="structure")  # fmt: skip
+    candidates = faithful
     first: Inference | None = None
     for _, _, built in sorted(candidates, key=lambda c: (c[0], c[1])):
         inference = _prove(built, known, for_generation=for_generation)

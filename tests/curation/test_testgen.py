@@ -436,8 +436,10 @@ def test_real_codechef_corpus_most_problems_get_a_specification_that_accepts_the
         assert all(script.rejection(canonical(text)) is None for text in inputs), problem.key  # proved, never assumed
     usable = outcomes["stated"] + outcomes["narrow"]
     assert len(problems) > 400
-    assert usable / len(problems) >= 0.9, outcomes  # measured 0.97 (bench/spec); the goal was 0.6
-    assert outcomes["stated"] / len(problems) >= 0.4, outcomes  # every bound from the statement: measured 0.48
+    # measured 0.931 (421/452 with a sample; 0.991 before readings that leave a count of lines the statement names
+    # uncounted were refused); the goal was 0.6
+    assert usable / len(problems) >= 0.9, outcomes
+    assert outcomes["stated"] / len(problems) >= 0.5, outcomes  # every bound from the statement: measured 0.54
 
 
 def test_real_codeforces_pages_get_specifications() -> None:
@@ -479,6 +481,22 @@ def test_scraped_mode_packages_generated_inputs_are_valid_by_the_jurys_hidden_va
             verdicts["valid" if judge.rejection(text) is None else "invalid"] += 1
     assert verdicts["valid"] + verdicts["invalid"] >= 60
     assert verdicts["valid"] / (verdicts["valid"] + verdicts["invalid"]) >= 0.75, verdicts  # bench/spec: the figure
+
+
+def test_a_reading_that_leaves_the_statements_lines_uncounted_is_refused() -> None:
+    """navigation (NWERC 2023): "m pairs of lines", records this reader does not model. Its samples were once read
+    as k - 1 lines of constants, which drew inputs the jury's validator refused; houselawn's "m lines" of
+    comma-separated fields were read as lines of words. Both are refused now, with the reason."""
+    if not PACKAGES.is_dir():
+        pytest.skip(f"{PACKAGES} is absent: the real jury packages are only beside the project in development and CI")
+    from cpdata.curation.formats.package import read_package
+
+    for name, count in (("navigation", "m"), ("houselawn", "m")):
+        read = read_package(PACKAGES / name)
+        samples = [t.input for t in read.tests if t.kind.value == "public" and t.input]
+        inference = infer_spec(read.problem, samples)
+        assert inference.script is None and inference.category == "structure", (name, inference.reason)
+        assert f"counted by {count}" in inference.reason
 
 
 def test_spec_all_reports_every_problem_and_totals_by_reason(tmp_path: Path) -> None:

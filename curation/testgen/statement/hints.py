@@ -97,7 +97,7 @@ def query_forms(section: str) -> dict[str, list[str]]:
 
 
 _LINES = re.compile(
-    r"(?<![A-Za-z_])([A-Za-z])(?:_\{?\w{1,3}\}?)?\s*(?:(-)\s*1\s*)?(?:\)\s*)?(?:more\s+|further\s+|following\s+|subsequent\s+|next\s+)?lines"
+    r"(?<![A-Za-z_])([A-Za-z])(?:_\{?\w{1,3}\}?)?\s*(?:(-)\s*1\s*)?(?:\)\s*)?(?:more\s+|further\s+|following\s+|subsequent\s+|next\s+)?(?:pairs\s+of\s+)?lines"
 )
 
 
