@@ -18,6 +18,7 @@ from cpdata.curation.testgen.ctdgen import is_prime
 from cpdata.curation.testgen.layout import Column, Layout, Section
 from cpdata.curation.testgen.specification import Field, FieldKind, Part, Specification
 from cpdata.curation.testgen.statement.bounds import Bounds, Range
+from cpdata.curation.testgen.statement.hints import letter_of
 from cpdata.curation.testgen.statement.reading import Reading
 from cpdata.curation.testgen.structures import mark_structures
 
@@ -209,7 +210,7 @@ class Builder:
             values = [int(t) for t in tokens]
             self.int_bounds(made, found, values, visible, label)
             # "p_1, p_2 are primes": the hint names the letter, the fields are its labelled values
-            said_prime = name is not None and (name in self.reading.primes or re.sub(r"_.*$", "", name) in self.reading.primes)
+            said_prime = name is not None and (name in self.reading.primes or letter_of(name) in self.reading.primes)
             made.prime = said_prime and all(is_prime(v) for v in values)
             parity = self.reading.parities.get(name or "")
             if parity is not None and all(v % 2 == parity for v in values):

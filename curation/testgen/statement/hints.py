@@ -113,6 +113,11 @@ _PRIME = re.compile(
 )
 
 
+def letter_of(name: str) -> str:
+    """A name without its subscript (``p_{1}`` -> ``p``): what the primes and parities hints record."""
+    return re.sub(r"_.*$", "", name)
+
+
 def primes(text: str) -> set[str]:
     """Names the statement says are primes (in the plain notation): ``P is a prime``, ``base_{i} is a prime number``,
     ``a prime number p`` (not ``not necessarily prime``, not ``prime factors``)."""
@@ -120,7 +125,7 @@ def primes(text: str) -> set[str]:
     for match in _PRIME.finditer(text):
         if re.search(r"not\s+(?:necessarily\s+)?$", text[max(0, match.start() - 30) : match.start()]):
             continue
-        found.add(re.sub(r"_.*$", "", match.group(1) or match.group(2)))
+        found.add(letter_of(match.group(1) or match.group(2)))
     return found
 
 
@@ -136,5 +141,5 @@ def parities(text: str) -> dict[str, int]:
     for match in _PARITY.finditer(text):
         if re.search(r"not\s+(?:necessarily\s+)?$", text[max(0, match.start() - 30) : match.start()]):
             continue
-        found[re.sub(r"_.*$", "", match.group(1))] = 1 if match.group(2) == "odd" else 0
+        found[letter_of(match.group(1))] = 1 if match.group(2) == "odd" else 0
     return found
