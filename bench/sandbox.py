@@ -52,7 +52,7 @@ def run() -> dict[str, Any]:
             command = (
                 [str(program.directory / "main")]
                 if language is Language.cpp
-                else ["/usr/bin/python3", "-I", str(program.directory / "main.py")]  # as the sandbox runs it
+                else ["/usr/bin/python3", "-E", "-s", str(program.directory / "main.py")]  # as the sandbox runs it
             )
             started = time.perf_counter()
             for _ in range(BATCH_RUNS):

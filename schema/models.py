@@ -244,16 +244,18 @@ INFERRED_SPECIFICATION = "cpdata-inferred"
 class ProblemProgram(BaseModel):
     """A program that belongs to a problem (not a stream entity): an input validator, an output validator (a checker),
     or an interactor, with its files (path -> text) and the file to build or run. An input validator named
-    ``INFERRED_SPECIFICATION`` is cpdata's reading of the statement, not the jury's."""
+    ``INFERRED_SPECIFICATION`` is cpdata's reading of the statement, not the jury's. An ``include`` is no program but
+    files the jury gives every submission beside its source (a package's ``include/<language>/``; ``any``: every
+    language), so that a correct solution that reads them runs as it did for the jury."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     site: Site
     contest_id: str = Field(min_length=1)
     index: str = Field(min_length=1)
-    role: Literal["input_validator", "output_validator", "interactor"]
+    role: Literal["input_validator", "output_validator", "interactor", "include"]
     name: str = Field(min_length=1)
-    language: Literal["cpp", "c", "python3", "java", "checktestdata"]
+    language: Literal["cpp", "c", "python3", "python2", "java", "kotlin", "rust", "go", "haskell", "checktestdata", "any"]
     files: dict[str, str]
     entry: str
     """The file to compile or run (its other files are headers such as validate.h)."""

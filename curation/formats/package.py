@@ -7,7 +7,13 @@ their expected verdict. What goes where:
 - ``problem.yaml``: the name, ``validation`` (default, custom, custom interactive), ``validator_flags``, limits
   (``.timelimit`` or ``limits.time_limit`` in seconds, ``limits.memory`` in MiB, else Kattis' 2048 MiB), ``source``
   (the contest) and ``uuid`` (the problem id).
-- ``problem_statement/problem.en.tex``: the statement, LaTeX turned into our Markdown with the TeX math kept.
+- ``problem_statement/problem.en.tex`` (``statement/`` since the 2023-07 format, or ``problem.en.md``): the statement,
+  LaTeX turned into our Markdown with the TeX math kept; English first, else the first language there is.
+- ``type`` (2023-07 and later): ``interactive`` is what ``validation: custom interactive`` was; an
+  ``output_validator/`` folder (singular, one program) is what ``output_validators/`` was.
+- ``constants`` (2025-09): ``{{name}}`` in the statement, validators and included files replaced by its value.
+- ``include/<language>/`` and ``include/default/`` (2025-09): files every submission gets beside its source, stored
+  as a program of role ``include`` so that judging gives them to every run.
 - ``data/sample``: public tests; ``data/secret/**``: private tests (origin official), in path order, groups included.
 - ``input_validators/``, ``output_validators/``: programs (C++ with their ``validate.h``, Python) or checktestdata
   scripts, stored in ``problem_program`` with their files.
@@ -56,8 +62,10 @@ _VERDICT_FOLDERS = {
     "memory_limit_exceeded": False,
     "output_limit_exceeded": False,
     "rejected": False,
+    "partially_accepted": False,  # a scoring problem's: fails some group, so a pass-fail judge rejects it
     "mixed": None,
 }
+_INCLUDE_LANGUAGES = {"any", "cpp", "c", "python3", "python2", "java", "kotlin", "rust", "go", "haskell"}
 _PROGRAM_LANGUAGES = {".cpp": "cpp", ".cc": "cpp", ".c": "c", ".py": "python3", ".java": "java", ".ctd": "checktestdata"}
 
 
@@ -101,6 +109,43 @@ def _yaml(path: Path) -> dict[str, Any]:
     return loaded
 
 
+def _constants(config: dict[str, Any]) -> dict[str, str]:
+    constants = config.get("constants")
+    return {str(k): str(v) for k, v in constants.items()} if isinstance(constants, dict) else {}
+
+
+def _substitute(text: str, constants: dict[str, str]) -> str:
+    """The 2025-09 format's ``{{name}}`` replaced by the problem's constant (unknown names left as they are)."""
+    if not constants or "{{" not in text:
+        return text
+    return re.sub(r"\{\{\s*(\w+)\s*\}\}", lambda m: constants.get(m.group(1), m.group(0)), text)
+
+
+def _source(config: dict[str, Any]) -> tuple[str, str | None]:
+    """(contest name, url): ``source: NAME`` with ``source_url``, or the 2023-07 format's ``source: {name, url}``."""
+    source = config.get("source")
+    url = config.get("source_url")
+    if isinstance(source, dict):
+        url = source.get("url") or url
+        source = source.get("name")
+    return str(source or "packages").strip(), str(url) if url else None
+
+
+def _validation(package: Path, config: dict[str, Any]) -> str:
+    """default, custom or custom interactive: the legacy ``validation`` key, or the 2023-07 format's ``type`` (a word
+    or a list) and an ``output_validator/`` folder."""
+    kinds = config.get("type")
+    words = kinds if isinstance(kinds, list) else str(kinds or "").split()
+    validation = str(config.get("validation") or "default").strip()
+    if "interactive" in words:
+        return "custom interactive"
+    if (package / "output_validator").is_dir() and validation == "default":
+        return "custom"
+    if validation not in ("default", "custom", "custom interactive"):
+        return "custom interactive" if "interactive" in validation else "custom"
+    return validation
+
+
 def _name(config: dict[str, Any], fallback: str) -> str:
     name = config.get("name")
     if isinstance(name, dict):
@@ -134,18 +179,28 @@ def latex_to_markdown(tex: str, name: str | None = None) -> str:
     return f"# {name}\n\n{text}" if name else text
 
 
-def _statement(package: Path, name: str) -> tuple[str | None, list[str]]:
-    folder = package / "problem_statement"
-    candidates = [folder / "problem.en.tex", folder / "problem.tex", *sorted(folder.glob("problem.*.tex"))]
+def _statement(package: Path, name: str, constants: dict[str, str]) -> tuple[str | None, str, list[str]]:
+    """(statement as Markdown, its language, notes): English LaTeX or Markdown first, in the legacy
+    ``problem_statement/`` or the 2023-07 format's ``statement/``."""
     notes = []
-    pdfs = [p.name for p in (*package.glob("*.pdf"), *folder.glob("problem*.pdf")) if p.is_file()]
+    candidates: list[Path] = []
+    for folder in (package / "problem_statement", package / "statement"):
+        candidates += [folder / "problem.en.tex", folder / "problem.en.md", folder / "problem.tex", folder / "problem.md"]
+        candidates += sorted((*folder.glob("problem.*.tex"), *folder.glob("problem.*.md")))
+    folders = (package / "problem_statement", package / "statement")
+    pdfs = [p.name for p in (*package.glob("*.pdf"), *(f for d in folders for f in d.glob("problem*.pdf"))) if p.is_file()]
     if pdfs:
         notes.append(f"statement PDF in the package: {', '.join(sorted(set(pdfs)))}")
     for candidate in candidates:
         if candidate.is_file():
-            return latex_to_markdown(candidate.read_text(encoding="utf-8", errors="replace"), name), notes
-    notes.append("no LaTeX statement")
-    return None, notes
+            parts = candidate.name.split(".")
+            language = parts[1] if len(parts) == 3 else "en"
+            text = _substitute(candidate.read_text(encoding="utf-8", errors="replace"), constants)
+            if candidate.suffix == ".md":
+                return (f"# {name}\n\n{text.strip()}" if name else text.strip()), language, notes
+            return latex_to_markdown(text, name), language, notes
+    notes.append("no statement (problem.en.tex or problem.en.md)")
+    return None, "en", notes
 
 
 def _limits(config: dict[str, Any]) -> dict[str, Any]:
@@ -186,13 +241,14 @@ def _tests(package: Path, key: dict[str, Any]) -> list[Test]:
     return tests
 
 
-def _program_files(path: Path) -> tuple[dict[str, str], str, str] | None:
+def _program_files(path: Path, constants: dict[str, str]) -> tuple[dict[str, str], str, str] | None:
     """(files, entry, language) of a validator that is one file or a directory of sources."""
     files = {path.name: path.read_text(encoding="utf-8", errors="replace")} if path.is_file() else {
         p.relative_to(path).as_posix(): p.read_text(encoding="utf-8", errors="replace")
         for p in sorted(path.rglob("*"))
         if p.is_file() and p.suffix in (*_PROGRAM_LANGUAGES, ".h", ".hpp")
     }  # fmt: skip
+    files = {name: _substitute(text, constants) for name, text in files.items()}
     entries = [name for name in files if Path(name).suffix in _PROGRAM_LANGUAGES]
     if not entries:
         return None
@@ -200,22 +256,51 @@ def _program_files(path: Path) -> tuple[dict[str, str], str, str] | None:
     return files, entry, _PROGRAM_LANGUAGES[Path(entry).suffix]
 
 
-def _programs(package: Path, key: dict[str, Any], validation: str | None) -> tuple[list[ProblemProgram], list[str]]:
+def _programs(
+    package: Path, key: dict[str, Any], validation: str | None, constants: dict[str, str]
+) -> tuple[list[ProblemProgram], list[str]]:
     programs, notes = [], []
-    for folder, role in (("input_validators", "input_validator"), ("output_validators", "output_validator")):
+    for folder, role in (
+        ("input_validators", "input_validator"),
+        ("output_validators", "output_validator"),
+        ("output_validator", "output_validator"),
+    ):
         base = package / folder
         if not base.is_dir():
             continue
         if role == "output_validator" and validation == "custom interactive":
             role = "interactor"
-        for entry in sorted(base.iterdir()):
-            found = _program_files(entry)
+        # the 2023-07 format's output_validator/ is one program, the legacy folders hold one program per entry
+        entries = [base] if folder == "output_validator" else sorted(base.iterdir())
+        for entry in entries:
+            found = _program_files(entry, constants)
             if found is None:
                 notes.append(f"{folder}/{entry.name}: no program we can build")
                 continue
             files, main, language = found
             programs.append(ProblemProgram(**key, role=role, name=entry.name, language=language, files=files, entry=main))
     return programs, notes
+
+
+def _includes(package: Path, key: dict[str, Any], constants: dict[str, str]) -> tuple[list[ProblemProgram], list[str]]:
+    """``include/<language>/`` (``default``: every language) as programs of role ``include``: plain files only."""
+    found, notes = [], []
+    base = package / "include"
+    for folder in sorted(base.iterdir()) if base.is_dir() else []:
+        language = "any" if folder.name == "default" else folder.name
+        if not folder.is_dir() or language not in _INCLUDE_LANGUAGES:
+            notes.append(f"include/{folder.name}: not a language we run, left out")
+            continue
+        files = {}
+        for path in sorted(folder.rglob("*")):
+            name = path.relative_to(folder).as_posix()
+            if path.is_file() and "/" not in name and not name.startswith("."):
+                files[name] = _substitute(path.read_text(encoding="utf-8", errors="replace"), constants)
+            elif path.is_file():
+                notes.append(f"include/{folder.name}/{name}: only plain files beside the source are given, left out")
+        if files:
+            found.append(ProblemProgram(**key, role="include", name=folder.name, language=language, files=files, entry=""))
+    return found, notes
 
 
 def _submissions(package: Path, key: dict[str, Any], problem_id: str) -> tuple[list[Submission], list[str]]:
@@ -257,17 +342,16 @@ def read_package(package: Path) -> _Read:
     if not (package / "problem.yaml").is_file():
         raise PackageError(f"{package}: no problem.yaml (not a problem package)")
     config = _yaml(package / "problem.yaml")
-    source = str(config.get("source") or "packages").strip()
+    constants = _constants(config)
+    source, url = _source(config)
     contest_id = _slug(source)
     index = package.resolve().name
     key: dict[str, Any] = {"site": Site.package, "contest_id": contest_id, "index": index}
     name = _name(config, index)
     problem_id = str(config.get("uuid") or f"{contest_id}/{index}")
-    validation = str(config.get("validation") or "default").strip()
-    if validation not in ("default", "custom", "custom interactive"):
-        validation = "custom interactive" if "interactive" in validation else "custom"
+    validation = _validation(package, config)
     flags = config.get("validator_flags")
-    statement, notes = _statement(package, name)
+    statement, statement_language, notes = _statement(package, name, constants)
     memory = _limits(config).get("memory")
     multiplier = _limits(config).get("time_multiplier")
     memory_mib = memory if isinstance(memory, int | float) else _DEFAULT_MEMORY_MIB
@@ -277,7 +361,7 @@ def read_package(package: Path) -> _Read:
         name=name,
         statement=statement,
         statement_format="markdown" if statement else None,
-        statement_language="en",
+        statement_language=statement_language,
         time_limit_ms=_time_limit_ms(package, config),
         memory_limit_bytes=int(memory_mib) << 20,
         interactive=validation == "custom interactive",
@@ -285,7 +369,7 @@ def read_package(package: Path) -> _Read:
         validation=validation,
         validator_flags=str(flags) if flags else None,
         time_multiplier=float(multiplier) if isinstance(multiplier, int | float) and multiplier > 0 else None,
-        url=str(config["source_url"]) if config.get("source_url") else None,
+        url=url,
         tags=[],
     )
     tests = _tests(package, key)
@@ -293,7 +377,10 @@ def read_package(package: Path) -> _Read:
         generators = (package / "generators" / "generators.yaml").is_file()
         made_by = " (the package makes them with generators/: import with the sandbox)" if generators else ""
         notes.append("no secret tests" + made_by)
-    programs, program_notes = _programs(package, key, validation)
+    programs, program_notes = _programs(package, key, validation, constants)
+    includes, include_notes = _includes(package, key, constants)
+    programs += includes
+    program_notes += include_notes
     submissions, submission_notes = _submissions(package, key, problem_id)
     contest = Contest(site=Site.package, contest_id=contest_id, name=source, kind="package")
     return _Read(contest, problem, tests, submissions, programs, [*notes, *program_notes, *submission_notes])

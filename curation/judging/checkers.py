@@ -244,15 +244,27 @@ class Judge:
     _built: Program | None = None
     interactor: ProblemProgram | None = None
     """An interactive problem's interactor: the run itself gives the verdict (``interactive``), nothing to check after."""
+    includes: list[ProblemProgram] = field(default_factory=list)
+    """Files the jury gives every submission (a package's ``include/``), per language."""
 
     @classmethod
     def for_problem(cls, store: Store, problem: Problem, sandbox: Sandbox | None = None) -> Judge:
+        programs = store.programs_for(problem.key)
         checker = interactor = None
         if problem.validation == "custom" or problem.interactive:
-            programs = store.programs_for(problem.key)
             checker = next((p for p in programs if p.role == "output_validator"), None) if not problem.interactive else None
             interactor = next((p for p in programs if p.role == "interactor"), None) if problem.interactive else None
-        return cls(problem, checker, ResultCache(store), sandbox, interactor=interactor)
+        includes = [p for p in programs if p.role == "include"]
+        return cls(problem, checker, ResultCache(store), sandbox, interactor=interactor, includes=includes)
+
+    def files_for(self, language: Language | str) -> dict[str, str]:
+        """The files a submission in ``language`` gets beside its source: the package's ``include/default/`` and
+        ``include/<language>/`` (the language's own file wins where both name one)."""
+        files: dict[str, str] = {}
+        for include in sorted(self.includes, key=lambda p: p.language != "any"):
+            if include.language in ("any", str(language)):
+                files.update(include.files)
+        return files
 
     def test_key(self, input_text: str | None, answer: str | None) -> str:
         """A test's name in the results cache. An interactive run's outcome is already judged, by this interactor

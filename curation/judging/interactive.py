@@ -126,7 +126,7 @@ def run_interactive_job(sandbox: Sandbox, job: Job) -> JobResult:
 
     assert job.interactor is not None
     result = JobResult(job.key, job.solution, job.limits)
-    program = sandbox.prepare(job.language, job.code, language_raw=job.language_raw)
+    program = sandbox.prepare(job.language, job.code, language_raw=job.language_raw, files=job.files)
     try:
         if not program.ok:
             return unbuilt(result, program, job)

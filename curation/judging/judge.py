@@ -137,7 +137,7 @@ def solution_key(language: Language | str, code: str, language_raw: str | None =
     """The results cache's name for a solution: its code and the dialect it runs as here (C++17 and C++20 builds of
     one source are different programs; so are PyPy and CPython runs)."""
     recipe = recipe_for(language, code, language_raw)
-    # the command is part of it: the same source run another way (python3 -S, then -I) is another program's result
+    # the command is part of it: the same source run another way (python3 -S, then -E -s) is another program's result
     dialect = f"{recipe.dialect}\0{' '.join(recipe.run)}" if recipe is not None else "unrunnable"
     return hashlib.sha256(f"{language}:{dialect}\0{code}".encode()).hexdigest()
 
@@ -194,6 +194,9 @@ class Job:
     """Input hash -> the judge's answer file, which an interactor reads."""
     flags: str | None = None
     """The problem's validator flags, passed to its interactor."""
+    files: dict[str, str] = field(default_factory=dict)
+    """Files the jury gives every submission beside its source (a package's ``include/``). Not in the solution's
+    name in the results cache: they belong to the problem, as the tests do, and a problem's tests are its own."""
 
     @property
     def solution(self) -> str:
@@ -216,7 +219,7 @@ def run_job(sandbox: Sandbox, job: Job, *, batch: bool = True) -> JobResult:
 
         return run_interactive_job(sandbox, job)
     result = JobResult(job.key, job.solution, job.limits)
-    program = sandbox.prepare(job.language, job.code, language_raw=job.language_raw)
+    program = sandbox.prepare(job.language, job.code, language_raw=job.language_raw, files=job.files)
     try:
         if not program.ok:
             return unbuilt(result, program, job)

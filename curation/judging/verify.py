@@ -114,7 +114,8 @@ def tests_job(
     inputs = [(name, t.input or "") for name, t in keyed.items()]
     answers = {name: t.output or "" for name, t in keyed.items()} if judge.interactor is not None else {}
     return Job(key, language, code, inputs, limits, language_raw, stop_on_failure=stop_on_failure,
-               interactor=judge.interactor, answers=answers, flags=judge.problem.validator_flags)  # fmt: skip
+               interactor=judge.interactor, answers=answers, flags=judge.problem.validator_flags,
+               files=judge.files_for(language))  # fmt: skip
 
 
 class _Judges:

@@ -86,9 +86,10 @@ def recipe_for(language: Language | str, code: str, language_raw: str | None = N
             recipe = Recipe(family, "pypy3", "main.py", None, ("pypy3", "{PROGRAM}/main.py"), ("pypy3",))
         else:
             note = "PyPy is not installed: run on CPython" if "pypy" in raw.lower() else ""
-            # -I (isolated: no user site-packages, no PYTHON* variables), not -S: judges run Python with its site
-            # module, and accepted solutions call exit() and quit(), which only the site module defines
-            recipe = Recipe(family, "cpython3", "main.py", None, ("python3", "-I", "{PROGRAM}/main.py"), ("python3",), note)
+            # -E -s (no PYTHON* variables, no user site-packages), not -S: judges run Python with its site module, and
+            # accepted solutions call exit() and quit(), which only the site module defines. Not -I: it also takes the
+            # program's own directory off sys.path, where a package's included files (``import include``) are.
+            recipe = Recipe(family, "cpython3", "main.py", None, ("python3", "-E", "-s", "{PROGRAM}/main.py"), ("python3",), note)
     elif family is Language.python2:
         # Debian dropped Python 2; PyPy 2 or a python2 installed under /usr still runs the old jury solutions
         interpreter = next((tool for tool in ("python2", "pypy") if _system_tool(tool)), "python2")

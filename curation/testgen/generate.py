@@ -274,7 +274,8 @@ def _run_all(
             answers = dict.fromkeys((d for d, _ in missing), answer) if interactive else {}
             flags = problem.validator_flags if interactive else None
             job = Job(key, solution.language, solution.source_code, missing, limits, solution.language_raw,
-                      interactor=judge.interactor, answers=answers, flags=flags)  # fmt: skip
+                      interactor=judge.interactor, answers=answers, flags=flags,
+                      files=judge.files_for(solution.language))  # fmt: skip
             jobs.append(job)
     for result in executor.run(jobs):
         cache.put(result)

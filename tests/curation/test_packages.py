@@ -86,7 +86,7 @@ def test_python_2_jury_solutions_are_told_from_python_3_ones(imported: Store, pa
         if str(s.submission_id).endswith(".py")
     }  # fmt: skip
     verdict_folders = {"accepted", "wrong_answer", "time_limit_exceeded", "run_time_error", "memory_limit_exceeded",
-                       "output_limit_exceeded", "rejected", "mixed"}  # fmt: skip
+                       "output_limit_exceeded", "rejected", "partially_accepted", "mixed"}  # fmt: skip
     on_disk = {
         str(f.relative_to(packages)).replace("/submissions/", "/")
         for f in packages.glob("*/submissions/*/*.py") if f.parent.name in verdict_folders
@@ -406,3 +406,47 @@ def test_import_calibrates_the_time_limit_by_the_jurys_rule_on_this_machine(pack
     bare = CliRunner().invoke(app, ["import", "package", str(packages / "infinityissues"), "--db", str(tmp_path / "b.sqlite"),
                                     "--no-calibrate"])  # fmt: skip
     assert bare.exit_code == 0 and _problem(Store(tmp_path / "b.sqlite"), "infinityissues").calibrated_time_limit_ms is None
+
+
+def test_packages_of_the_2023_07_and_2025_09_formats_keep_their_statement_type_constants_and_includes(packages: Path) -> None:
+    """The newer format moved things: ``statement/`` (LaTeX or Markdown), ``type: interactive``, a singular
+    ``output_validator/``, ``source: {name, url}``, ``constants`` written ``{{name}}`` and ``include/`` files. Read as
+    the legacy format, maximal lost its statement and checker, guess was judged as a batch problem, and the contest
+    was named after a Python dict."""
+    from cpdata.curation.formats.package import read_package
+
+    maximal = read_package(packages / "maximal")
+    assert maximal.contest.contest_id == "my-contest-2024" and maximal.problem.url == "https://my.contest.com/2024"
+    statement = maximal.problem.statement or ""
+    assert "## Input" in statement and "$N \\pm 1$" in statement and "{{" not in statement  # the constant, substituted
+    assert maximal.problem.validation == "custom"
+    programs = {(p.role, p.name): p for p in maximal.programs}
+    checker = programs["output_validator", "output_validator"]
+    assert checker.entry == "validator.py" and "== 1:" in checker.files["validator.py"]
+    assert programs["include", "python3"].files == {"include.py": "magic_constant = 1\n"}
+    assert programs["include", "default"].language == "any" and programs["include", "default"].files["data.txt"].strip() == "1"
+    guess = read_package(packages / "guess")
+    assert guess.problem.interactive and guess.problem.validation == "custom interactive"
+    assert [p.role for p in guess.programs if p.name == "output_validator"] == ["interactor"]
+    assert guess.problem.statement_language == "en" and "between $1$ and $1000$" in (guess.problem.statement or "")
+    scoring = read_package(packages / "scoring")
+    assert {s.verdict_raw: s.is_correct for s in scoring.submissions}.get("partially_accepted") is False
+
+
+def test_a_jury_solution_that_reads_the_packages_included_files_passes(packages: Path, tmp_path: Path) -> None:
+    """maximal's accepted.py does ``import include`` (``include/python3/include.py``): without the package's included
+    files beside it, every run crashed and a correct solution counted as failing."""
+    from cpdata.curation.judging.judge import LocalExecutor
+    from cpdata.curation.judging.verify import verify
+
+    store = Store(tmp_path / "s.sqlite")
+    import_packages(store, [packages / "maximal"])
+    summary = verify(store, executor=LocalExecutor(2, SANDBOX))
+    assert summary.sandbox_errors == 0
+    rows = dict(store.run_sql(
+        "SELECT s.submission_id, v.outcome FROM verification v "
+        "JOIN submission s ON s.site = v.site AND s.submission_id = v.submission_id"
+    )[1])  # fmt: skip
+    outcomes = {sid.split("/", 1)[1]: outcome for sid, outcome in rows.items()}
+    assert outcomes["accepted/accepted.py"] == "ok"  # passes the jury's checker with the constant substituted
+    assert outcomes["wrong_answer/wrong.py"] == "wrong_answer"

@@ -144,6 +144,9 @@ def test_sections_are_found_by_what_their_headings_mean() -> None:
     bold = find_sections("**Input**\n\nTwo numbers.\n\n**Output**\n\nOne.")
     assert bold.input == "Two numbers."
     assert not find_sections("Only a story, 1 ≤ N ≤ 10.").headed
+    # the format's own example package is titled "Sample Problem": a title names the problem, it heads no section
+    titled = find_sections("# Sample Problem\n\nA story.\n\n## Input\n\nOne integer $N$.\n\n## Output\n\nN + 1")
+    assert titled.input == "One integer $N$." and titled.legend == "A story."
 
 
 def test_the_input_sections_names_in_order_indices_dropped() -> None:

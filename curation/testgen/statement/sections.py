@@ -72,7 +72,9 @@ def find_sections(statement: str) -> Sections:
         if match.group("end"):
             marks.append((match.start(), match.end(), "end"))
             continue
-        meaning = _meaning(title)
+        # the statement's title (``# Sample Problem``, ``# Input Validation``) names the problem, it heads no section
+        is_title = match.group("md") and not statement[: match.start()].strip() and statement[match.start() + 1] != "#"
+        meaning = "legend" if is_title else _meaning(title)
         if meaning is None and match.group("bare"):
             continue  # a bare line that is only text
         marks.append((match.start(), match.end(), meaning or "unknown"))
