@@ -301,6 +301,7 @@ class Builder:
         tokens = column.tokens
         observed = "".join(sorted(set("".join(tokens))))
         made.alphabet = next((a for a in self.reading.alphabets if set(observed) <= set(a)), observed) or "a"
+        self.letters(made, tokens)
         low: list[str] = []
         high: list[str] = []
         equal = self.equal_length(column, visible)
@@ -316,6 +317,20 @@ class Builder:
         if not low and high:
             low = [str(min(1, min(lengths)))]  # a string of at most k letters: one letter at least, as every input
         self.fill(made, low, high, min(lengths), max(lengths), label)
+
+    def letters(self, made: Field, tokens: list[str]) -> None:
+        """The statement's rule for the letters of its strings (a first letter of either case and lowercase others, a
+        vowel somewhere), where every known token keeps it: a rule that a sample breaks is about something else."""
+        rule = self.reading.letters
+        first = "".join(c for c in made.alphabet if c in rule.first) if rule.first else made.alphabet
+        rest = "".join(c for c in made.alphabet if c in rule.rest) if rule.rest else made.alphabet
+        contains = "".join(c for c in rule.contains if c in made.alphabet)
+        if not first or not rest or (first == rest == made.alphabet and not contains):
+            return
+        if all(t and t[0] in first and set(t[1:]) <= set(rest) and (not contains or set(t) & set(contains)) for t in tokens):
+            made.first_alphabet = first if first != rest else ""
+            made.alphabet = rest
+            made.contains = contains
 
     def equal_length(self, column: Column, visible: dict[str, str]) -> str | None:
         """A variable read before a string that equals its length in every input (``n``, then a string of n)."""

@@ -253,8 +253,21 @@ class _Draw:
         high = min(high, room)
         length = low if low == high else draw_size(low, high, self.rng, self.drawing.size)
         text = self.drawing.text(f, f.alphabet, length)
+        if f.first_alphabet and text:
+            text = self.rng.choice(f.first_alphabet) + text[1:]
+        if f.contains and text and not set(text) & set(f.contains):
+            text = self.with_one_of(f, text)
         env[f.var] = text
         return text
+
+    def with_one_of(self, f: Field, text: str) -> str:
+        """A word given one of the letters it must hold (a vowel), at a place whose alphabet has it."""
+        places = [
+            i for i in range(len(text)) if set(f.contains) & set(f.first_alphabet if i == 0 and f.first_alphabet else f.alphabet)
+        ]
+        at = self.rng.choice(places)
+        allowed = f.first_alphabet if at == 0 and f.first_alphabet else f.alphabet
+        return text[:at] + self.rng.choice([c for c in f.contains if c in allowed]) + text[at + 1 :]
 
     # --- parts
 

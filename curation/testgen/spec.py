@@ -178,7 +178,9 @@ def _describe(spec: Specification) -> str:
         label = f.name or f.var
         low, high = ", ".join(f.low), ", ".join(f.high)
         if f.kind == "word":
-            return f"{label} a string over {_alphabet_label(f.alphabet)} of length [{low}, {high}]"
+            first = f" after a first letter of {_alphabet_label(f.first_alphabet)}" if f.first_alphabet else ""
+            holding = f", holding one of {_alphabet_label(f.contains)}" if f.contains else ""
+            return f"{label} a string over {_alphabet_label(f.alphabet)}{first} of length [{low}, {high}]{holding}"
         kind = "a real" if f.kind == "real" else "a prime" if f.prime else ""
         return f"{label}{' ' + kind if kind else ''} in [{low}, {high}]"
 

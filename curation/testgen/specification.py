@@ -42,6 +42,10 @@ class Field:
     narrow: the reason says so)."""
     alphabet: str = ""
     """A word's characters, written out (``abcdefghijklmnopqrstuvwxyz``, ``01``, ``.#``)."""
+    first_alphabet: str = ""
+    """A word's first character where the statement gives it other letters than the rest (a capital first)."""
+    contains: str = ""
+    """Characters of which a word holds at least one (a vowel)."""
     decimals: int = 0
     """A real's greatest number of digits after the point."""
     not_equal: list[str] = field(default_factory=list)
@@ -131,6 +135,20 @@ class Specification:
         return _Writer(self).write()
 
 
+def _word_pattern(f: Field) -> str:
+    """A word's regular expression: its alphabet, its first letter's where that differs, and a letter it must hold."""
+    rest = _regex_class(f.alphabet)
+    first = _regex_class(f.first_alphabet) if f.first_alphabet else rest
+    if not f.contains:
+        return f"[{first}][{rest}]*" if f.first_alphabet else f"[{rest}]*"
+    options = []
+    if first_held := "".join(c for c in f.contains if c in (f.first_alphabet or f.alphabet)):
+        options.append(f"[{_regex_class(first_held)}][{rest}]*")
+    if rest_held := "".join(c for c in f.contains if c in f.alphabet):
+        options.append(f"[{first}][{rest}]*[{_regex_class(rest_held)}][{rest}]*")
+    return "(" + "|".join(options) + ")"
+
+
 def _regex_class(alphabet: str) -> str:
     """A checktestdata character class for the alphabet: runs of letters and digits as ranges, the rest escaped."""
     chars = sorted(set(alphabet))
@@ -217,10 +235,9 @@ class _Writer:
         if f.kind == "real":
             low, high = self.numeric(f.low, max), self.numeric(f.high, min)
             return f"FLOATP({low}, {high}, 0, {f.decimals}, {target})"
-        cls = _regex_class(f.alphabet)
         low = self.numeric(f.low, max)
         high = self.numeric(f.high, min)
-        return f'REGEX("[{cls}]*", {target}) ASSERT(STRLEN({target}) >= {low} && STRLEN({target}) <= {high})'
+        return f'REGEX("{_word_pattern(f)}", {target}) ASSERT(STRLEN({target}) >= {low} && STRLEN({target}) <= {high})'
 
     @staticmethod
     def numeric(values: list[str], pick: Any) -> str:

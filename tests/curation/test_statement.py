@@ -9,7 +9,16 @@ from fractions import Fraction
 import pytest
 
 from cpdata.curation.testgen.statement.bounds import base_name, read_bounds
-from cpdata.curation.testgen.statement.hints import alphabets, decimals, line_counts, primes, query_forms, speaks_of_cases
+from cpdata.curation.testgen.statement.hints import (
+    LetterRule,
+    alphabets,
+    decimals,
+    letter_rule,
+    line_counts,
+    primes,
+    query_forms,
+    speaks_of_cases,
+)
 from cpdata.curation.testgen.statement.names import index_names, input_names, variable_words
 from cpdata.curation.testgen.statement.sections import find_sections
 from cpdata.curation.testgen.statement.text import NumberError, number, plain
@@ -182,3 +191,11 @@ def test_hints_alphabets_cases_queries_lines_and_decimals() -> None:
     assert primes(plain("- $2 \\leq P \\leq 10^6$ and $P$ is a prime")) == {"P"}
     assert primes("choose an index i and a prime number p such that") == {"p"}
     assert primes(plain("elements modulo **P** (not necessarily prime)")) == set()
+    lower, upper = "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    brentering = (
+        "The first letter may be uppercase or lowercase, all other letters are lowercase. "
+        "$s$ will contain at least one lowercase vowel."
+    )
+    assert letter_rule(brentering) == LetterRule(lower + upper, lower, "aeiou")
+    assert letter_rule("Each name starts with a capital letter.") == LetterRule(upper, "", "")
+    assert letter_rule("a string of lowercase letters") == LetterRule()

@@ -9,8 +9,20 @@ from __future__ import annotations
 
 import re
 import string
+from dataclasses import dataclass
 
-__all__ = ["alphabets", "decimals", "line_counts", "mentions", "parities", "primes", "query_forms", "speaks_of_cases"]
+__all__ = [
+    "LetterRule",
+    "alphabets",
+    "decimals",
+    "letter_rule",
+    "line_counts",
+    "mentions",
+    "parities",
+    "primes",
+    "query_forms",
+    "speaks_of_cases",
+]
 
 _LOWER, _UPPER, _DIGITS = string.ascii_lowercase, string.ascii_uppercase, string.digits
 
@@ -53,6 +65,46 @@ def alphabets(statement: str) -> list[str]:
     if found:
         found.append("".join(dict.fromkeys("".join(found))))
     return found
+
+
+@dataclass(frozen=True)
+class LetterRule:
+    """What a statement says of the letters of its strings beyond their alphabet: the first letter's case apart from
+    the others' (brentering: "The first letter may be uppercase or lowercase, all other letters are lowercase") and
+    letters one of which must appear ("s will contain at least one lowercase vowel"). Empty: nothing said."""
+
+    first: str = ""
+    rest: str = ""
+    contains: str = ""
+
+
+_CASE = r"(upper[\s-]?case|capital|lower[\s-]?case|small)"
+_FIRST = re.compile(
+    rf"(?i)first\s+(?:letter|character)[^.\n]{{0,40}}?\b{_CASE}(?:\s+or\s+{_CASE})?"
+    rf"|(?:starts?|begins?)\s+with\s+an?\s+{_CASE}(?:\s+or\s+{_CASE})?\s+(?:letter|character)"
+)
+_REST = re.compile(rf"(?i)(?:other|remaining|subsequent|rest\s+of\s+the)\s+(?:letters|characters)[^.\n]{{0,20}}?\b{_CASE}")
+_VOWEL = re.compile(r"(?i)contains?\s+at\s+least\s+one\s+(?:(lower[\s-]?case|upper[\s-]?case|small|capital)\s+)?vowel")
+
+
+def _letters_of_case(words: tuple[str | None, ...]) -> str:
+    cases = {"lower" if w.lower().startswith(("lower", "small")) else "upper" for w in words if w}
+    return (_LOWER if "lower" in cases else "") + (_UPPER if "upper" in cases else "")
+
+
+def letter_rule(text: str) -> LetterRule:
+    first = _FIRST.search(text)
+    rest = _REST.search(text)
+    vowel = _VOWEL.search(text)
+    contains = ""
+    if vowel:
+        case = _letters_of_case((vowel.group(1),)) if vowel.group(1) else _LOWER + _UPPER
+        contains = "".join(c for c in "aeiouAEIOU" if c in case)
+    return LetterRule(
+        _letters_of_case(tuple(g for g in first.groups() if g)) if first else "",
+        _letters_of_case((rest.group(1),)) if rest else "",
+        contains,
+    )
 
 
 _QUOTED = r"""['"‘“`]\s?(\S)\s?['"’”`]"""

@@ -25,6 +25,8 @@ class Reading:
     """Names the statement uses as indices (``i`` in ``A_i``): a column only where nothing else fits."""
     cases: bool
     alphabets: list[str]
+    letters: hints.LetterRule
+    """The first letter's case apart from the others', and letters one of which must appear."""
     decimals: int | None
     line_counts: list[tuple[str, int]]
     """Counts of lines the Input section names, in order (``N - 1 lines``): (name, how many fewer)."""
@@ -82,6 +84,7 @@ def read_statement(statement: str) -> Reading:
         indices,
         hints.speaks_of_cases(statement),
         hints.alphabets(text),
+        hints.letter_rule(text),
         hints.decimals(text),
         hints.line_counts(plain(sections.input)),
         hints.primes(text),
