@@ -270,8 +270,10 @@ def _programs(
             continue
         if role == "output_validator" and validation == "custom interactive":
             role = "interactor"
-        # the 2023-07 format's output_validator/ is one program, the legacy folders hold one program per entry
-        entries = [base] if folder == "output_validator" else sorted(base.iterdir())
+        # the 2023-07 format's output_validator/ is one program (unless it holds a program's folder, as guess's
+        # does), the legacy folders hold one program per entry
+        direct = any(p.is_file() and p.suffix in _PROGRAM_LANGUAGES for p in base.iterdir())
+        entries = [base] if folder == "output_validator" and direct else sorted(base.iterdir())
         for entry in entries:
             found = _program_files(entry, constants)
             if found is None:

@@ -120,7 +120,10 @@ def validator_program(
         extra["cpdata_check.py"] = _HARNESS
     extra.update(beside or {})
     raw = "C++20" if language is Language.cpp else None
-    built = sandbox.prepare(language, code, language_raw=raw, files=extra)
+    try:
+        built = sandbox.prepare(language, code, language_raw=raw, files=extra)
+    except ValueError as exc:  # a file in a folder of its own, no toolchain: the program cannot be built here
+        raise CheckerUnavailable(f"{program.role} {program.name} cannot be built here: {exc}") from exc
     if not built.ok and language in _PRELUDES:
         # Judges build jury programs with whatever their compiler's headers pull in; GCC 12's do not bring <cstring> or
         # <array> along with <iostream>. Built again with every standard header included first (not the first try:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from cpdata.curation.testgen.ctdgen import is_prime
 from cpdata.curation.testgen.layout import Column, Layout, Section
 from cpdata.curation.testgen.specification import Field, FieldKind, Part, Specification
-from cpdata.curation.testgen.statement.bounds import Bounds, Range
+from cpdata.curation.testgen.statement.bounds import UNNAMED_INTEGERS, Bounds, Range
 from cpdata.curation.testgen.statement.hints import letter_of
 from cpdata.curation.testgen.statement.reading import Reading
 from cpdata.curation.testgen.structures import mark_structures
@@ -113,7 +114,11 @@ class Builder:
         # A name only the constraints give (``1 ≤ A_i ≤ 10^9`` beside "N space-separated integers"), for the columns
         # the Input section left unnamed, in the constraints' order, where its bounds hold every value.
         unnamed = [c for c in columns if id(c) not in names]
-        spare = [n for n in self.reading.bounds.ranges if n not in names.values() and n not in self.reading.indices]
+        spare = [
+            n
+            for n in self.reading.bounds.ranges
+            if n not in names.values() and n not in self.reading.indices and n != UNNAMED_INTEGERS
+        ]
         if unnamed and spare:
             names.update(_align(unnamed, [n for n in spare if n != "*"], self.reading.bounds, set(), strict=True))
         for column in columns:
@@ -191,7 +196,20 @@ class Builder:
                     self.var_of[id(column)] = self.new_var(label)
                     made.append(self.field(column, label, query_visible, columns, f"query {value}"))
                 variants[value] = made
-        return Part(section.kind, fields, count, variants=variants, width=width)  # type: ignore[arg-type]
+        rows = self.eof_rows(section) if section.kind == "rest" else []
+        return Part(section.kind, fields, count, variants=variants, width=width, rows=rows)  # type: ignore[arg-type]
+
+    def eof_rows(self, section: Section) -> list[int]:
+        """The least and most lines that run to the end of the input: the statement's, else what the inputs show
+        (then not every bound is stated, and the reason says so)."""
+        stated = self.reading.eof_rows or (None, None)
+        per_input = Counter(section.columns[0].owners)
+        least = stated[0] if stated[0] is not None else 1
+        most = stated[1]
+        if most is None:
+            most = max(per_input.values())
+            self.unstated["lines"] = "the number of lines up to the end of the input"
+        return [least, most]
 
     def field(self, column: Column, name: str | None, visible: dict[str, str], row: list[Column], where: str = "") -> Field:
         var = self.var_of[id(column)]
@@ -208,6 +226,7 @@ class Builder:
         made = Field(kind, var, name)
         if kind == "int":
             values = [int(t) for t in tokens]
+            found = found if found is not None else self.unnamed(column, values)
             self.int_bounds(made, found, values, visible, label)
             # "p_1, p_2 are primes": the hint names the letter, the fields are its labelled values
             said_prime = name is not None and (name in self.reading.primes or letter_of(name) in self.reading.primes)
@@ -227,6 +246,16 @@ class Builder:
                     self.reversed.setdefault(later, []).append(("not equal", var))
             made.not_equal += [other for side, other in self.reversed.get(name, []) if side == "not equal"]
         return made
+
+    def unnamed(self, column: Column, values: list[int]) -> Range | None:
+        """The statement's range for integers it bounds without naming them ("a pair of integers, between 0 and
+        10^15"), for a value it names no bound of, where every known value lies in it; never for a count (a count
+        of 10^15 lines is not what such a sentence means)."""
+        found = self.reading.bounds.get(UNNAMED_INTEGERS)
+        counts = {part for section in self.layout.sections for part in (section.count.split(" - ")[0], section.width)}
+        if found is None or found.low is None or found.high is None or (column.var and column.var in counts):
+            return None
+        return found if all(found.low <= v <= found.high for v in values) else None
 
     def expressions(self, texts: list[str], visible: dict[str, str]) -> list[str]:
         out = []

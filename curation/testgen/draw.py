@@ -308,6 +308,11 @@ class _Draw:
                 row_env[kind.var] = int(chosen) if kind.kind == "int" else chosen
                 values = [self.value(f, row_env, budget) for f in part.variants[chosen]]
                 self.emit(" ".join([chosen, *values]) + "\n")
+        elif part.kind == "rest":  # lines until the end of the input: as many as the profile's size asks
+            least, most = part.rows
+            for _ in range(draw_size(least, most, self.rng, self.drawing.size)):
+                row_env = dict(env)
+                self.emit(" ".join(self.value(f, row_env, budget) for f in part.fields) + "\n")
         elif self.is_grid(part) and self.rng.random() < 0.3:
             self.maze(part, int(_evaluate(part.count, env)), env)
         else:

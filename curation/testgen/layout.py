@@ -46,7 +46,8 @@ class Section:
     """``line`` (fixed width), ``array`` (one line of ``count`` tokens), ``listline`` (a line whose first token is the
     count of the rest), ``block`` (``count`` lines of fixed width), ``queries`` (``count`` lines whose first token, a
     type, decides how many tokens follow: ``1 x y``, ``2 l``; ``columns`` holds the type column), ``matrix``
-    (``count`` lines of ``width`` values: one column of every value)."""
+    (``count`` lines of ``width`` values: one column of every value), ``rest`` (lines of fixed width up to the end of
+    the input, with no count before them: "The input is terminated by end of file")."""
     columns: list[Column]
     count: str = ""
     """The variable (and ``- 1``) an array's length or a block's lines come from: ``x0``, ``x1 - 1``."""
@@ -83,9 +84,17 @@ class _State:
     """A reading in progress: where each stream is, and the integers read so far (per stream)."""
 
     def __init__(
-        self, streams: list[list[list[str]]], starts: list[int], ends: list[int | None], *, queries: bool = True
+        self,
+        streams: list[list[list[str]]],
+        starts: list[int],
+        ends: list[int | None],
+        *,
+        queries: bool = True,
+        until_eof: bool = False,
     ) -> None:
         self.queries = queries
+        self.until_eof = until_eof
+        """Whether lines may run to the end of the input uncounted (the statement says the input ends at its end)."""
         """Whether lines of several shapes chosen by their first token may be read (the statement speaks of queries)."""
         self.streams = streams
         self.at = list(starts)
@@ -95,7 +104,7 @@ class _State:
         self.sections: list[Section] = []
 
     def copy(self) -> _State:
-        other = _State(self.streams, self.at, self.ends, queries=self.queries)
+        other = _State(self.streams, self.at, self.ends, queries=self.queries, until_eof=self.until_eof)
         other.values = [dict(v) for v in self.values]
         other.order = list(self.order)
         other.sections = list(self.sections)
@@ -144,6 +153,9 @@ def _alternatives(state: _State, *, open_ended: bool) -> list[_State]:
         return out
     strong: list[_State] = []
     weak: list[_State] = []
+    rest = _rest(state) if state.until_eof and not open_ended else None
+    if rest is not None:
+        out.append(rest)
     for var in reversed(state.order):  # the latest integer first: a count is usually read just before its data
         for less in (0, 1):
             counts = [values.get(var, -1) - less for values in state.values]
@@ -192,6 +204,20 @@ def _block(state: _State, var: str, less: int, counts: list[int]) -> _State | No
     owners = [s for s, _ in spans]
     columns = [Column([row[c] for row in rows], owners) for c in range(width)]
     return _advance(state, Section("block", columns, var if not less else f"{var} - 1"), counts)
+
+
+def _rest(state: _State) -> _State | None:
+    """Every line left, of one width, in every input: lines up to the end of the input (at least two somewhere, so
+    that the inputs show lines repeat)."""
+    rows = [(s, line) for s in range(len(state.streams)) for line in range(state.at[s], state.end(s))]
+    counts = [state.end(s) - state.at[s] for s in range(len(state.streams))]
+    widths = {len(state.row(s, line)) for s, line in rows}
+    if max(counts) < 2 or min(counts) < 1 or len(widths) != 1 or widths == {0}:
+        return None
+    (width,) = widths
+    owners = [s for s, _ in rows]
+    columns = [Column([state.row(s, line)[c] for s, line in rows], owners) for c in range(width)]
+    return _advance(state, Section("rest", columns), counts)
 
 
 @_within_streams
@@ -323,9 +349,9 @@ def _signature(state: _State) -> tuple[tuple[str, str, int, str], ...]:
     return tuple((s.kind, s.count, len(s.columns), s.width) for s in state.sections)
 
 
-def _read(streams: list[list[list[str]]], limit: int, queries: bool) -> list[_State]:
+def _read(streams: list[list[list[str]]], limit: int, queries: bool, until_eof: bool = False) -> list[_State]:
     found: list[_State] = []
-    start = _State(streams, [0] * len(streams), [None] * len(streams), queries=queries)
+    start = _State(streams, [0] * len(streams), [None] * len(streams), queries=queries, until_eof=until_eof)
     for detours in range(_MAX_DETOURS + 1):
         _search(start, [_BUDGET], found, limit, detours=detours)
     # a reading of many parts with no repetition between them describes the sample, not the input format
@@ -459,7 +485,9 @@ def _read_cases(inputs: list[list[list[str]]], limit: int, queries: bool) -> lis
     return layouts
 
 
-def read_layouts(inputs: list[str], *, cases: bool | None = None, queries: bool = True, limit: int = 10) -> list[Layout] | str:
+def read_layouts(
+    inputs: list[str], *, cases: bool | None = None, queries: bool = True, limit: int = 10, until_eof: bool = False
+) -> list[Layout] | str:
     """The structures every input shares (up to ``limit`` of each kind, likeliest first), or the reason there are
     none. ``cases``: True when the statement speaks of test cases (those readings come first), False when it does
     not (they come last), None when unknown. ``queries``: whether lines whose first token chooses their shape may be
@@ -470,7 +498,7 @@ def read_layouts(inputs: list[str], *, cases: bool | None = None, queries: bool 
     with_cases = _read_cases(streams, limit, queries)
     whole = [
         Layout(s.sections, case_owner=list(range(len(streams))), values=s.values, order=s.order)
-        for s in _read(streams, limit, queries)
+        for s in _read(streams, limit, queries, until_eof)
     ]
     found = [*whole, *with_cases] if cases is False else [*with_cases, *whole]
     return found or "the inputs differ in shape in a way no count read before explains"

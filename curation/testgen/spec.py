@@ -79,7 +79,7 @@ def infer_spec(problem: Problem, inputs: list[str], *, for_generation: bool = Fa
     if not known:
         return Inference(None, "no sample or official input to learn the shape from", category="no sample")
     reading = read_statement(problem.statement or "")
-    layouts = read_layouts(known, cases=reading.cases, queries=reading.speaks_of_queries)
+    layouts = read_layouts(known, cases=reading.cases, queries=reading.speaks_of_queries, until_eof=reading.eof_rows is not None)
     if isinstance(layouts, str):
         return Inference(None, layouts, category="structure")
     # Several readings of the inputs may fit them (n = 2 then "2 3" / "1 2": an array, or two lines of a block):
@@ -191,6 +191,8 @@ def _describe(spec: Specification) -> str:
         extra += ["a permutation"] if part.permutation else []
         extra += [f"edges of a {part.graph} on {part.vertices} vertices"] if part.graph else []
         label = part.kind if part.kind == "line" else f"{part.kind} of {part.count}" if part.count else part.kind
+        if part.kind == "rest":
+            label = f"lines until the end of the input ({part.rows[0]} to {part.rows[1]})"
         parts.append(f"{label} ({fields}{', ' + ', '.join(extra) if extra else ''})")
     body = ", ".join(parts)
     if spec.cases is not None:

@@ -23,7 +23,7 @@ from typing import Any, Literal
 __all__ = ["Field", "FieldKind", "Part", "PartKind", "Specification"]
 
 FieldKind = Literal["int", "word", "real"]
-PartKind = Literal["line", "array", "listline", "block", "queries", "matrix"]
+PartKind = Literal["line", "array", "listline", "block", "queries", "matrix", "rest"]
 
 
 @dataclass
@@ -72,6 +72,8 @@ class Part:
     """``<`` (increasing) or ``<=`` (non-decreasing): an array's values, or a block's first column."""
     permutation: bool = False
     """An array of ``count`` values that is a permutation of 1..count."""
+    rows: list[int] = field(default_factory=list)
+    """``rest`` (lines of one shape until the end of the input, no count before them): the least and most lines."""
     graph: str = ""
     """For a block whose first two fields are vertices: ``tree``, ``connected`` (a connected graph) or ``dag`` (a
     directed graph without cycles: its edges go from earlier to later in some order of the vertices)."""
@@ -302,6 +304,11 @@ class _Writer:
             self.emit(f"REP({part.count})", depth)
             self.emit(f"  REP({part.width}, SPACE) {self.row(part.fields)} END NEWLINE", depth)
             self.emit("END", depth)
+        elif part.kind == "rest":
+            least, most = part.rows
+            self.emit("SET(zzrows = 0)", depth)
+            self.emit(f"WHILE(!ISEOF) {self.row(part.fields)} NEWLINE SET(zzrows = zzrows + 1) END", depth)
+            self.emit(f"ASSERT(zzrows >= {least} && zzrows <= {most})", depth)
         else:
             self.block(part, depth)
 

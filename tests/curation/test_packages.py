@@ -427,7 +427,13 @@ def test_packages_of_the_2023_07_and_2025_09_formats_keep_their_statement_type_c
     assert programs["include", "default"].language == "any" and programs["include", "default"].files["data.txt"].strip() == "1"
     guess = read_package(packages / "guess")
     assert guess.problem.interactive and guess.problem.validation == "custom interactive"
-    assert [p.role for p in guess.programs if p.name == "output_validator"] == ["interactor"]
+    # its output_validator/ holds a program's folder, as the legacy format's did: the program is the folder's
+    interactor = next(p for p in guess.programs if p.role == "interactor")
+    assert (interactor.name, interactor.entry, sorted(interactor.files)) == (
+        "guess_validator",
+        "validate.cc",
+        ["validate.cc", "validate.h"],
+    )
     assert guess.problem.statement_language == "en" and "between $1$ and $1000$" in (guess.problem.statement or "")
     scoring = read_package(packages / "scoring")
     assert {s.verdict_raw: s.is_correct for s in scoring.submissions}.get("partially_accepted") is False

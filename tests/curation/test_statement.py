@@ -13,6 +13,7 @@ from cpdata.curation.testgen.statement.hints import (
     LetterRule,
     alphabets,
     decimals,
+    eof_rows,
     letter_rule,
     line_counts,
     primes,
@@ -178,6 +179,13 @@ def test_the_input_sections_names_in_order_indices_dropped() -> None:
     assert "two" not in variable_words("Each line is composed of **two** numbers")  # TSUBSTR's emphasis
 
 
+def test_a_sentence_wrapped_mid_way_is_one_clause_and_unnamed_integers_keep_their_range() -> None:
+    bounds = read_bounds(plain("Each test case consists of a pair of integers,\nbetween $0$ and $10^{15}$ (inclusive)."))
+    assert (bounds.ranges["#integers"].low, bounds.ranges["#integers"].high) == (0, 10**15)
+    lines = read_bounds(plain("- $1 \\le N \\le 10$\n- $1 \\le M \\le 20$"))  # constraint lines stay apart
+    assert (lines.ranges["N"].high, lines.ranges["M"].high) == (10, 20)
+
+
 def test_hints_alphabets_cases_queries_lines_and_decimals() -> None:
     assert alphabets("a string $S$ consisting of lowercase English letters")[0] == "abcdefghijklmnopqrstuvwxyz"
     assert "01" in alphabets("a binary string $S$")
@@ -199,3 +207,6 @@ def test_hints_alphabets_cases_queries_lines_and_decimals() -> None:
     assert letter_rule(brentering) == LetterRule(lower + upper, lower, "aeiou")
     assert letter_rule("Each name starts with a capital letter.") == LetterRule(upper, "", "")
     assert letter_rule("a string of lowercase letters") == LetterRule()
+    different = "multiple test cases (at least $1$ and at most\n$40$), one per line. The input is terminated by end of file."
+    assert eof_rows(plain(different)) == (1, 40) and eof_rows("Read until EOF.") == (None, None)
+    assert eof_rows("The first line contains $n$, the number of lines.") is None

@@ -549,3 +549,30 @@ def test_a_statements_rule_for_a_strings_letters_keeps_every_draw_valid() -> Non
     drawn = _draws(inference, count=60)
     assert len(drawn) == len(_PROFILES) and all(judge.rejection(text) is None for text in drawn)
     assert any(text[0].isupper() for text in drawn) and any(text[0].islower() for text in drawn)
+
+
+def test_lines_up_to_the_end_of_the_input_and_integers_bounded_without_a_name() -> None:
+    """different (Kattis): "multiple test cases (at least 1 and at most 40), one per line. Each test case consists of
+    a pair of integers, between 0 and 10^15 (inclusive). The input is terminated by end of file." No count precedes
+    the lines, and the integers have no names: read as three fixed lines with the samples' own values, it drew
+    nothing new."""
+    if not PACKAGES.is_dir():
+        pytest.skip(f"{PACKAGES} is absent: the real jury packages are only beside the project in development and CI")
+    from cpdata.curation.formats.package import read_package
+
+    read = read_package(PACKAGES / "different")
+    samples = [t.input for t in read.tests if t.kind.value == "public" and t.input]
+    inference = infer_spec(read.problem, samples)
+    assert inference.specification is not None and inference.stated, inference.reason
+    (rest,) = inference.specification.parts
+    assert rest.kind == "rest" and rest.rows == [1, 40]
+    assert [(f.low, f.high) for f in rest.fields] == [(["0"], ["1000000000000000"])] * 2
+    assert "WHILE(!ISEOF)" in (inference.script or "")
+    jury = next(p for p in read.programs if p.role == "input_validator" and p.language == "checktestdata")
+    judge = CompiledScript.compile(jury.files[jury.entry])
+    drawn = _draws(inference, count=len(_PROFILES))
+    assert all(judge.rejection(text) is None for text in drawn)
+    assert len({text.count("\n") for text in drawn}) >= 3  # as many lines as each profile's size asks
+    # without the statement's word for it, the same samples are never read as lines up to the end
+    silent = Problem(site=Site.package, contest_id="c", index="d", statement="Two integers per line.")
+    assert all(p.kind != "rest" for p in (infer_spec(silent, samples).specification or Specification([])).parts)

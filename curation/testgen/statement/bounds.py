@@ -20,7 +20,7 @@ from fractions import Fraction
 
 from cpdata.curation.testgen.statement.text import NumberError, number
 
-__all__ = ["Bounds", "Range", "base_name", "labelled_names", "read_bounds"]
+__all__ = ["UNNAMED_INTEGERS", "Bounds", "Range", "base_name", "labelled_names", "read_bounds"]
 
 Value = int | Fraction
 
@@ -239,9 +239,10 @@ def _ctd_name(name: str) -> str:
 
 
 def _clauses(text: str) -> list[str]:
-    """Lines, bullets and sentences; a comma list of relations stays in one clause (split later)."""
+    """Lines, bullets and sentences; a comma list of relations stays in one clause (split later). A sentence wrapped
+    mid-way (LaTeX sources: "a pair of integers,\nbetween 0 and 10^15") is one line again."""
     out = []
-    for line in text.split("\n"):
+    for line in re.sub(r"(?<=[a-z,])[ \t]*\n[ \t]*(?=[a-z(])", " ", text).split("\n"):
         line = re.sub(r"^\s*(?:[-*+•]|\d+[.)])\s+", "", line)
         out += [c for c in re.split(r"(?<=[a-z0-9)\]])\.\s+(?=[A-Z])|;\s*", line) if c.strip()]
     return out
@@ -548,6 +549,12 @@ _BETWEEN = re.compile(
     rf"(?<![A-Za-z]){_NAMES_WORDS}\s+(?:(?:is|are|will be|shall be|must be|lies?|lie)\s+)?(?:an? \w+\s+)?"
     rf"(?:between|from|in the range(?: from)?)\s+{_NUMBER_WORDS}\s+(?:and|to)\s+{_NUMBER_WORDS}"
 )
+_UNNAMED_INTEGERS = re.compile(
+    rf"(?i)\bintegers?,?\s+(?:each\s+|all\s+)?(?:(?:is|are)\s+)?(?:between|in\s+the\s+range(?:\s+from)?|from)\s+"
+    rf"{_NUMBER_WORDS}\s+(?:and|to)\s+{_NUMBER_WORDS}"
+)
+UNNAMED_INTEGERS = "#integers"
+"""The range of integers the statement bounds without naming them ("a pair of integers, between 0 and 10^15")."""
 _SUM = re.compile(
     rf"(?i)(?:the\s+)?(?:sum|total)\s+(?:of\s+)?(?:(?:all\s+)?(?:the\s+)?(?:values?\s+of\s+)?)?(?P<what>\|?{_NAME}\|?|lengths?\s+of\s+(?:all\s+)?(?:the\s+)?\w+|Σ\s*\|?{_NAME}\|?)"
     rf"(?:\s+(?:over|across|for|in|of)\s+(?:all|every|each)?\s*(?:the\s+)?(?:test\s*cases?|tests?|testcases?|cases|queries|input\s+files?|files?)[^≤<]*?)?"
@@ -579,7 +586,12 @@ def _names_in(text: str, labels: frozenset[str]) -> list[str]:
 
 
 def _read_words(clause: str, bounds: Bounds) -> None:
-    """``N is at most 10^5``, ``at least 2``, ``between 1 and 100``: each bound applied to every name before it."""
+    """``N is at most 10^5``, ``at least 2``, ``between 1 and 100``: each bound applied to every name before it; and
+    integers bounded with no name (``two integers, between 0 and 10^15``), for the integers the statement names not."""
+    for match in _UNNAMED_INTEGERS.finditer(clause):
+        values = [_numbers_in(match.group(1)), _numbers_in(match.group(2))]
+        if values[0] is not None and values[1] is not None and values[0] <= values[1] and UNNAMED_INTEGERS not in bounds.ranges:
+            _bound_side(bounds.range(UNNAMED_INTEGERS), ("low", "high"), values, length=False)
     for pattern, sides in ((_AT_MOST, ("high",)), (_AT_LEAST, ("low",)), (_BETWEEN, ("low", "high"))):
         for match in pattern.finditer(clause):
             values = [_numbers_in(match.group(2 + k)) for k in range(len(sides))]

@@ -11,6 +11,8 @@ import re
 import string
 from dataclasses import dataclass
 
+from cpdata.curation.testgen.statement.text import number
+
 __all__ = [
     "LetterRule",
     "alphabets",
@@ -163,6 +165,32 @@ _PRIME = re.compile(
     r"(?<![A-Za-z_])([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)\s+(?:is|are|will be)\s+(?:an?\s+|all\s+)?(?:odd\s+)?primes?\b(?!\s*factor)"
     r"|\ba\s+prime(?:\s+number)?\s+([A-Za-z])(?![A-Za-z])"
 )
+
+
+_EOF = re.compile(
+    r"(?i)(?:terminated|ends?|until|till|continues?\s+to|up\s+to)\s+(?:by\s+|with\s+|at\s+)?(?:the\s+)?"
+    r"end[\s-]+of[\s-]+(?:the\s+)?(?:file|input)|\bEOF\b"
+)
+_ROWS_SENTENCE = re.compile(r"(?i)[^.]*\b(?:test\s*cases?|lines|pairs|records|queries)\b[^.]*")
+_AT_LEAST = re.compile(r"(?i)at\s+least\s+(\d[\d,]*)")
+_AT_MOST_ROWS = re.compile(r"(?i)(?:at\s+most|up\s+to|no\s+more\s+than|not\s+more\s+than)\s+(\d[\d,]*(?:\s*\^\s*\d+)?)")
+
+
+def eof_rows(text: str) -> tuple[int | None, int | None] | None:
+    """Whether the input runs to the end of the file with no count before its lines ("The input is terminated by
+    end of file"), and the least and most lines the statement gives them ("multiple test cases (at least 1 and at
+    most 40), one per line"); None when it does not say so."""
+    if not _EOF.search(text):
+        return None
+    least = most = None
+    for sentence in _ROWS_SENTENCE.finditer(text):
+        found_least, found_most = _AT_LEAST.search(sentence.group(0)), _AT_MOST_ROWS.search(sentence.group(0))
+        if found_most:
+            least = int(found_least.group(1).replace(",", "")) if found_least else None
+            written = number(found_most.group(1))
+            most = int(written) if isinstance(written, int) else None
+            break
+    return least, most
 
 
 def letter_of(name: str) -> str:

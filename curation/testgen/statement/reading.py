@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from cpdata.curation.testgen.statement import hints
-from cpdata.curation.testgen.statement.bounds import Bounds, labelled_names, read_bounds
+from cpdata.curation.testgen.statement.bounds import UNNAMED_INTEGERS, Bounds, labelled_names, read_bounds
 from cpdata.curation.testgen.statement.names import index_names, input_names, label_subscripts, variable_words
 from cpdata.curation.testgen.statement.sections import find_sections
 from cpdata.curation.testgen.statement.text import plain
@@ -25,6 +25,8 @@ class Reading:
     """Names the statement uses as indices (``i`` in ``A_i``): a column only where nothing else fits."""
     cases: bool
     alphabets: list[str]
+    eof_rows: tuple[int | None, int | None] | None
+    """Lines that run to the end of the input (no count before them), with the least and most the statement gives."""
     letters: hints.LetterRule
     """The first letter's case apart from the others', and letters one of which must appear."""
     decimals: int | None
@@ -75,7 +77,7 @@ def read_statement(statement: str) -> Reading:
     if subtasks:  # a subtask's bound only where nothing else says
         bounds.merge(read_bounds(plain(subtasks), words, widest=True, labels=labels))
     indices = index_names(statement)
-    names = input_names(sections.input, set(bounds.ranges), indices, words, labels)
+    names = input_names(sections.input, set(bounds.ranges) - {UNNAMED_INTEGERS}, indices, words, labels)
     text = plain(statement)
     queries = hints.query_forms(plain(sections.input))
     return Reading(
@@ -84,6 +86,7 @@ def read_statement(statement: str) -> Reading:
         indices,
         hints.speaks_of_cases(statement),
         hints.alphabets(text),
+        hints.eof_rows(plain(sections.input) or text),
         hints.letter_rule(text),
         hints.decimals(text),
         hints.line_counts(plain(sections.input)),
