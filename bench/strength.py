@@ -19,6 +19,11 @@ how many generated tests the jury validator accepts; and the time each step took
 
 Run it with the packages beside the project: ``python -m bench strength`` (``../shared/icpc-packages``);
 ``CPDATA_BENCH_PACKAGES=brickwork,lookingforwaldo`` runs some of them.
+
+``CPDATA_BENCH_SEARCH=SECONDS`` adds the search (``gen-tests --search``) after the drawn tests, with that many seconds
+per problem: FP is then also reported for the held-out half of the incorrect solutions (those that never guided the
+search), with the drawn tests and with the searched ones, beside the figure over all of them (marked as such: the
+guides are in it).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import shutil
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -40,25 +46,30 @@ from cpdata.curation.judging.verify import verify
 from cpdata.curation.sandbox.sandbox import Sandbox
 from cpdata.curation.testgen.generate import GenerateOptions, generate_tests
 from cpdata.curation.testgen.jurygen import generate_jury_tests
-from cpdata.schema import Problem, Store, Test, TestKind
+from cpdata.curation.testgen.search import SearchOptions, is_guide
+from cpdata.schema import Problem, Store, Submission, Test, TestKind
 
 PACKAGES = Path(__file__).resolve().parent.parent.parent / "shared" / "icpc-packages"
 OPTIONS = GenerateOptions(min_agree=30, max_tests=40, budget_seconds=120, seed=11)  # every correct solution votes
 
 
 def _rates(store: Store) -> dict[str, dict[str, Any]]:
-    """Per problem: correct and incorrect solutions that were judged, and how many of each passed every test."""
+    """Per problem: correct and incorrect solutions that were judged, and how many of each passed every test; the
+    incorrect ones also apart for the half held out from the search (``is_guide``: the same split the search used)."""
     query = (
-        'SELECT s.contest_id, s."index", s.is_correct, v.outcome, s.submission_id FROM verification v '
+        'SELECT s.site, s.contest_id, s."index", s.is_correct, v.outcome, s.submission_id FROM verification v '
         "JOIN submission s ON s.site = v.site AND s.submission_id = v.submission_id WHERE s.is_correct IS NOT NULL"
     )
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     missed: dict[str, list[str]] = defaultdict(list)  # incorrect solutions that pass, correct ones that fail
-    for _contest, index, correct, outcome, submission in store.run_sql(query)[1]:
+    for site, contest, index, correct, outcome, submission in store.run_sql(query)[1]:
         row = counts[index]
         kind = "correct" if correct else "incorrect"
         row[kind] += 1
         row[f"{kind}_pass"] += outcome == "ok"
+        if not correct and not is_guide(Submission(site=site, contest_id=contest, index=index, submission_id=submission)):
+            row["held_out"] += 1
+            row["held_out_pass"] += outcome == "ok"
         if (outcome == "ok") != bool(correct):
             missed[index].append(f"{submission.rsplit('/', 1)[-1]}: {outcome}")
     result = {}
@@ -66,8 +77,10 @@ def _rates(store: Store) -> dict[str, dict[str, Any]]:
         result[problem] = {
             "tpr": round(row["correct_pass"] / row["correct"], 3) if row["correct"] else None,
             "fp": round(row["incorrect_pass"] / row["incorrect"], 3) if row["incorrect"] else None,
+            "fp_held_out": round(row["held_out_pass"] / row["held_out"], 3) if row["held_out"] else None,
             "correct": row["correct"],
             "incorrect": row["incorrect"],
+            "held_out": row["held_out"],
             "misjudged": sorted(missed[problem]),
         }
     return result
@@ -147,6 +160,19 @@ def run_mode(mode: str) -> dict[str, Any]:
             conn.execute(text("DELETE FROM verification"))
         _, t_generated = _timed(verify, withheld, executor=executor)
         generated = _rates(withheld)
+        searched: dict[str, dict[str, Any]] = {}
+        search_summary = None
+        t_search = t_verify_searched = 0.0
+        if os.environ.get("CPDATA_BENCH_SEARCH"):
+            seconds = float(os.environ["CPDATA_BENCH_SEARCH"])
+            options = replace(OPTIONS, search=SearchOptions(seconds=seconds, keep=OPTIONS.max_tests))
+            search_summary, t_search = _timed(generate_tests, withheld, options=options, executor=executor)
+            with withheld.engine.begin() as conn:
+                from sqlalchemy import text
+
+                conn.execute(text("DELETE FROM verification"))
+            _, t_verify_searched = _timed(verify, withheld, executor=executor)
+            searched = _rates(withheld)
         _, t_official = _timed(verify, official, executor=executor)
         with_official = _rates(official)
         validity: dict[str, Any] = {}
@@ -164,6 +190,12 @@ def run_mode(mode: str) -> dict[str, Any]:
                 verdicts = validators.check(tests)
                 validators.close()
                 validity[problem.index] = {"generated": len(tests), "valid": sum(1 for v in verdicts if v)}
+        search_by_index: dict[str, Any] = {}
+        if search_summary is not None:  # the summary names problems by key, the figures by index
+            for key, found in search_summary.searched.items():
+                search_by_index[key.rsplit("/", 1)[-1]] = found
+            for key, reason in search_summary.not_searched.items():
+                search_by_index.setdefault(key.rsplit("/", 1)[-1], reason)
         for problem in sorted({*samples, *generated, *with_official}):
             figures[problem] = {
                 "fp_samples_only": samples.get(problem, {}).get("fp"),
@@ -177,12 +209,43 @@ def run_mode(mode: str) -> dict[str, Any]:
                 "generated_tests": validity.get(problem),
                 "misjudged_with_generated": generated.get(problem, {}).get("misjudged"),
             }
+            if searched:
+                figures[problem] |= {
+                    "held_out_incorrect": generated.get(problem, {}).get("held_out"),
+                    "fp_held_out_samples_only": samples.get(problem, {}).get("fp_held_out"),
+                    "fp_held_out_with_drawn": generated.get(problem, {}).get("fp_held_out"),
+                    "fp_held_out_with_searched": searched.get(problem, {}).get("fp_held_out"),
+                    "fp_all_with_searched (guides included)": searched.get(problem, {}).get("fp"),
+                    "tpr_with_searched": searched.get(problem, {}).get("tpr"),
+                    "search": search_by_index.get(problem),
+                    "misjudged_with_searched": searched.get(problem, {}).get("misjudged"),
+                }
 
         def overall(rates: dict[str, dict[str, Any]], key: str, kind: str) -> float | None:
             total = sum(r[kind] for r in rates.values())
             passed = sum(round((r[key] or 0) * r[kind]) for r in rates.values() if r[key] is not None)
             return round(passed / total, 3) if total else None
 
+        def held_out(rates: dict[str, dict[str, Any]]) -> float | None:
+            total = sum(r["held_out"] for r in rates.values())
+            passed = sum(round((r["fp_held_out"] or 0) * r["held_out"]) for r in rates.values() if r["fp_held_out"] is not None)
+            return round(passed / total, 3) if total else None
+
+        if searched:
+            figures["overall_search"] = {
+                "held_out_incorrect": sum(r["held_out"] for r in generated.values()),
+                "fp_held_out_samples_only": held_out(samples),
+                "fp_held_out_with_drawn": held_out(generated),
+                "fp_held_out_with_searched": held_out(searched),
+                "fp_all_with_searched (guides included)": overall(searched, "fp", "incorrect"),
+                "tpr_with_searched": overall(searched, "tpr", "correct"),
+                "generated_tests_after_search": sum(
+                    len([t for t in withheld.tests_for([p.key])[p.key] if t.kind == TestKind.generated])
+                    for batch in withheld.iter_problem_batches()
+                    for p, _ in batch
+                ),
+                "seconds": {"search": t_search, "verify_searched": t_verify_searched},
+            }
         figures["overall"] = {
             "fp_samples_only": overall(samples, "fp", "incorrect"),
             "fp_with_generated": overall(generated, "fp", "incorrect"),

@@ -123,4 +123,7 @@ def progress_bar(description: str, total: int | None, *, enabled: bool = True) -
             def update(self, done: int, total_: int | None = None) -> None:
                 progress.update(task, completed=done, total=total_)
 
+            def describe(self, text: str) -> None:
+                progress.update(task, description=text)
+
         yield _Handle()

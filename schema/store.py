@@ -380,6 +380,16 @@ class Store:
                 stored[model.entity_name] += len(batch)
         return stored, changed
 
+    def replace_generated_tests(self, key: ProblemKey, tests: Sequence[Test]) -> None:
+        """A problem's generated tests replaced by ``tests`` in one transaction (a search's final set): a crash leaves
+        the old set or the new one, never a mix."""
+        table = TestRow.__table__  # type: ignore[attr-defined]
+        where = [table.c.site == key[0], table.c.contest_id == key[1], table.c["index"] == key[2], table.c.kind == "generated"]
+        with self.engine.begin() as conn:
+            conn.execute(table.delete().where(*where))
+            if tests:
+                self._write_entities(conn, tests)
+
     # -- crawl units -----------------------------------------------------------------------------------
     def add_units(self, units: Sequence[CrawlUnit], requeue_before: datetime | None = None) -> int:
         """Record units of work; return how many are pending now that were not before."""

@@ -158,7 +158,11 @@ def verify(
 
 @COMMANDS.command(
     "gen-tests",
-    example=["cpdata gen-tests --min-agree 30", "cpdata gen-tests --problem codeforces/1368/A --budget 120 --json"],
+    example=[
+        "cpdata gen-tests --min-agree 30",
+        "cpdata gen-tests --problem codeforces/1368/A --budget 120 --json",
+        "cpdata gen-tests --search --search-seconds 300 --keep 40",
+    ],
 )
 def gen_tests(
     site: SiteFilter = None,
@@ -177,6 +181,19 @@ def gen_tests(
             "generated_tests_validated false).",
         ),
     ] = False,
+    search: Annotated[
+        bool,
+        typer.Option(
+            "--search",
+            help="Then search for inputs that break the problem's incorrect solutions (the guide half; the other half "
+            "is held out to measure it), and keep a set cover of the pool: the problem's generated tests become it.",
+        ),
+    ] = False,
+    search_seconds: Annotated[float, typer.Option(min=1, help="With --search: seconds of search per problem at most.")] = 120.0,
+    search_runs: Annotated[
+        int, typer.Option(min=1, help="With --search: runs of solutions (voters and guides) per problem at most.")
+    ] = 4000,
+    keep: Annotated[int, typer.Option(min=1, help="With --search: generated tests kept per problem after the set cover.")] = 40,
     workers: Workers = None,
     unsafe: UnsafeOption = False,
     executor: ExecutorOption = "local",
@@ -188,8 +205,10 @@ def gen_tests(
     several ways) and mutations of known inputs, kept when its validator accepts them and the correct solutions all
     finish and agree (under its checker; an interactive problem's interactor accepts them all).
 
-    Hack inputs (output unknown) get their outputs the same way. Stored as tests of kind 'generated'."""
+    Hack inputs (output unknown) get their outputs the same way. Stored as tests of kind 'generated'. With --search,
+    the drawn tests are the start of a search guided by half of each problem's incorrect solutions."""
     from cpdata.curation.testgen.generate import GenerateOptions, generate_tests
+    from cpdata.curation.testgen.search import SearchOptions
 
     options = GenerateOptions(
         min_agree=min_agree,
@@ -198,6 +217,7 @@ def gen_tests(
         time_factor=time_factor,
         seed=seed,
         unvalidated=unvalidated,
+        search=SearchOptions(seconds=search_seconds, runs=search_runs, keep=keep) if search else None,
     )
     with (
         open_store(db, create=False) as store,
@@ -211,6 +231,7 @@ def gen_tests(
             options=options,
             executor=runner,
             progress=bar.update,
+            searching=lambda name, broken, targets: bar.describe(f"gen-tests: {name}: {broken}/{targets} guides broken"),
         )
     if json_output:
         print_json(summary.as_dict())
@@ -235,6 +256,15 @@ def gen_tests(
         stderr.print(f"proposing inputs for {name} from its inferred structure: {reason}", markup=False)
     for entry in summary.not_compiling[:20]:
         stderr.print(f"correct solution does not compile here, left out of the vote: {entry}", markup=False)
+    for name, found in summary.searched.items():
+        stderr.print(
+            f"searched {name}: {found['broken']} of {found['targets']} guides the known tests miss are broken "
+            f"({found['guides']} guides, {found['held_out']} held out); {found['kept']} tests kept, "
+            f"{found['covering']} by the set cover; {found['runs']} runs; {found['stopped']}",
+            markup=False,
+        )
+    for name, reason in list(summary.not_searched.items())[:20]:
+        stderr.print(f"not searched {name}: {reason}", markup=False)
     stdout.print(
         f"{summary.generated} tests generated for {summary.problems} problems from {summary.candidates} candidates, "
         f"{summary.valid_candidates} valid by the problems' validators ({dict(summary.rejected)}); "

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -35,6 +34,8 @@ from cpdata.curation.judging.verify import problems_with_tests
 from cpdata.curation.sandbox.sandbox import RunStatus, Sandbox
 from cpdata.curation.testgen.ctdgen import Script, TooLarge, UnsupportedScript, parse_script
 from cpdata.curation.testgen.draw import SpecGenerator
+from cpdata.curation.testgen.mutation import mutate
+from cpdata.curation.testgen.search import Scored, SearchOptions, SearchReport, choose_tests, is_guide, search
 from cpdata.curation.testgen.spec import canonical, infer_spec
 from cpdata.curation.testgen.specification import Specification
 from cpdata.schema import Problem, Store, Submission, Test, TestKind, TestOrigin
@@ -42,7 +43,6 @@ from cpdata.schema.models import INFERRED_SPECIFICATION
 
 __all__ = ["GenerateOptions", "GenerateSummary", "generate_tests", "mutate"]
 
-_TOKEN = re.compile(r"\S+|\s+")
 _EXHAUSTED = Script([])  # a generator no longer drawn from
 _PATIENCE = 40  # candidates a script may have rejected, all of them, before it is no longer drawn from
 # How candidates are drawn from a specification, in turn: mostly the largest inputs allowed (they expose too-slow
@@ -68,58 +68,6 @@ _PROFILES = (
 )
 
 
-def _mutate_token(token: str, rng: random.Random) -> str:
-    if re.fullmatch(r"-?\d+", token):
-        value = int(token)
-        choice = rng.random()
-        if choice < 0.5:
-            value += rng.choice((-1, 1))
-        elif choice < 0.65:
-            value = value * 2 if rng.random() < 0.5 else value // 2
-        elif choice < 0.8:
-            value = -value
-        else:
-            value = rng.choice((0, 1, -1))
-        return str(value)
-    if re.fullmatch(r"[01]+", token) and len(token) > 1:  # a binary string: flip a bit
-        position = rng.randrange(len(token))
-        return token[:position] + ("1" if token[position] == "0" else "0") + token[position + 1 :]
-    if len(token) > 1 and rng.random() < 0.5:  # swap two characters
-        i, j = rng.sample(range(len(token)), 2)
-        chars = list(token)
-        chars[i], chars[j] = chars[j], chars[i]
-        return "".join(chars)
-    position = rng.randrange(len(token))  # change a character, within its class
-    char = token[position]
-    pool = (
-        "abcdefghijklmnopqrstuvwxyz"
-        if char.islower()
-        else "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-        if char.isupper()
-        else "0123456789"
-        if char.isdigit()
-        else char
-    )
-    return token[:position] + rng.choice(pool) + token[position + 1 :]
-
-
-def mutate(text: str, rng: random.Random, changes: int = 1) -> str:
-    """The input with ``changes`` tokens mutated; whitespace (so lines and token counts) is kept exactly, which keeps
-    the format, though not always the constraints: agreement of the correct solutions is the filter."""
-    parts = _TOKEN.findall(text)
-    tokens = [i for i, part in enumerate(parts) if not part.isspace()]
-    if not tokens:
-        return text
-    # A leading count (of the tokens or lines that follow) is left alone: changing it breaks the input's shape.
-    first = parts[tokens[0]]
-    rest_lines = text.strip().count("\n")
-    if first.isdigit() and int(first) in (len(tokens) - 1, rest_lines) and len(tokens) > 1:
-        tokens = tokens[1:]
-    for index in rng.choices(tokens, k=changes):
-        parts[index] = _mutate_token(parts[index], rng)
-    return "".join(parts)
-
-
 @dataclass
 class GenerateOptions:
     min_agree: int = 30
@@ -131,6 +79,9 @@ class GenerateOptions:
     unvalidated: bool = False
     """Where no validator or specification exists, generate from mutations of the known inputs anyway, keep what
     every correct solution agrees on, and mark those tests ``validated_by: none`` (AlphaCode's way; off by default)."""
+    search: SearchOptions | None = None
+    """After drawing, search for inputs that break the problem's guide half of its incorrect solutions, and keep a
+    set cover of the pool (``search``); None: drawn tests only."""
 
 
 @dataclass
@@ -162,6 +113,9 @@ class GenerateSummary:
     not_compiling: list[str] = field(default_factory=list)
     voter_failures: int = 0
     interactive: Counter[str] = field(default_factory=Counter)
+    searched: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per problem the search ran on: guides, held-out, targets, broken, runs, tests kept (``SearchReport``)."""
+    not_searched: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -183,6 +137,8 @@ class GenerateSummary:
             "correct_but_not_compiling_here": self.not_compiling,
             "correct_solutions_failing_valid_inputs": self.voter_failures,
             "interactive_skipped": sum(self.interactive.values()),
+            "searched": self.searched,
+            "not_searched": self.not_searched,
         }
 
 
@@ -293,7 +249,10 @@ def generate_tests(
     executor: Executor | None = None,
     sandbox: Sandbox | None = None,
     progress: Callable[[int, int], None] | None = None,
+    searching: Callable[[str, int, int], None] | None = None,
 ) -> GenerateSummary:
+    """Generated tests for every problem chosen. ``progress(done, total)`` per problem; ``searching(problem, broken,
+    targets)`` as the search breaks guides."""
     options = options or GenerateOptions()
     executor = executor or LocalExecutor(sandbox=sandbox)
     local = getattr(executor, "sandbox", None) or sandbox or Sandbox()  # validators and checkers run here
@@ -310,7 +269,7 @@ def generate_tests(
         )
     )
     for done, (prob, tests, solutions) in enumerate(everything, start=1):
-        _generate_for(store, cache, executor, local, prob, tests, solutions, options, summary)
+        _generate_for(store, cache, executor, local, prob, tests, solutions, options, summary, searching)
         if progress is not None:
             progress(done, len(everything))
     return summary
@@ -409,6 +368,7 @@ def _generate_for(
     solutions: list[Submission],
     options: GenerateOptions,
     summary: GenerateSummary,
+    searching: Callable[[str, int, int], None] | None = None,
 ) -> None:
     name = "/".join(prob.key)
     correct = [s for s in solutions if s.is_correct]
@@ -519,11 +479,172 @@ def _generate_for(
                 ordinal += 1
                 made += 1
                 summary.generated += 1
+        if options.search is not None and validators is not None and judge.interactor is None:
+            hooks = _Hooks(store, cache, executor, prob, options, judge, voters, validators, scripts, summary, slowest_allowed)
+            hooks.searching = searching
+            drawn_tests = [*existing, *(t for t in entities if t.kind == TestKind.generated)]
+            known = {t.input: t.output for t in all_tests if t.kind != TestKind.generated and t.input and t.output is not None}
+            searched = _search_for(hooks, solutions, drawn_tests, known, provenance, rng, name)
+            if searched is not None:
+                kept = [t.model_copy(update={"ordinal": number}) for number, t in enumerate(searched)]
+                store.replace_generated_tests(prob.key, kept)
+                entities = [t for t in entities if t.kind != TestKind.generated]
+                summary.generated += sum(t.generator == "search" for t in kept)
+                made = len(kept)
+        elif options.search is not None:
+            summary.not_searched[name] = "interactive" if judge.interactor is not None else "no validator"
     finally:
         if validators is not None:
             validators.close()
         judge.close()
     _finish(store, entities, summary, name, made)
+
+
+class _Hooks:
+    """What the search asks of gen-tests, answered with its validators, voters, judge and results cache."""
+
+    def __init__(
+        self,
+        store: Store,
+        cache: ResultCache,
+        executor: Executor,
+        prob: Problem,
+        options: GenerateOptions,
+        judge: Judge,
+        voters: list[Submission],
+        validators: InputValidators,
+        scripts: list[Generator],
+        summary: GenerateSummary,
+        slowest_allowed: float,
+    ) -> None:
+        self.store, self.cache, self.executor, self.prob, self.options = store, cache, executor, prob, options
+        self.judge, self.voters, self.validators, self.scripts, self.summary = judge, voters, validators, scripts, summary
+        self.slowest_allowed = slowest_allowed
+        self.guides: list[Submission] = []
+        self.searching: Callable[[str, int, int], None] | None = None
+        self.limit_ms = limits_for(prob, options.time_factor).time_ms
+
+    def propose(self, rng: random.Random, count: int) -> list[tuple[str, str]]:
+        live = [script for script in self.scripts if script is not _EXHAUSTED]
+        out = []
+        for _ in range(count * 3 if live else 0):
+            profile = rng.choice(_PROFILES)
+            try:
+                out.append((rng.choice(live).generate(rng, profile), profile))
+            except (TooLarge, UnsupportedScript):
+                continue
+            except Exception:  # a fault of ours in drawing: gen-tests' own rounds report it; the search goes on
+                continue
+            if len(out) >= count:
+                break
+        return out
+
+    def valid(self, texts: list[str]) -> list[str]:
+        verdicts = self.validators.check(texts) if texts else []
+        return [text for text, ok in zip(texts, verdicts, strict=True) if ok]
+
+    def label(self, texts: list[str]) -> dict[str, str]:
+        runs = self.run(self.voters, texts)
+        found = {}
+        for text in texts:
+            outcomes = runs[text]
+            if any(o is not None and (o.time_ms or 0) > self.slowest_allowed for o in outcomes):
+                continue
+            agreed = _agreed(text, outcomes, self.judge, self.summary)
+            if agreed is not None:
+                found[text] = agreed
+        return found
+
+    def attack(self, labelled: dict[str, str]) -> dict[str, tuple[frozenset[str], float]]:
+        runs = self.run(self.guides, list(labelled))
+        out = {}
+        for text, answer in labelled.items():
+            broken, heat = set(), 0.0
+            finished = []
+            for guide, outcome in zip(self.guides, runs[text], strict=True):
+                if outcome is None or outcome.status == RunStatus.sandbox_error.value:
+                    continue  # no verdict: our failure says nothing about the guide
+                heat = max(heat, (outcome.time_ms or 0) / self.limit_ms)
+                if outcome.status != RunStatus.ok.value:
+                    broken.add(guide.submission_id)
+                else:
+                    finished.append((guide, outcome))
+            verdicts = self.judge.accepts([(text, answer, o.output or "") for _, o in finished])
+            broken |= {guide.submission_id for (guide, _), ok in zip(finished, verdicts, strict=True) if ok is False}
+            out[text] = (frozenset(broken), heat)
+        return out
+
+    def runs_per_input(self) -> int:
+        return len(self.voters) + len(self.guides)
+
+    def run(self, solutions: list[Submission], texts: list[str]) -> dict[str, list[Outcome | None]]:
+        if not texts:
+            return {}
+        return _run_all(self.store, self.cache, self.executor, solutions, texts, self.prob, self.options, self.judge)
+
+
+def _search_for(
+    hooks: _Hooks,
+    solutions: list[Submission],
+    generated: list[Test],
+    known: dict[str, str],
+    provenance: str,
+    rng: random.Random,
+    name: str,
+) -> list[Test] | None:
+    """The search on one problem (``search``): its guides that compile and that the known tests do not already break
+    are the targets; the drawn tests are the first pool. The final set as tests, or None when there was nothing to
+    search for (said in ``summary.not_searched``)."""
+    options, summary = hooks.options.search, hooks.summary
+    assert options is not None
+    incorrect = [s for s in solutions if s.is_correct is False and s.language is not None and s.source_code]
+    guides = [s for s in incorrect if is_guide(s)]
+    report = SearchReport(guides=len(guides), held_out=len(incorrect) - len(guides))
+    if not guides:
+        summary.not_searched[name] = "every incorrect solution is held out" if incorrect else "no incorrect solution"
+        return None
+    hooks.guides = guides
+    # a guide the known tests already break (a compile error breaks any) needs no search: the targets are the rest
+    caught = {guide for text, (broken, _) in hooks.attack(known).items() for guide in broken}
+    targets = {g.submission_id for g in guides} - caught
+    report.targets = len(targets)
+    if not targets:
+        summary.not_searched[name] = "the known tests already break every guide"
+        summary.searched[name] = report.as_dict()
+        return None
+    pool = []
+    attacked = hooks.attack({t.input or "": t.output or "" for t in generated if t.input is not None})
+    by_text = {t.input: t for t in generated}
+    for text, (broken, heat) in attacked.items():
+        pool.append(Scored(text, by_text[text].output or "", broken & targets, heat, "drawn"))
+    report.runs += len(pool) * len(guides)
+    shown = hooks.searching
+    found = search(hooks, pool, targets, options, rng, report, None if shown is None else lambda b, t: shown(name, b, t))
+    kept, report.covering = choose_tests(found, options.keep)
+    report.kept = kept
+    summary.searched[name] = report.as_dict()
+    tests = []
+    for test in kept:
+        earlier = by_text.get(test.text)
+        if earlier is not None:
+            tests.append(earlier)
+            continue
+        tests.append(
+            Test(
+                site=hooks.prob.site,
+                contest_id=hooks.prob.contest_id,
+                index=hooks.prob.index,
+                kind=TestKind.generated,
+                ordinal=0,
+                input=test.text,
+                output=test.answer,
+                origin=TestOrigin.generated,
+                generator="search",
+                generator_args=test.move,
+                validated_by=provenance,
+            )
+        )
+    return tests
 
 
 def _finish(store: Store, entities: list[Test], summary: GenerateSummary, name: str, made: int) -> None:
