@@ -296,10 +296,24 @@ def _strength_table(data: ReportData) -> str:
             f"{c.get('correct_solutions_checked', 0)} / {c.get('incorrect_solutions_checked', 0)} |"
         )
     validity = _percent(strength.get("generated_tests_valid_share"))
+    stages = []
+    for split, c in [*sorted(by_split.items()), ("overall", strength.get("overall") or {})]:
+        staged = c.get("by_stage") or {}
+        tnr = [
+            _percent(None if staged.get(s, {}).get(k) is None else 1 - staged[s][k])
+            for s, k in (("samples_only", "fp_rate"), ("samples_and_generated", "fp_rate"),
+                         ("samples_and_generated", "fp_rate_held_out"), ("samples_and_official", "fp_rate"))
+        ]  # fmt: skip
+        stages.append(f"| {split} | {' | '.join(tnr)} | {staged.get('samples_and_generated', {}).get('held_out_incorrect', 0)} |")
     return (
         "## Test strength\n\nTPR: correct solutions that pass every test; TNR: incorrect ones that fail one (before → "
         "with generated tests), after curation.\n\n| split | TPR | TNR | correct / incorrect checked |\n|---|---|---|---|\n"
         + "\n".join(rows)
+        + "\n\nTNR at the stages a user decides on. Held out: the incorrect solutions that never guided `gen-tests "
+        "--search` (half, by a fixed hash); the other columns count the guides too.\n\n| split | samples only | "
+        "samples + generated | samples + generated, held out | samples + official | held-out solutions |\n"
+        "|---|---|---|---|---|---|\n"
+        + "\n".join(stages)
         + f"\n\nGenerated tests that the problems' input validators accept: {validity}.\n\n"
     )
 

@@ -157,6 +157,37 @@ def _manifest(store: Store, result: ExportResult, cutoffs: SplitCutoffs) -> dict
 _HF_SPLIT = {"valid": "validation"}  # the name Hugging Face datasets gives it
 
 
+def _strength_section(strength: dict[str, Any]) -> str:
+    """What the tests are worth, per split, at the three stages a user decides on: the share of known-incorrect
+    solutions that pass every test (FP) with the samples only, with the samples and the generated tests, with the
+    official tests where there are some; and FP over the half of the incorrect solutions that never guided
+    ``gen-tests --search`` (held out), beside TPR."""
+    by_split: dict[str, dict[str, Any]] = strength.get("by_split") or {}
+    if not by_split:
+        return ""
+
+    def cell(value: Any) -> str:
+        return "–" if value is None else f"{value:.3f}"
+
+    rows = []
+    for split, counts in [*sorted(by_split.items()), ("overall", strength.get("overall") or {})]:
+        stages = counts.get("by_stage") or {}
+        samples, generated = stages.get("samples_only", {}), stages.get("samples_and_generated", {})
+        official, every = stages.get("samples_and_official", {}), stages.get("every_test", {})
+        rows.append(
+            f"| {split} | {cell(samples.get('fp_rate'))} | {cell(generated.get('fp_rate'))} | "
+            f"{cell(generated.get('fp_rate_held_out'))} ({generated.get('held_out_incorrect', 0)}) | "
+            f"{cell(official.get('fp_rate'))} | {cell(every.get('tpr'))} |"
+        )
+    return (
+        "\n## Test strength\n\nFP: the share of known-incorrect solutions that pass every test (lower is better), "
+        "after the curation steps. Held out: the incorrect solutions that never guided `gen-tests --search` (half of "
+        "them, by a fixed hash; the figure over all of them includes the guides). Per problem in `test_strength.json`."
+        "\n\n| split | FP, samples only | FP, samples + generated | FP held out, samples + generated (solutions) | "
+        "FP, samples + official | TPR, every test |\n|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
+    )
+
+
 def _dataset_card(result: ExportResult, cutoffs: SplitCutoffs) -> str:
     files = {info["split"]: name for name, info in result.files.items()}
     # Hugging Face datasets cannot load a declared split with no rows ("corresponds to no data"): declare only the
@@ -175,6 +206,7 @@ def _dataset_card(result: ExportResult, cutoffs: SplitCutoffs) -> str:
         f"{c['generated_by_inferred_specification']} | {c['generated_not_validated']} |"
         for split, c in result.counts.items()
     )
+    strength = _strength_section(result.curation.get("test_strength") or {})
     return f"""---
 configs:
 - config_name: default
@@ -210,7 +242,7 @@ and each test in `generated_tests_validated`.
 | split | problems with generated tests | jury validator | inferred specification | not validated |
 |---|---|---|---|---|
 {generated_rows}
-
+{strength}
 ## Loading
 
 ```python

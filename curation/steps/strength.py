@@ -11,7 +11,7 @@ record carries, before generated tests (public + private) and after (all three k
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cpdata.curation.judging.checkers import Judge, known_validity
@@ -27,6 +27,7 @@ from cpdata.curation.judging.judge import (
 from cpdata.curation.sandbox.sandbox import RunStatus
 from cpdata.curation.steps.base import Item, Step
 from cpdata.curation.steps.splits import DEFAULT_CUTOFFS, SplitCutoffs, assign_split
+from cpdata.curation.testgen.search import is_guide
 from cpdata.schema import Store, Submission, Test, TestKind, key_name
 
 __all__ = [
@@ -258,11 +259,20 @@ class FlagMultipleAnswers(_ExecutionStep):
         return item
 
 
+_STAGES = ("samples", "generated", "before", "after")
+"""What a solution is judged on: the samples (public tests) only; the samples and the generated tests; the public and
+private tests (official where a jury gave them); every test."""
+
+
 @dataclass
 class StrengthCounts:
     """How labelled solutions fare on a problem's tests: correct ones should pass every test (TPR), incorrect ones
     fail at least one (TNR; its complement is CodeContests' false-positive rate). ``before``: public and private
-    tests only; ``after``: with the generated ones. Only solutions that ran on every test are counted."""
+    tests only; ``after``: with the generated ones. Only solutions that ran on every test are counted.
+
+    By stage as well (``_STAGES``: each with its own denominators, since a run stops at its first failure and a
+    solution an official test caught may not have met the generated ones), and for the incorrect solutions held out
+    from ``gen-tests --search`` (``is_guide``): the figures no test was chosen with the help of."""
 
     correct: int = 0
     correct_pass_before: int = 0
@@ -270,15 +280,43 @@ class StrengthCounts:
     incorrect: int = 0
     incorrect_pass_before: int = 0
     incorrect_pass_after: int = 0
+    staged: dict[str, int] = field(default_factory=dict)
+    """``<stage>/<correct|incorrect|held_out>/<known|pass>`` -> count."""
+
+    def count(self, stage: str, kind: str, passes: bool | None) -> None:
+        if passes is None:
+            return
+        for name, add in ((f"{stage}/{kind}/known", 1), (f"{stage}/{kind}/pass", int(passes))):
+            self.staged[name] = self.staged.get(name, 0) + add
 
     def add(self, other: StrengthCounts) -> None:
         for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+            if name != "staged":
+                setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name, value in other.staged.items():
+            self.staged[name] = self.staged.get(name, 0) + value
 
     def as_dict(self) -> dict[str, Any]:
         def rate(n: int, d: int) -> float | None:
             return round(n / d, 4) if d else None
 
+        def stage(name: str, kind: str) -> tuple[int, int]:
+            return self.staged.get(f"{name}/{kind}/known", 0), self.staged.get(f"{name}/{kind}/pass", 0)
+
+        stages = {}
+        for name, label in zip(
+            _STAGES, ("samples_only", "samples_and_generated", "samples_and_official", "every_test"), strict=True
+        ):
+            (correct, correct_pass), (incorrect, incorrect_pass) = stage(name, "correct"), stage(name, "incorrect")
+            held, held_pass = stage(name, "held_out")
+            stages[label] = {
+                "correct": correct,
+                "incorrect": incorrect,
+                "tpr": rate(correct_pass, correct),
+                "fp_rate": rate(incorrect_pass, incorrect),
+                "held_out_incorrect": held,
+                "fp_rate_held_out": rate(held_pass, held),
+            }
         return {
             "correct_solutions_checked": self.correct,
             "incorrect_solutions_checked": self.incorrect,
@@ -292,6 +330,9 @@ class StrengthCounts:
             "fp_rate_after": rate(self.incorrect_pass_after, self.incorrect),
             "correct_failing_before": self.correct - self.correct_pass_before,
             "correct_failing_after": self.correct - self.correct_pass_after,
+            # "held out": incorrect solutions that never guided gen-tests --search (half of them, by a fixed hash);
+            # the figures over every incorrect solution include the guides the search was steered by
+            "by_stage": stages,
         }
 
 
@@ -333,6 +374,17 @@ class MeasureStrength(_ExecutionStep):
             # without the ones after it; passing needs every test to have run and passed.
             passes_before = _passes(before)
             passes_after = _passes(after)
+            kind = "correct" if solution.is_correct else "incorrect"
+            staged = {
+                "samples": _passes([c for c, t in zip(after, tests, strict=True) if t.kind == TestKind.public]),
+                "generated": _passes([c for c, t in zip(after, tests, strict=True) if t.kind != TestKind.private]),
+                "before": passes_before,
+                "after": passes_after,
+            }
+            for stage, passes in staged.items():
+                counts.count(stage, kind, passes)
+                if not solution.is_correct and not is_guide(solution):
+                    counts.count(stage, "held_out", passes)
             if passes_before is None or passes_after is None:
                 continue  # neither a failure nor every test run (or judged): unknown, not counted
             if solution.is_correct:
@@ -346,10 +398,16 @@ class MeasureStrength(_ExecutionStep):
         if counts.correct or counts.incorrect:
             split = assign_split(item.released, self.cutoffs, item.problem.split_floor).value
             self.by_split[split].add(counts)
+            incorrect = [s for s in labelled if not s.is_correct]
+            guides = sum(is_guide(s) for s in incorrect)
             self.by_problem[key_name(item.key)] = {
                 "split": split,
                 **counts.as_dict(),
                 "generated_tests_by_validator": dict(validity),
+                "generated_tests_searched": sum(t.kind == TestKind.generated and t.generator == "search" for t in item.tests),
+                "held_out_split": f"{guides} guides, {len(incorrect) - guides} held out"
+                if guides and len(incorrect) > guides
+                else "too few incorrect solutions to split: no held-out figure",
             }
             if self.stage == "after_curation":
                 item.strength = counts.as_dict()

@@ -156,11 +156,12 @@ def search(
         if time.monotonic() - started >= options.seconds:
             report.stopped = "time budget spent"
             break
-        if report.runs + hooks.runs_per_input() > options.runs:
+        room = (options.runs - report.runs) // max(1, hooks.runs_per_input())  # inputs the run budget still pays for
+        if room < 1:
             report.stopped = "run budget spent"
             break
-        children = _children(hooks, found, targets - report.broken, rng, options.batch, scored_moves)
-        fresh = [(text, move) for text, move in children if text not in seen]
+        children = _children(hooks, found, targets - report.broken, rng, min(options.batch, room), scored_moves)
+        fresh = [(text, move) for text, move in dict(reversed(children)).items() if text not in seen][: min(options.batch, room)]
         seen.update(text for text, _ in fresh)
         if not fresh:
             report.stopped = "nothing new to propose"
@@ -172,7 +173,7 @@ def search(
         labelled = hooks.label(valid)
         attacked = hooks.attack(labelled)
         report.evaluated += len(labelled)
-        report.runs += len(labelled) * hooks.runs_per_input() + (len(valid) - len(labelled))
+        report.runs += len(valid) * hooks.runs_per_input()  # at most: an input the voters disagree on meets no guide
         for text, answer in labelled.items():
             broken, heat = attacked.get(text, (frozenset(), 0.0))
             test = Scored(text, answer, broken & targets, heat, moves[text])
