@@ -166,11 +166,9 @@ def test_gen_tests_search_breaks_its_guides_keeps_a_small_valid_set_and_leaves_t
     stages = measured["by_stage"]
     assert stages["samples_only"]["fp_rate"] == 1.0  # the one sample catches none of the three
     assert stages["samples_and_generated"]["held_out_incorrect"] == 1
-    assert (
-        stages["samples_and_generated"]["fp_rate"]
-        == stages["samples_and_generated"]["fp_rate_held_out"] / 3 + (0 if outcomes["w0"] != "ok" else 0)
-        or stages["samples_and_generated"]["fp_rate"] <= 1 / 3
-    )  # the guides are broken: at most the held-out one passes
+    held_out_passes = outcomes["w0"] == "ok"  # the guides are broken: only the held-out one may pass
+    assert stages["samples_and_generated"]["fp_rate"] == round(held_out_passes / 3, 4)
+    assert stages["samples_and_generated"]["fp_rate_held_out"] == float(held_out_passes)
     assert stages["every_test"]["tpr"] == 1.0
     assert measured["generated_tests_searched"] == sum(t.generator == "search" for t in tests)
     card = (tmp_path / "out" / "README.md").read_text()
