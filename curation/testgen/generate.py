@@ -524,11 +524,12 @@ class _Hooks:
         self.searching: Callable[[str, int, int], None] | None = None
         self.limit_ms = limits_for(prob, options.time_factor).time_ms
 
-    def propose(self, rng: random.Random, count: int) -> list[tuple[str, str]]:
+    def propose(self, rng: random.Random, count: int, favoured: dict[str, float]) -> list[tuple[str, str]]:
         live = [script for script in self.scripts if script is not _EXHAUSTED]
+        weights = [1.0 + 2.0 * favoured.get(profile, 0.0) for profile in _PROFILES]  # what worked, more often
         out = []
         for _ in range(count * 3 if live else 0):
-            profile = rng.choice(_PROFILES)
+            profile = rng.choices(_PROFILES, weights)[0]
             try:
                 out.append((rng.choice(live).generate(rng, profile), profile))
             except (TooLarge, UnsupportedScript):

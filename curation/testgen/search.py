@@ -71,8 +71,9 @@ class Scored:
 class SearchHooks(Protocol):
     """What the search needs from gen-tests: proposals, the validator, the voters and the guides' runs."""
 
-    def propose(self, rng: random.Random, count: int) -> list[tuple[str, str]]:
-        """Fresh inputs drawn from the problem's specification: (input, how it was drawn)."""
+    def propose(self, rng: random.Random, count: int, favoured: dict[str, float]) -> list[tuple[str, str]]:
+        """Fresh inputs drawn from the problem's specification: (input, the profile it was drawn with), profiles
+        weighted by ``favoured`` (those whose draws broke a guide or ran a guide hot)."""
         ...
 
     def valid(self, texts: list[str]) -> list[str]:
@@ -174,14 +175,16 @@ def search(
         attacked = hooks.attack(labelled)
         report.evaluated += len(labelled)
         report.runs += len(valid) * hooks.runs_per_input()  # at most: an input the voters disagree on meets no guide
+        hottest = max((t.heat for t in found), default=0.0)
         for text, answer in labelled.items():
             broken, heat = attacked.get(text, (frozenset(), 0.0))
             test = Scored(text, answer, broken & targets, heat, moves[text])
             found.append(test)
             new = test.broken - report.broken
+            if new or heat > hottest:  # a way of proposing that broke something new, or ran a guide hotter
+                scored_moves[test.move] += 1
             if new:
                 report.broken |= new
-                scored_moves[test.move.split(":")[0]] += 1
                 report.moves[test.move.split(":")[0]] += 1
         if progress is not None:
             progress(len(report.broken), len(targets))
@@ -196,8 +199,10 @@ def _children(
     the hottest), crossings of two of them, and fresh draws; a way that broke something before is taken more."""
     ranked = sorted(found, key=lambda t: (len(t.broken & open_targets), len(t.broken), t.heat), reverse=True)
     parents = ranked[: max(2, count // 2)]
+    drawn = sum(n for move, n in scored.items() if move.startswith("drawn"))
     weights = {"mutated": 1 + scored["mutated"], "reshaped": 1 + scored["reshaped"], "crossed": 1 + scored["crossed"],
-               "drawn": 2 + scored["drawn"]}  # fmt: skip
+               "drawn": 2 + drawn}  # fmt: skip
+    favoured = {move.split(":", 1)[1]: float(n) for move, n in scored.items() if move.startswith("drawn:")}
     out: list[tuple[str, str]] = []
     draws = 0
     for _ in range(count):
@@ -214,7 +219,7 @@ def _children(
             crossed = crossover(parent.text, _tournament(parents, rng).text, rng)
             out.append((crossed, "crossed") if crossed is not None else (reshape(parent.text, rng), "reshaped"))
     if draws:
-        out += [(text, f"drawn:{profile}") for text, profile in hooks.propose(rng, draws)]
+        out += [(text, f"drawn:{profile}") for text, profile in hooks.propose(rng, draws, favoured)]
     return out
 
 

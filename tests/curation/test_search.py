@@ -67,7 +67,7 @@ class _ModelHooks:
     def __init__(self) -> None:
         self.drawn = 0
 
-    def propose(self, rng: random.Random, count: int) -> list[tuple[str, str]]:
+    def propose(self, rng: random.Random, count: int, favoured: dict[str, float]) -> list[tuple[str, str]]:
         out = []
         for _ in range(count):
             n = rng.randint(1, 6)
