@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import threading
 import time
@@ -74,7 +75,9 @@ def test_each_program_ends_with_its_status(language: Language, kind: str) -> Non
     if kind == "wrong":
         assert not outputs_match(result.stdout.decode(), "13\n")
     if kind == "slow":
-        assert result.time_ms >= 900 or "wall" in result.detail
+        # ended by the CPU limit (the kernel's SIGXCPU, or our wall clock): the status is what is guaranteed; the
+        # CPU time read back after SIGXCPU was seen at 850 ms of a 1 s limit on a machine running three jobs at once
+        assert result.time_ms >= 900 or "wall" in result.detail or result.exit_code == -signal.SIGXCPU
 
 
 def _run(code: str, stdin: bytes = b"", limits: RunLimits = LIMITS):  # type: ignore[no-untyped-def]
