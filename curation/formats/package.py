@@ -184,10 +184,10 @@ def _statement(package: Path, name: str, constants: dict[str, str]) -> tuple[str
     ``problem_statement/`` or the 2023-07 format's ``statement/``."""
     notes = []
     candidates: list[Path] = []
-    for folder in (package / "problem_statement", package / "statement"):
+    folders = (package / "problem_statement", package / "statement")
+    for folder in folders:
         candidates += [folder / "problem.en.tex", folder / "problem.en.md", folder / "problem.tex", folder / "problem.md"]
         candidates += sorted((*folder.glob("problem.*.tex"), *folder.glob("problem.*.md")))
-    folders = (package / "problem_statement", package / "statement")
     pdfs = [p.name for p in (*package.glob("*.pdf"), *(f for d in folders for f in d.glob("problem*.pdf"))) if p.is_file()]
     if pdfs:
         notes.append(f"statement PDF in the package: {', '.join(sorted(set(pdfs)))}")
